@@ -1,0 +1,87 @@
+package org.backprop.core;
+
+/**
+ * Argument checks shared by every backend, so each op rejects bad shapes with the same message
+ * whichever device runs it. Each throws {@link IllegalArgumentException} naming the op and shapes.
+ */
+public final class Checks {
+
+    private Checks() { }
+
+    public static void owned(Backend backend, String op, Tensor... tensors) {
+        for (Tensor t : tensors) {
+            if (t == null) {
+                throw new IllegalArgumentException(op + ": tensor is null");
+            }
+            if (t.backend() != backend) {
+                throw new IllegalArgumentException(op + ": " + t + " belongs to another backend");
+            }
+            if (t.isClosed()) {
+                throw new IllegalStateException(op + ": " + t + " is closed");
+            }
+            if (t.dtype() != Tensor.DType.FLOAT32) {
+                throw new IllegalArgumentException(op + ": expected a float32 tensor, got " + t);
+            }
+        }
+    }
+
+    public static void sameShape(String op, Tensor first, Tensor... others) {
+        for (Tensor t : others) {
+            if (t.rows() != first.rows() || t.cols() != first.cols()) {
+                throw new IllegalArgumentException(op + ": shape " + t.shape() + " does not match " + first.shape());
+            }
+        }
+    }
+
+    public static void scalar(String op, Tensor t) {
+        if (t.size() != 1) {
+            throw new IllegalArgumentException(op + ": accumulator must be 1x1, got " + t.shape());
+        }
+    }
+
+    public static void rowVector(String op, Tensor t, int cols) {
+        if (t.rows() != 1 || t.cols() != cols) {
+            throw new IllegalArgumentException(op + ": expected a 1x" + cols + " row vector, got " + t.shape());
+        }
+    }
+
+    public static void length(String op, int hostLength, Tensor t) {
+        if (hostLength != t.size()) {
+            throw new IllegalArgumentException(op + ": host array has " + hostLength
+                    + " elements, tensor " + t.shape() + " has " + t.size());
+        }
+    }
+
+    /**
+     * Validates C = op(A)·op(B) and returns {m, n, k}.
+     */
+    public static int[] gemm(boolean transA, boolean transB, Tensor a, Tensor b, Tensor c) {
+        int m = transA ? a.cols() : a.rows();
+        int k = transA ? a.rows() : a.cols();
+        int kb = transB ? b.cols() : b.rows();
+        int n = transB ? b.rows() : b.cols();
+        if (k != kb || c.rows() != m || c.cols() != n) {
+            throw new IllegalArgumentException("gemm: op(A) " + m + "x" + k + (transA ? " (A transposed)" : "")
+                    + ", op(B) " + kb + "x" + n + (transB ? " (B transposed)" : "")
+                    + ", C " + c.shape() + " do not fit C = op(A)·op(B)");
+        }
+        if (c == a || c == b) {
+            throw new IllegalArgumentException("gemm: C must not alias A or B");
+        }
+        return new int[] {m, n, k};
+    }
+
+    public static void gather(Tensor src, Tensor indices, int start, Tensor dst) {
+        if (indices.dtype() != Tensor.DType.INT32) {
+            throw new IllegalArgumentException("gatherRows: indices must be an int32 tensor, got " + indices);
+        }
+        if (dst.cols() != src.cols()) {
+            throw new IllegalArgumentException("gatherRows: destination " + dst.shape()
+                    + " and source " + src.shape() + " differ in columns");
+        }
+        if (start < 0 || (long) start + dst.rows() > indices.size()) {
+            throw new IllegalArgumentException("gatherRows: rows " + start + ".." + (start + dst.rows())
+                    + " are outside the " + indices.size() + " indices");
+        }
+    }
+}
