@@ -118,6 +118,31 @@ public final class Trainer {
         }
     }
 
+    /**
+     * One forward and backward pass over the whole of {@code batch}, without updating: returns the
+     * mean loss and leaves the gradients in the model's layers (for gradient checks).
+     */
+    double lossAndGradients(Dataset batch) {
+        checkData(batch, "batch");
+        try (DeviceData d = new DeviceData(backend, batch, model.outputs());
+             Workspace ws = new Workspace(model, batch.size());
+             Tensor lossSum = backend.allocate(1, 1)) {
+            backend.fill(lossSum, 0f);
+            Workspace.Views v = ws.rows(batch.size());
+            backend.gatherRows(d.x, d.indices, 0, v.input());
+            backend.gatherRows(d.y, d.indices, 0, v.target());
+            lossForward(ws, v, lossSum);
+            ws.backward(v);
+            return backend.scalar(lossSum) / batch.size();
+        }
+    }
+
+    /** Layer i's weight and bias gradients from the last backward pass, as host arrays. */
+    float[][] gradients(int i) {
+        Dense d = model.layers().get(i);
+        return new float[][] {backend.download(d.weightGrad), backend.download(d.biasGrad)};
+    }
+
     private record Result(double loss, double accuracy, Evaluation evaluation) { }
 
     private Result evaluate(DeviceData d, Dataset data, Workspace ws, Tensor lossSum, Tensor correct, boolean confusion) {
@@ -231,12 +256,12 @@ public final class Trainer {
         if (d.size() < 1) {
             throw new IllegalArgumentException("the " + what + " set is empty");
         }
-        if (d.features() != model.inputs()) {
-            throw new IllegalArgumentException("the " + what + " set has " + d.features()
+        if (d.featureCount() != model.inputs()) {
+            throw new IllegalArgumentException("the " + what + " set has " + d.featureCount()
                     + " features per sample but the model takes " + model.inputs());
         }
         int outputs = model.outputs();
-        if (outputs == 1 ? d.classes() > 2 : d.classes() > outputs) {
+        if (outputs == 1 ? d.classes() > 2 : d.classes() != outputs) {
             throw new IllegalArgumentException("the " + what + " set has " + d.classes()
                     + " classes but the model has " + outputs + " output" + (outputs == 1 ? " (binary only)" : "s"));
         }
@@ -263,8 +288,8 @@ public final class Trainer {
         DeviceData(Backend backend, Dataset d, int outputs) {
             Tensor xt = null, yt = null;
             try {
-                xt = backend.upload(d.x(), d.size(), d.features());
-                yt = backend.upload(targets(d, outputs), d.size(), outputs);
+                xt = backend.upload(d.features(), d.size(), d.featureCount());
+                yt = backend.upload(d.targets(outputs), d.size(), outputs);
                 Tensor idx = backend.allocateIndices(d.size());
                 int[] identity = new int[d.size()];
                 for (int i = 0; i < identity.length; i++) {
@@ -278,20 +303,6 @@ public final class Trainer {
             }
             this.x = xt;
             this.y = yt;
-        }
-
-        /** One-hot rows for several outputs; the label itself (0 or 1) for a single sigmoid output. */
-        static float[] targets(Dataset d, int outputs) {
-            int[] labels = d.labels();
-            float[] y = new float[labels.length * outputs];
-            for (int i = 0; i < labels.length; i++) {
-                if (outputs == 1) {
-                    y[i] = labels[i];
-                } else {
-                    y[i * outputs + labels[i]] = 1f;
-                }
-            }
-            return y;
         }
 
         @Override
