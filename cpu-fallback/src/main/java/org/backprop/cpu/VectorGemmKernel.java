@@ -66,23 +66,40 @@ final class VectorGemmKernel implements MicroKernel {
             c31 = b1.fma(a3, c31);
             c32 = b2.fma(a3, c32);
         }
-        store(c, cOff, alpha, beta, c00, c01, c02);
-        store(c, cOff + ldc, alpha, beta, c10, c11, c12);
-        store(c, cOff + 2 * ldc, alpha, beta, c20, c21, c22);
-        store(c, cOff + 3 * ldc, alpha, beta, c30, c31, c32);
-    }
-
-    private static void store(float[] c, int off, float alpha, float beta,
-                              FloatVector v0, FloatVector v1, FloatVector v2) {
+        // Stored here rather than in a helper: vectors passed to a method C2 does not inline get
+        // boxed, which slowed the whole kernel tenfold.
+        FloatVector av = FloatVector.broadcast(S, alpha);
+        int o0 = cOff;
+        int o1 = cOff + ldc;
+        int o2 = cOff + 2 * ldc;
+        int o3 = cOff + 3 * ldc;
         if (beta == 0) {
-            v0.mul(alpha).intoArray(c, off);
-            v1.mul(alpha).intoArray(c, off + L);
-            v2.mul(alpha).intoArray(c, off + 2 * L);
+            c00.mul(av).intoArray(c, o0);
+            c01.mul(av).intoArray(c, o0 + L);
+            c02.mul(av).intoArray(c, o0 + 2 * L);
+            c10.mul(av).intoArray(c, o1);
+            c11.mul(av).intoArray(c, o1 + L);
+            c12.mul(av).intoArray(c, o1 + 2 * L);
+            c20.mul(av).intoArray(c, o2);
+            c21.mul(av).intoArray(c, o2 + L);
+            c22.mul(av).intoArray(c, o2 + 2 * L);
+            c30.mul(av).intoArray(c, o3);
+            c31.mul(av).intoArray(c, o3 + L);
+            c32.mul(av).intoArray(c, o3 + 2 * L);
         } else {
-            FloatVector a = FloatVector.broadcast(S, alpha);
-            v0.fma(a, FloatVector.fromArray(S, c, off).mul(beta)).intoArray(c, off);
-            v1.fma(a, FloatVector.fromArray(S, c, off + L).mul(beta)).intoArray(c, off + L);
-            v2.fma(a, FloatVector.fromArray(S, c, off + 2 * L).mul(beta)).intoArray(c, off + 2 * L);
+            FloatVector bv = FloatVector.broadcast(S, beta);
+            c00.fma(av, FloatVector.fromArray(S, c, o0).mul(bv)).intoArray(c, o0);
+            c01.fma(av, FloatVector.fromArray(S, c, o0 + L).mul(bv)).intoArray(c, o0 + L);
+            c02.fma(av, FloatVector.fromArray(S, c, o0 + 2 * L).mul(bv)).intoArray(c, o0 + 2 * L);
+            c10.fma(av, FloatVector.fromArray(S, c, o1).mul(bv)).intoArray(c, o1);
+            c11.fma(av, FloatVector.fromArray(S, c, o1 + L).mul(bv)).intoArray(c, o1 + L);
+            c12.fma(av, FloatVector.fromArray(S, c, o1 + 2 * L).mul(bv)).intoArray(c, o1 + 2 * L);
+            c20.fma(av, FloatVector.fromArray(S, c, o2).mul(bv)).intoArray(c, o2);
+            c21.fma(av, FloatVector.fromArray(S, c, o2 + L).mul(bv)).intoArray(c, o2 + L);
+            c22.fma(av, FloatVector.fromArray(S, c, o2 + 2 * L).mul(bv)).intoArray(c, o2 + 2 * L);
+            c30.fma(av, FloatVector.fromArray(S, c, o3).mul(bv)).intoArray(c, o3);
+            c31.fma(av, FloatVector.fromArray(S, c, o3 + L).mul(bv)).intoArray(c, o3 + L);
+            c32.fma(av, FloatVector.fromArray(S, c, o3 + 2 * L).mul(bv)).intoArray(c, o3 + 2 * L);
         }
     }
 }
