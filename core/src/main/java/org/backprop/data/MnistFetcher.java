@@ -316,6 +316,12 @@ public final class MnistFetcher {
                 throw new IOException("SHA-256 mismatch for " + name + ": got " + got + ", expected " + hashes.get(name));
             }
             try {
+                // temp files are created owner-only; the cache is as readable as any downloaded file
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: keep its defaults
+            }
+            try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
