@@ -352,7 +352,10 @@ public final class MnistFetcher {
     private static String oneLine(Exception e) {
         String m = e.getMessage();
         if (m == null || m.isBlank()) {
-            m = e.getClass().getSimpleName();
+            // HttpClient's connect failures carry their reason only in the cause
+            Throwable cause = e.getCause();
+            m = e.getClass().getSimpleName() + (cause != null && cause.getMessage() != null
+                    ? " (" + cause.getMessage() + ")" : cause != null ? " (" + cause.getClass().getSimpleName() + ")" : "");
         }
         return m.replace('\n', ' ').replace('\r', ' ').trim();
     }
