@@ -52,10 +52,11 @@ final class DataSources {
                     throw new IllegalArgumentException("--data: '" + s + "' is not mnist, mnist-sample, a directory"
                             + " or an existing CSV file");
                 }
-                Dataset train = CsvReader.read(p, label);
+                CsvReader.Options opts = CsvReader.Options.defaults().withLabel(label);
+                Dataset train = CsvReader.read(p, opts);
                 if (testFile != null) {
                     DataArgs.requireFile(testFile, "--test");
-                    Dataset test = CsvReader.read(testFile, label, train.classNames());
+                    Dataset test = CsvReader.read(testFile, opts.withClassNames(train.classNames()));
                     return new DataArgs.TrainTest(train, test, p + " (" + train.size() + " rows) with test set "
                             + testFile + " (" + test.size() + " rows)");
                 }
@@ -66,11 +67,29 @@ final class DataSources {
         }
     }
 
-    /** Feature rows for predict: an IDX image file or a CSV. */
-    static Dataset readFeatures(Path input, String label, boolean noLabel) {
-        if (IdxReader.looksLikeIdx(input)) {
-            return IdxReader.readImagesAsDataset(input);
+    static boolean isCsv(Path file) {
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(csv|tsv|txt)");
+    }
+
+    /**
+     * Rows for predict: a CSV laid out like the training file (its label column is read and
+     * reported beside each prediction), or an IDX image file (pixels scaled to [0, 1], no labels).
+     */
+    static Dataset readFeatures(Path input, String label) {
+        if (isCsv(input)) {
+            return CsvReader.read(input, CsvReader.Options.defaults().withLabel(label));
         }
-        return noLabel ? CsvReader.readUnlabelled(input) : CsvReader.read(input, label);
+        IdxReader.IdxArray images = IdxReader.read(input);
+        if (images.dims().length < 2) {
+            throw new DataException(input + ": an IDX file of " + images.dims().length
+                    + " dimension holds labels, not images: give the images file");
+        }
+        int per = images.recordSize();
+        byte[] raw = images.data();
+        float[] x = new float[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            x[i] = (raw[i] & 0xFF) / 255f;
+        }
+        return new Dataset(input.getFileName().toString(), x, new int[images.count()], per, 1);
     }
 }

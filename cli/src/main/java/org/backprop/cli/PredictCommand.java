@@ -25,15 +25,12 @@ final class PredictCommand implements Callable<Integer> {
     Path modelFile;
 
     @Option(names = "--input", required = true, paramLabel = "FILE",
-            description = "An IDX image file (plain or gzip; pixels scaled to [0,1]) or a CSV of feature rows"
-                    + " (a label column, if present, is named with --label or is the last).")
+            description = "An IDX image file (plain or gzip; pixels scaled to [0,1]) or a CSV laid out like"
+                    + " the training file (its label column, --label or the last, is printed beside each prediction).")
     Path input;
 
     @Option(names = "--label", paramLabel = "NAME", description = "CSV label column, if the CSV has one.")
     String label;
-
-    @Option(names = "--no-label", description = "The CSV has only feature columns.")
-    boolean noLabel;
 
     @Option(names = "--limit", paramLabel = "N", description = "Print at most N rows.")
     Integer limit;
@@ -51,7 +48,7 @@ final class PredictCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--limit must be at least 1, got " + limit);
         }
         ModelState state = TrainCommand.readWeights(modelFile);
-        Dataset rows = DataSources.readFeatures(input, label, noLabel);
+        Dataset rows = DataSources.readFeatures(input, label);
         try (Backend backend = backendOption.open();
              Model model = Checkpoints.restore(state, backend)) {
             if (rows.featureCount() != model.inputs()) {
@@ -64,7 +61,7 @@ final class PredictCommand implements Callable<Integer> {
             float[] out = model.predict(x, n);
             try (PrintStream ps = output == null ? null : new PrintStream(Files.newOutputStream(output), false, "UTF-8")) {
                 PrintStream p = ps == null ? System.out : ps;
-                boolean labelled = rows.labels() != null && !noLabel;
+                boolean labelled = DataSources.isCsv(input);
                 p.println(labelled ? "row,predicted,probability,label" : "row,predicted,probability");
                 int k = model.outputs();
                 for (int i = 0; i < n; i++) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.logging.Logger;
 import org.backprop.core.Backend;
-import org.backprop.core.BackendOptions;
 import org.backprop.cpu.CpuBackend;
 import org.backprop.nn.Activation;
 import org.backprop.nn.FitOptions;
@@ -44,7 +43,7 @@ class MnistEndToEndTest {
 
     @Test
     void softmaxRegressionReaches90PercentInOneEpoch() {
-        try (Backend b = new CpuBackend(new BackendOptions(0));
+        try (Backend b = new CpuBackend(Runtime.getRuntime().availableProcessors());
              Model m = Model.builder(784).dense(10, Activation.SOFTMAX).init(Init.ZEROS).build(b);
              Optimizer sgd = Optimizer.sgd(0.5f)) {
             double acc = oneEpoch(b, m, sgd, 64).last().testAccuracy();
@@ -56,7 +55,7 @@ class MnistEndToEndTest {
 
     @Test
     void oneHiddenLayerOf128Reaches95PercentInOneEpoch() {
-        try (Backend b = new CpuBackend(new BackendOptions(0));
+        try (Backend b = new CpuBackend(Runtime.getRuntime().availableProcessors());
              Model m = Model.builder(784).dense(128, Activation.RELU).dense(10, Activation.SOFTMAX)
                      .init(Init.AUTO).seed(3).build(b);
              Optimizer adam = Optimizer.adam(1e-3f)) {
@@ -77,7 +76,7 @@ class MnistEndToEndTest {
     }
 
     private static float[][] train(int threads) {
-        try (Backend b = new CpuBackend(new BackendOptions(threads));
+        try (Backend b = new CpuBackend(threads);
              Model m = Model.builder(784).dense(67, Activation.SIGMOID).dense(33, Activation.TANH)
                      .dense(10, Activation.SOFTMAX).seed(5).build(b);
              Optimizer opt = Optimizer.momentum(0.05f, 0.9f)) {

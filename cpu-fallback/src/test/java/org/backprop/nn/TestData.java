@@ -3,7 +3,6 @@ package org.backprop.nn;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.backprop.core.Backend;
-import org.backprop.core.BackendOptions;
 import org.backprop.core.reference.ReferenceBackend;
 import org.backprop.cpu.CpuBackend;
 import org.backprop.data.Dataset;
@@ -33,6 +32,6 @@ final class TestData {
 
     /** The double-precision judge and the real CPU backend, for @MethodSource. */
     static Stream<Backend> backends() {
-        return Stream.of(new ReferenceBackend(), new CpuBackend(new BackendOptions(2)));
+        return Stream.of(new ReferenceBackend(), new CpuBackend(2));
     }
 }
