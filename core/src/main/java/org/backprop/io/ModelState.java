@@ -38,6 +38,41 @@ public record ModelState(List<LayerState> layers, Map<String, String> metadata, 
         }
     }
 
+    /**
+     * Checks that {@code loaded} (read from {@code source}) has this state's layer shapes, so
+     * that parameters are never poured into a model of another shape; activations must match
+     * where both name one.
+     *
+     * @throws CheckpointException naming the first layer and the shapes that differ
+     */
+    public void requireSameArchitecture(ModelState loaded, String source) {
+        if (loaded.layers().size() != layers.size()) {
+            throw new CheckpointException(source + ": has " + loaded.layers().size() + " layers "
+                    + shapes(loaded) + ", the model has " + layers.size() + " " + shapes(this));
+        }
+        for (int i = 0; i < layers.size(); i++) {
+            LayerState want = layers.get(i);
+            LayerState got = loaded.layers().get(i);
+            if (want.inputs() != got.inputs() || want.outputs() != got.outputs()) {
+                throw new CheckpointException(source + ": layer " + i + " is " + got.inputs() + "x" + got.outputs()
+                        + ", the model's layer " + i + " is " + want.inputs() + "x" + want.outputs());
+            }
+            if (!want.activation().isEmpty() && !got.activation().isEmpty()
+                    && !want.activation().equals(got.activation())) {
+                throw new CheckpointException(source + ": layer " + i + " activation is " + got.activation()
+                        + ", the model's is " + want.activation());
+            }
+        }
+    }
+
+    private static String shapes(ModelState s) {
+        StringBuilder b = new StringBuilder("(").append(s.layers().get(0).inputs());
+        for (LayerState l : s.layers()) {
+            b.append("→").append(l.outputs());
+        }
+        return b.append(')').toString();
+    }
+
     /** Layers only, no metadata or extras. */
     public ModelState(List<LayerState> layers) {
         this(layers, Map.of(), Map.of());

@@ -167,4 +167,16 @@ class CheckpointTest {
                 () -> new ModelState(List.of(a, b), Map.of(), Map.of()));
         assertTrue(e.getMessage().contains("layer 1 takes 5 inputs but layer 0 gives 4 outputs"));
     }
+
+    @Test
+    void architectureMismatchNamesTheLayerAndBothShapes() {
+        ModelState model = States.random(1, 784, 128, 10);
+        model.requireSameArchitecture(States.random(2, 784, 128, 10), "c.bprop");
+        String m = assertThrows(CheckpointException.class,
+                () -> model.requireSameArchitecture(States.random(2, 784, 64, 10), "c.bprop")).getMessage();
+        assertEquals("c.bprop: layer 0 is 784x64, the model's layer 0 is 784x128", m);
+        m = assertThrows(CheckpointException.class,
+                () -> model.requireSameArchitecture(States.random(2, 784, 10), "c.bprop")).getMessage();
+        assertEquals("c.bprop: has 1 layers (784→10), the model has 2 (784→128→10)", m);
+    }
 }

@@ -195,6 +195,24 @@ class NpzTest {
         }
     }
 
+    @Test
+    void everyFlippedByteLoadsOrIsOurError() throws IOException {
+        Path p = dir.resolve("m.npz");
+        Npz.save(p, States.random(2, 3, 2));
+        byte[] full = Files.readAllBytes(p);
+        Path bad = dir.resolve("bad.npz");
+        for (int i = 0; i < full.length; i++) {
+            byte[] b = full.clone();
+            b[i] ^= (byte) 0xff;
+            Files.write(bad, b);
+            try {
+                Npz.load(bad);
+            } catch (CheckpointException expected) {
+                // fine; a flipped weight byte loads as a different weight, as with numpy
+            }
+        }
+    }
+
     private static Boolean numpy;
 
     private static synchronized boolean numpyAvailable() {
