@@ -1,0 +1,294 @@
+package org.backprop.bench;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** The PNG charts of the reports, drawn with XChart; every axis carries its unit. */
+public final class Charts {
+
+    static {
+        // charts are drawn on servers and CI machines without a display
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private static final Color[] PALETTE = {
+            new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
+            new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f)};
+
+    /** x/y points of one line; NaN points (unavailable measurements) are left out when drawn. */
+    public static final class Series {
+        final String name;
+        final List<Double> x = new ArrayList<>();
+        final List<Double> y = new ArrayList<>();
+
+        public Series(String name) {
+            this.name = name;
+        }
+
+        public Series add(double xv, double yv) {
+            if (Double.isFinite(xv) && Double.isFinite(yv) && yv > 0) {
+                x.add(xv);
+                y.add(yv);
+            }
+            return this;
+        }
+
+        boolean isEmpty() {
+            return x.isEmpty();
+        }
+    }
+
+    /** A horizontal reference line, such as a peak rate. */
+    public record Line(String name, double y) { }
+
+    /** One epoch of a training curve. Accuracy is a fraction in [0, 1]. */
+    public record Epoch(int epoch, double trainLoss, double testLoss, double testAccuracy) { }
+
+    private Charts() { }
+
+    /** One XY panel: lines (ours solid, peers dashed: even/odd positions) and horizontal reference lines. */
+    public record XYPanel(String title, String xTitle, String yTitle, List<Series> series, List<Line> lines) { }
+
+    /** Panels side by side in one PNG; axes are logarithmic when their values span more than a decade. */
+    public static void xyPanels(List<XYPanel> panels, Path png) {
+        List<XYChart> charts = new ArrayList<>();
+        for (XYPanel p : panels) {
+            charts.add(xy(p));
+        }
+        try {
+            Files.createDirectories(png.toAbsolutePath().getParent());
+            BitmapEncoder.saveBitmap(charts, 1, charts.size(), png.toAbsolutePath().toString(), BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + png, e);
+        }
+    }
+
+    private static XYChart xy(XYPanel p) {
+        XYChart c = new XYChartBuilder().width(720).height(560).title(p.title())
+                .xAxisTitle(p.xTitle()).yAxisTitle(p.yTitle()).build();
+        style(c.getStyler());
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        double xmin = Double.MAX_VALUE;
+        double xmax = 0;
+        double ymin = Double.MAX_VALUE;
+        double ymax = 0;
+        int i = 0;
+        for (Series s : p.series()) {
+            if (s.isEmpty()) {
+                i++;
+                continue;
+            }
+            List<double[]> pts = new ArrayList<>();
+            for (int k = 0; k < s.x.size(); k++) {
+                pts.add(new double[] {s.x.get(k), s.y.get(k)});
+            }
+            pts.sort((a, b) -> Double.compare(a[0], b[0]));
+            double[] xs = pts.stream().mapToDouble(q -> q[0]).toArray();
+            double[] ys = pts.stream().mapToDouble(q -> q[1]).toArray();
+            for (int k = 0; k < xs.length; k++) {
+                xmin = Math.min(xmin, xs[k]);
+                xmax = Math.max(xmax, xs[k]);
+                ymin = Math.min(ymin, ys[k]);
+                ymax = Math.max(ymax, ys[k]);
+            }
+            XYSeries xy = c.addSeries(s.name, xs, ys);
+            Color col = PALETTE[(i / 2 * 2 + (i % 2)) % PALETTE.length];
+            xy.setMarker(i % 2 == 0 ? SeriesMarkers.CIRCLE : SeriesMarkers.DIAMOND);
+            xy.setLineColor(col);
+            xy.setMarkerColor(col);
+            // peers dashed, ours solid, so each pair reads at a glance
+            if (i % 2 == 1) {
+                xy.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+            } else {
+                xy.setLineWidth(2.5f);
+            }
+            i++;
+        }
+        if (xmax <= 0) {
+            placeholder(c);
+            return c;
+        }
+        for (Line l : p.lines()) {
+            XYSeries xy = c.addSeries(l.name(), new double[] {xmin, xmax}, new double[] {l.y(), l.y()});
+            xy.setMarker(SeriesMarkers.NONE);
+            xy.setLineColor(Color.DARK_GRAY);
+            xy.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {2f, 3f}, 0f));
+            ymax = Math.max(ymax, l.y());
+        }
+        c.getStyler().setXAxisLogarithmic(xmax / xmin > 8);
+        if (ymax / ymin > 20) {
+            c.getStyler().setYAxisLogarithmic(true);
+        } else {
+            c.getStyler().setYAxisMin(0.0);
+            c.getStyler().setYAxisMax(ymax * 1.1);
+        }
+        c.getStyler().setXAxisDecimalPattern("#,##0");
+        return c;
+    }
+
+    /**
+     * Bars, one panel per group (each on its own linear axis so a small workload is not flattened
+     * by a large one). {@code panels}: panel title → (bar label → value).
+     */
+    public static void bars(List<Panel> panels, String yTitle, Path png) {
+        List<CategoryChart> charts = new ArrayList<>();
+        for (Panel p : panels) {
+            CategoryChart c = new CategoryChartBuilder().width(620).height(520).title(p.title())
+                    .xAxisTitle(p.xTitle()).yAxisTitle(yTitle).build();
+            style(c.getStyler());
+            c.getStyler().setLegendVisible(false);
+            c.getStyler().setLabelsVisible(true);
+            c.getStyler().setLabelsPosition(0.9);
+            c.getStyler().setLabelsFontColorAutomaticEnabled(false);
+            c.getStyler().setLabelsFontColor(Color.BLACK);
+            c.getStyler().setYAxisMin(0.0);
+            c.getStyler().setDecimalPattern("#,##0.00");
+            c.getStyler().setXAxisLabelRotation(p.labels().size() > 3 ? 20 : 0);
+            if (p.labels().isEmpty()) {
+                c.addSeries("none", List.of("no data"), List.of(0));
+            } else {
+                c.addSeries(p.title(), p.labels(), p.values()).setFillColor(PALETTE[0]);
+            }
+            charts.add(c);
+        }
+        try {
+            Files.createDirectories(png.toAbsolutePath().getParent());
+            BitmapEncoder.saveBitmap(charts, 1, charts.size(), png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + png, e);
+        }
+    }
+
+    /** One panel of {@link #bars}: a title, an x-axis title and labelled values. */
+    public record Panel(String title, String xTitle, List<String> labels, List<Double> values) { }
+
+    /** Grouped bars on one axis: categories along x, one coloured series per group. */
+    public static void groupedBars(String title, String xTitle, String yTitle, List<String> categories,
+                                   List<String> groups, double[][] values, Path png) {
+        CategoryChart c = new CategoryChartBuilder().width(1100).height(600).title(title)
+                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        style(c.getStyler());
+        c.getStyler().setXAxisLabelRotation(25);
+        c.getStyler().setYAxisMin(0.0);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        c.getStyler().setDecimalPattern("#,##0.##");
+        for (int g = 0; g < groups.size(); g++) {
+            List<Double> v = new ArrayList<>();
+            for (double d : values[g]) {
+                v.add(Double.isFinite(d) ? d : 0.0);
+            }
+            c.addSeries(groups.get(g), categories, v).setFillColor(PALETTE[g % PALETTE.length]);
+        }
+        if (groups.isEmpty()) {
+            c.addSeries("none", List.of("no data"), List.of(0));
+        }
+        save(c, png);
+    }
+
+    /** Loss (left axis) and test accuracy (right axis) per epoch. */
+    public static void curves(List<Epoch> epochs, String title, Path png) {
+        XYChart c = new XYChartBuilder().width(1000).height(600).title(title)
+                .xAxisTitle("epoch").yAxisTitle("loss (mean per sample)").build();
+        style(c.getStyler());
+        c.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        c.getStyler().setXAxisDecimalPattern("0");
+        c.setYAxisGroupTitle(1, "test accuracy (%)");
+        c.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+        if (epochs.isEmpty()) {
+            placeholder(c);
+            save(c, png);
+            return;
+        }
+        double[] e = new double[epochs.size()];
+        double[] train = new double[e.length];
+        double[] test = new double[e.length];
+        double[] acc = new double[e.length];
+        for (int i = 0; i < e.length; i++) {
+            Epoch s = epochs.get(i);
+            e[i] = s.epoch();
+            train[i] = s.trainLoss();
+            test[i] = s.testLoss();
+            acc[i] = 100 * s.testAccuracy();
+        }
+        XYSeries a = c.addSeries("train loss", e, finite(train));
+        a.setLineColor(PALETTE[0]);
+        a.setMarkerColor(PALETTE[0]);
+        a.setLineWidth(2.5f);
+        XYSeries b = c.addSeries("test loss", e, finite(test));
+        b.setLineColor(PALETTE[1]);
+        b.setMarkerColor(PALETTE[1]);
+        b.setLineWidth(2.5f);
+        XYSeries d = c.addSeries("test accuracy (%, right axis)", e, finite(acc));
+        d.setYAxisGroup(1);
+        d.setLineColor(PALETTE[2]);
+        d.setMarkerColor(PALETTE[2]);
+        d.setLineWidth(2.5f);
+        d.setYAxisDecimalPattern("0.0");
+        c.getStyler().putYAxisGroupDecimalPatternMap(1, "0.0");
+        double lo = 100;
+        for (double x : acc) {
+            lo = Math.min(lo, x);
+        }
+        // the interesting range is the last few percent: zoom there, but keep 100% in view
+        c.getStyler().setYAxisMin(1, Math.max(0, Math.floor(lo - 1)));
+        c.getStyler().setYAxisMax(1, 100.0);
+        save(c, png);
+    }
+
+    private static double[] finite(double[] v) {
+        double[] out = v.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (!Double.isFinite(out[i])) {
+                out[i] = 0;
+            }
+        }
+        return out;
+    }
+
+    private static void placeholder(XYChart c) {
+        XYSeries s = c.addSeries("no data", new double[] {1, 2}, new double[] {1, 1});
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineColor(Color.LIGHT_GRAY);
+    }
+
+    private static void style(Styler s) {
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setPlotBackgroundColor(Color.WHITE);
+        s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        s.setLegendBorderColor(Color.LIGHT_GRAY);
+        s.setMarkerSize(7);
+        s.setSeriesColors(PALETTE);
+        if (s instanceof org.knowm.xchart.style.AxesChartStyler a) {
+            a.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+            a.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+            a.setPlotGridLinesColor(new Color(0xdddddd));
+        }
+    }
+
+    private static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> c, Path png) {
+        try {
+            Path abs = png.toAbsolutePath();
+            Files.createDirectories(abs.getParent());
+            BitmapEncoder.saveBitmap(c, abs.toString(), BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + png, e);
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package org.backprop.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.backprop.core.Backend;
+import org.backprop.core.Tensor;
+
+/**
+ * GFLOP/s of {@code Backend.gemm} over the training products of the reference MLP and a square
+ * sweep, with numpy (OpenBLAS) on the CPU and torch.matmul (fp32, TF32 off) on the GPU measured in
+ * the same run, and the floor (FLOPs over the peak) beside each row.
+ */
+public final class GemmBench {
+
+    /** The reference MLP's layer widths: its GEMMs are the ones training spends its time in. */
+    static final int[] MLP = {784, 1024, 1024, 10};
+
+    /** One product C(m×n) = op(A)·op(B) with inner dimension k. */
+    public record Shape(String label, String kind, int batch, int m, int n, int k, boolean transA, boolean transB) {
+        public double flops() {
+            return 2.0 * m * n * k;
+        }
+
+        Map<String, Object> toJson() {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("label", label);
+            j.put("kind", kind);
+            if (batch > 0) {
+                j.put("batch", batch);
+            }
+            j.put("m", m);
+            j.put("n", n);
+            j.put("k", k);
+            j.put("trans_a", transA);
+            j.put("trans_b", transB);
+            j.put("flops", flops());
+            return j;
+        }
+    }
+
+    private GemmBench() { }
+
+    /**
+     * The forward product X·W, the weight gradient Xᵀ·δ and the input gradient δ·Wᵀ of every
+     * layer (the first layer has no input gradient: training never needs it), at each batch size,
+     * then the square sizes.
+     */
+    public static List<Shape> sweep(boolean gpu, boolean quick) {
+        List<Shape> shapes = new ArrayList<>();
+        int[] batches = quick ? new int[] {64} : new int[] {64, 256, 1024, 4096};
+        for (int b : batches) {
+            for (int l = 0; l + 1 < MLP.length; l++) {
+                int in = MLP[l];
+                int out = MLP[l + 1];
+                if (quick && l != 1) {
+                    continue;
+                }
+                String layer = in + "→" + out;
+                shapes.add(new Shape("X·W " + layer + " b" + b, "forward", b, b, out, in, false, false));
+                shapes.add(new Shape("Xᵀ·δ " + layer + " b" + b, "weight-grad", b, in, out, b, true, false));
+                if (l > 0) {
+                    shapes.add(new Shape("δ·Wᵀ " + layer + " b" + b, "input-grad", b, b, in, out, false, true));
+                }
+            }
+        }
+        int max = quick ? 256 : gpu ? 8192 : 2048;
+        for (int s = 256; s <= max; s *= 2) {
+            shapes.add(new Shape("square " + s, "square", 0, s, s, s, false, false));
+        }
+        return shapes;
+    }
+
+    public static Section run(BenchConfig cfg, PythonPeer peers, Path out) {
+        StringBuilder md = new StringBuilder("## GEMM: C = op(A)·op(B), fp32\n\n");
+        List<Object> devices = new ArrayList<>();
+        List<Charts.Series> squares = new ArrayList<>();
+        List<Charts.Series> training = new ArrayList<>();
+        List<Charts.Line> peakLines = new ArrayList<>();
+        for (String name : cfg.backends()) {
+            boolean gpu = Devices.isGpu(name);
+            List<Shape> shapes = sweep(gpu, cfg.quick());
+            Map<String, Object> dj = new LinkedHashMap<>();
+            dj.put("backend", name);
+            cfg.log().println("bench gemm: " + name + ", " + shapes.size() + " shapes");
+            List<Timing.Samples> ours = new ArrayList<>();
+            Peaks peak;
+            String oursUnavailable = null;
+            try (Devices.Opened dev = Devices.open(name, cfg.resolvedThreads())) {
+                if (dev.ok()) {
+                    dj.put("description", dev.backend().description());
+                    peak = gpu ? Peaks.gpu(dev.backend().description(), cfg.gpuPeakGflops())
+                            : Peaks.cpu(cfg.resolvedThreads(), cfg.peakGflops());
+                    for (Shape s : shapes) {
+                        ours.add(measure(dev.backend(), s, cfg.plan()));
+                        cfg.log().printf("  %-24s %8.1f GFLOP/s%n", s.label(), s.flops() / ours.get(ours.size() - 1).median() / 1e9);
+                    }
+                } else {
+                    oursUnavailable = dev.unavailable();
+                    peak = gpu ? Peaks.gpu(null, cfg.gpuPeakGflops()) : Peaks.cpu(cfg.resolvedThreads(), cfg.peakGflops());
+                }
+            }
+            PythonPeer.Answer peer = runPeer(cfg, peers, name, shapes);
+            String peerName = gpu ? "torch.matmul" : "numpy";
+            if (peer.ok()) {
+                peerName = gpu ? "torch " + peer.json().get("version") + " matmul"
+                        : "numpy " + peer.json().get("version") + " (" + peer.json().get("blas") + ")";
+            }
+            List<Timing.Samples> peerSamples = new ArrayList<>();
+            if (peer.ok()) {
+                for (Object o : Json.array(peer.json().get("results"))) {
+                    peerSamples.add(Timing.Samples.fromJson(Json.object(o)));
+                }
+            }
+            dj.put("peak", Map.of("gflops", peak.gflops(), "how", peak.gflopsHow()));
+            dj.put("ours_unavailable", oursUnavailable);
+            dj.put("peer", peerName);
+            dj.put("peer_unavailable", peer.unavailable());
+            if (peer.ok()) {
+                Map<String, Object> info = new LinkedHashMap<>(peer.json());
+                info.remove("results");
+                dj.put("peer_info", info);
+            }
+
+            md.append("### ").append(name).append(gpu ? " (GPU)" : " (CPU, " + cfg.resolvedThreads() + " threads)")
+                    .append(" vs ").append(peerName).append("\n\n");
+            if (oursUnavailable != null) {
+                md.append("- ").append(name).append(" (ours): unavailable: ").append(oursUnavailable).append('\n');
+            }
+            if (!peer.ok()) {
+                md.append("- ").append(peerName).append(": unavailable: ").append(peer.unavailable()).append('\n');
+            } else {
+                md.append("- peer: ").append(peerName).append(" via ").append(peer.json().get("interpreter"))
+                        .append(peer.json().get("blas_config") != null ? ", " + peer.json().get("blas_config") : "")
+                        .append(peer.json().get("device_name") != null ? ", " + peer.json().get("device_name") : "")
+                        .append(", ").append(cfg.resolvedThreads()).append(" threads\n");
+            }
+            md.append("- peak: ").append(peak.gflopsHow()).append('\n');
+            md.append("- method: ").append(gpu
+                    ? "ours: synchronize(), a batch of calls, synchronize(), System.nanoTime (the Backend interface has no CUDA events); peer: CUDA events around the same batch"
+                    : "batches of calls timed with System.nanoTime / time.perf_counter")
+                    .append("; ").append(cfg.plan().warmup()).append(" warm-up calls, median of ")
+                    .append(cfg.plan().samples()).append(" samples, spread = IQR/median\n\n");
+
+            List<Object> rows = new ArrayList<>();
+            Markdown t = new Markdown("GEMM", "m×n×k", "ours GFLOP/s", "spread", peerShort(gpu) + " GFLOP/s",
+                    "ours/" + peerShort(gpu), "floor (FLOPs/peak)", "ours % of peak");
+            if (oursUnavailable != null && !peer.ok()) {
+                t.row("all shapes", "", "unavailable", "", "unavailable");
+            }
+            String peerLabel = peerName + (gpu ? " (cuda)" : "");
+            Charts.Series sqOurs = new Charts.Series(name + " (ours)");
+            Charts.Series sqPeer = new Charts.Series(peerLabel);
+            // per batch: FLOPs and median seconds summed over the step's products, ours and peer
+            Map<Integer, double[]> perBatch = new java.util.TreeMap<>();
+            for (int i = 0; i < shapes.size(); i++) {
+                Shape s = shapes.get(i);
+                Timing.Samples o = i < ours.size() ? ours.get(i) : null;
+                Timing.Samples p = i < peerSamples.size() ? peerSamples.get(i) : null;
+                double og = o == null ? Double.NaN : s.flops() / o.median() / 1e9;
+                double pg = p == null ? Double.NaN : s.flops() / p.median() / 1e9;
+                double floor = s.flops() / (peak.gflops() * 1e9);
+                if (o != null || p != null) {
+                    t.row(s.label(), s.m() + "×" + s.n() + "×" + s.k(),
+                            o == null ? "unavailable" : Markdown.num(og),
+                            o == null ? "" : Markdown.f("±%.0f%%", o.spreadPercent() / 2),
+                            p == null ? "unavailable" : Markdown.num(pg),
+                            Markdown.num(og / pg), Markdown.time(floor),
+                            Double.isFinite(og) && Double.isFinite(peak.gflops()) ? Markdown.f("%.0f%%", 100 * og / peak.gflops()) : "–");
+                }
+                if (s.kind().equals("square")) {
+                    sqOurs.add(s.m(), og);
+                    sqPeer.add(s.m(), pg);
+                } else {
+                    double[] acc = perBatch.computeIfAbsent(s.batch(), b -> new double[3]);
+                    acc[0] += s.flops();
+                    acc[1] += o == null ? Double.NaN : o.median();
+                    acc[2] += p == null ? Double.NaN : p.median();
+                }
+                Map<String, Object> r = s.toJson();
+                r.put("floor_s", floor);
+                if (o != null) {
+                    Map<String, Object> oj = o.toJson();
+                    oj.put("gflops_median", og);
+                    r.put("ours", oj);
+                }
+                if (p != null) {
+                    Map<String, Object> pj = p.toJson();
+                    pj.put("gflops_median", pg);
+                    r.put("peer", pj);
+                }
+                rows.add(r);
+            }
+            md.append(t).append('\n');
+            Charts.Series trOurs = new Charts.Series(name + " (ours)");
+            Charts.Series trPeer = new Charts.Series(peerLabel);
+            for (Map.Entry<Integer, double[]> e : perBatch.entrySet()) {
+                trOurs.add(e.getKey(), e.getValue()[0] / e.getValue()[1] / 1e9);
+                trPeer.add(e.getKey(), e.getValue()[0] / e.getValue()[2] / 1e9);
+            }
+            dj.put("shapes", rows);
+            devices.add(dj);
+            squares.add(sqOurs);
+            squares.add(sqPeer);
+            training.add(trOurs);
+            training.add(trPeer);
+            if (Double.isFinite(peak.gflops())) {
+                peakLines.add(new Charts.Line(name + " peak " + Markdown.num(peak.gflops()) + " GFLOP/s (" + (peak.gflopsHow().contains("given") ? "given" : gpu ? "datasheet" : "estimated") + ")", peak.gflops()));
+            }
+        }
+        Path png = out.resolve("gemm.png");
+        Charts.xyPanels(List.of(
+                new Charts.XYPanel("Training GEMMs of 784-1024-1024-10 (" + machine() + ")",
+                        "batch size (rows of X)", "GFLOP/s over the step's products", training, peakLines),
+                new Charts.XYPanel("Square GEMM n×n·n×n, fp32", "n", "GFLOP/s", squares, peakLines)), png);
+        md.append("Chart: `gemm.png`\n\n");
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("devices", devices);
+        json.put("chart", "gemm.png");
+        return new Section("gemm", md.toString(), json);
+    }
+
+    private static String peerShort(boolean gpu) {
+        return gpu ? "torch" : "numpy";
+    }
+
+    static String machine() {
+        String model = Environment.cpuField("model name");
+        return model + ", " + Runtime.getRuntime().availableProcessors() + " cores";
+    }
+
+    static Timing.Samples measure(Backend be, Shape s, Timing.Plan plan) {
+        Random rnd = new Random(42);
+        try (Tensor a = be.upload(random(rnd, s.m() * s.k()), s.transA() ? s.k() : s.m(), s.transA() ? s.m() : s.k());
+             Tensor b = be.upload(random(rnd, s.k() * s.n()), s.transB() ? s.n() : s.k(), s.transB() ? s.k() : s.n());
+             Tensor c = be.allocate(s.m(), s.n())) {
+            return Timing.measure(plan, () -> be.gemm(s.transA(), s.transB(), 1f, a, b, 0f, c), be::synchronize);
+        }
+    }
+
+    static float[] random(Random rnd, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = rnd.nextFloat() * 2 - 1;
+        }
+        return x;
+    }
+
+    private static PythonPeer.Answer runPeer(BenchConfig cfg, PythonPeer peers, String backend, List<Shape> shapes) {
+        boolean gpu = Devices.isGpu(backend);
+        Map<String, Object> req = new LinkedHashMap<>();
+        req.put("lib", gpu ? "torch" : "numpy");
+        req.put("device", gpu ? "cuda" : "cpu");
+        req.put("threads", cfg.resolvedThreads());
+        Map<String, Object> plan = new LinkedHashMap<>();
+        plan.put("warmup", cfg.plan().warmup());
+        plan.put("samples", cfg.plan().samples());
+        plan.put("min_sample_s", cfg.plan().minSampleSeconds());
+        req.put("plan", plan);
+        List<Object> sj = new ArrayList<>();
+        for (Shape s : shapes) {
+            sj.add(s.toJson());
+        }
+        req.put("shapes", sj);
+        String threads = Integer.toString(cfg.resolvedThreads());
+        cfg.log().println("bench gemm: peer " + req.get("lib") + " on " + req.get("device"));
+        return peers.run(gpu ? "torch" : "numpy", "gemm_peer.py", req,
+                Map.of("OPENBLAS_NUM_THREADS", threads, "OMP_NUM_THREADS", threads), 1800);
+    }
+}

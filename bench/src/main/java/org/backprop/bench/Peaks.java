@@ -1,0 +1,71 @@
+package org.backprop.bench;
+
+import java.util.Locale;
+
+/**
+ * The peak rates the floors are computed from, with how each was obtained, so a reader can judge
+ * the "% of peak" columns. A peak given on the command line wins over the estimate.
+ */
+public record Peaks(double gflops, String gflopsHow) {
+
+    /**
+     * CPU: threads × clock × FLOP per cycle, the clock from /proc/cpuinfo and the FLOP per cycle
+     * from the widest FMA the flags advertise (2 FMA pipes × lanes × 2). Turbo and narrower FMA
+     * datapaths (Zen 4 runs AVX-512 at 256 bits) make this an estimate, never a measurement.
+     */
+    public static Peaks cpu(int threads, Double givenGflops) {
+        if (givenGflops != null) {
+            return new Peaks(givenGflops, String.format(Locale.ROOT, "%.0f GFLOP/s, given with --peak-gflops", givenGflops));
+        }
+        double ghz;
+        try {
+            ghz = Double.parseDouble(Environment.cpuField("cpu MHz")) / 1000;
+        } catch (NumberFormatException e) {
+            return new Peaks(Double.NaN, "unknown (no clock in /proc/cpuinfo; give --peak-gflops)");
+        }
+        String simd = Environment.simd();
+        int flopsPerCycle = switch (simd) {
+            case "avx512f" -> 64;
+            case "avx2+fma" -> 32;
+            case "neon" -> 16;
+            default -> 8;
+        };
+        double peak = threads * ghz * flopsPerCycle;
+        return new Peaks(peak, String.format(Locale.ROOT,
+                "%.0f GFLOP/s fp32, estimated: %d threads × %.2f GHz × %d FLOP/cycle (%s: 2 FMA pipes × %d lanes × 2), "
+                        + "from /proc/cpuinfo; override with --peak-gflops",
+                peak, threads, ghz, flopsPerCycle, simd, flopsPerCycle / 4));
+    }
+
+    /** GPU: the vendor's dense fp32 (non-tensor-core) peak for the named part, or the given value. */
+    public static Peaks gpu(String deviceName, Double givenGflops) {
+        if (givenGflops != null) {
+            return new Peaks(givenGflops, String.format(Locale.ROOT, "%.0f GFLOP/s, given with --gpu-peak-gflops", givenGflops));
+        }
+        String n = deviceName == null ? "" : deviceName.toUpperCase(Locale.ROOT);
+        double tflops;
+        if (n.contains("H200") || (n.contains("H100") && (n.contains("SXM") || n.contains("HBM3")))) {
+            tflops = 66.9;
+        } else if (n.contains("H100")) {
+            tflops = 51.2;   // PCIe
+        } else if (n.contains("A100")) {
+            tflops = 19.5;
+        } else if (n.contains("L40")) {
+            tflops = 90.5;
+        } else if (n.contains("L4")) {
+            tflops = 30.3;
+        } else if (n.contains("A10")) {
+            tflops = 31.2;
+        } else if (n.contains("V100")) {
+            tflops = 15.7;
+        } else if (n.contains("T4")) {
+            tflops = 8.1;
+        } else {
+            return new Peaks(Double.NaN, deviceName == null ? "unknown: no device (give --gpu-peak-gflops)"
+                    : "unknown for '" + deviceName + "' (give --gpu-peak-gflops)");
+        }
+        return new Peaks(tflops * 1000, String.format(Locale.ROOT,
+                "%.1f TFLOP/s fp32 (no tensor cores), the vendor's datasheet figure for %s; override with --gpu-peak-gflops",
+                tflops, deviceName));
+    }
+}

@@ -1,0 +1,196 @@
+package org.backprop.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.backprop.bench.Bench;
+import org.backprop.bench.BenchConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * {@code backprop bench [gemm|ops|train|all]}: CPU against GPU with numpy and PyTorch beside.
+ * The Markdown report goes to stdout, progress to stderr, and results.json, results.md and the
+ * PNG charts to {@code --out}.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Benchmarks: GEMM GFLOP/s, op bandwidth and training epoch time per backend,",
+                "with numpy (OpenBLAS) and PyTorch measured in the same run.",
+                "Without a subcommand, runs all three."},
+        subcommands = {BenchCommand.Gemm.class, BenchCommand.Ops.class, BenchCommand.Train.class,
+                BenchCommand.All.class})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--backend", split = ",", paramLabel = "cpu,cuda", scope = ScopeType.INHERIT,
+            description = "Backends to measure (default: every registered one; one that cannot run here is "
+                    + "reported as unavailable with its reason).")
+    List<String> backends;
+
+    @Option(names = "--quick", scope = ScopeType.INHERIT,
+            description = "A seconds-long smoke run (few shapes and samples) instead of the full sweep.")
+    boolean quick;
+
+    @Option(names = "--out", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "Folder for results.json, results.md and the charts (default: bench/results/<machine>-<date>).")
+    Path out;
+
+    @Option(names = "--python", paramLabel = "PATH|auto|none", scope = ScopeType.INHERIT,
+            description = "Python for the numpy/PyTorch peers (default: auto, the first of python3, /usr/bin/python3, "
+                    + "... that can import them; none: skip the peers).")
+    String python;
+
+    @Option(names = "--threads", paramLabel = "N", scope = ScopeType.INHERIT,
+            description = "CPU threads for our backend and the CPU peers (default: one per available processor).")
+    Integer threads;
+
+    @Option(names = "--peak-gflops", paramLabel = "GFLOPS", scope = ScopeType.INHERIT,
+            description = "CPU fp32 peak for the floors (default: estimated from /proc/cpuinfo).")
+    Double peakGflops;
+
+    @Option(names = "--gpu-peak-gflops", paramLabel = "GFLOPS", scope = ScopeType.INHERIT,
+            description = "GPU fp32 peak for the floors (default: the datasheet figure for the device).")
+    Double gpuPeakGflops;
+
+    @Option(names = "--data", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "MNIST folder for bench train (default: the fetcher's cache; the bundled sample if absent).")
+    Path data;
+
+    @Option(names = "--large-batches", paramLabel = "N", scope = ScopeType.INHERIT,
+            description = "Time the large network over N batches of 1024 instead of a full epoch (default: full epoch).")
+    int largeBatches;
+
+    @Option(names = "--tta-hidden", split = ",", paramLabel = "512,512", scope = ScopeType.INHERIT,
+            description = "Hidden layers of the time-to-accuracy recipe (default: 512,512).")
+    List<Integer> ttaHidden;
+
+    @Option(names = "--tta-activation", paramLabel = "relu", scope = ScopeType.INHERIT,
+            description = "Hidden activation of the time-to-accuracy recipe (default: relu).")
+    String ttaActivation;
+
+    @Option(names = "--tta-lr", paramLabel = "LR", scope = ScopeType.INHERIT,
+            description = "Adam learning rate of the time-to-accuracy recipe (default: 0.001).")
+    Float ttaLr;
+
+    @Option(names = "--tta-batch", paramLabel = "N", scope = ScopeType.INHERIT,
+            description = "Batch size of the time-to-accuracy recipe (default: 128).")
+    Integer ttaBatch;
+
+    @Option(names = "--tta-target", paramLabel = "FRACTION", scope = ScopeType.INHERIT,
+            description = "Test accuracy to reach, as a fraction (default: 0.98).")
+    Double ttaTarget;
+
+    @Option(names = "--tta-max-epochs", paramLabel = "N", scope = ScopeType.INHERIT,
+            description = "Give up on the target after N epochs (default: 15).")
+    Integer ttaMaxEpochs;
+
+    @Override
+    public Integer call() {
+        return run(EnumSet.allOf(Bench.Part.class));
+    }
+
+    int run(EnumSet<Bench.Part> parts) {
+        Bench.run(config(), parts, System.out);
+        return 0;
+    }
+
+    BenchConfig config() {
+        if (threads != null && (threads < 1 || threads > 4096)) {
+            throw new IllegalArgumentException("--threads must be between 1 and 4096, got " + threads);
+        }
+        if (largeBatches < 0) {
+            throw new IllegalArgumentException("--large-batches must be >= 0, got " + largeBatches);
+        }
+        for (Double p : new Double[] {peakGflops, gpuPeakGflops}) {
+            if (p != null && !(p > 0)) {
+                throw new IllegalArgumentException("a peak must be a positive GFLOP/s figure, got " + p);
+            }
+        }
+        List<String> names = new ArrayList<>();
+        if (backends == null || backends.isEmpty()) {
+            names.addAll(Bench.allBackends());
+        } else {
+            for (String b : backends) {
+                String n = b.trim().toLowerCase(Locale.ROOT);
+                if (!n.isEmpty() && !names.contains(n)) {
+                    names.add(n);
+                }
+            }
+        }
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("--backend: no backend named");
+        }
+        BenchConfig.Recipe d = BenchConfig.Recipe.defaults();
+        int[] hidden = d.hidden();
+        if (ttaHidden != null) {
+            hidden = ttaHidden.stream().mapToInt(Integer::intValue).toArray();
+            for (int h : hidden) {
+                if (h < 1) {
+                    throw new IllegalArgumentException("--tta-hidden: layer sizes must be positive, got " + h);
+                }
+            }
+        }
+        double target = ttaTarget == null ? d.targetAccuracy() : ttaTarget;
+        if (!(target > 0 && target <= 1)) {
+            throw new IllegalArgumentException("--tta-target is a fraction in (0, 1], got " + target);
+        }
+        BenchConfig.Recipe recipe = new BenchConfig.Recipe(hidden,
+                ttaActivation == null ? d.activation() : ttaActivation.toLowerCase(Locale.ROOT),
+                ttaLr == null ? d.adamLr() : ttaLr, ttaBatch == null ? d.batch() : ttaBatch, target,
+                ttaMaxEpochs == null ? d.maxEpochs() : ttaMaxEpochs);
+        Path dir = out != null ? out : Bench.defaultOut(names);
+        return new BenchConfig(names, quick, dir, python, threads == null ? 0 : threads, peakGflops, gpuPeakGflops,
+                data, largeBatches, recipe, System.err);
+    }
+
+    @Command(name = "gemm", mixinStandardHelpOptions = true,
+            description = "GEMM GFLOP/s over the reference MLP's products and square sizes, numpy/torch beside.")
+    static final class Gemm implements Callable<Integer> {
+        @ParentCommand
+        BenchCommand parent;
+
+        @Override
+        public Integer call() {
+            return parent.run(EnumSet.of(Bench.Part.GEMM));
+        }
+    }
+
+    @Command(name = "ops", mixinStandardHelpOptions = true,
+            description = "Achieved GB/s of the elementwise, row-wise and optimiser ops.")
+    static final class Ops implements Callable<Integer> {
+        @ParentCommand
+        BenchCommand parent;
+
+        @Override
+        public Integer call() {
+            return parent.run(EnumSet.of(Bench.Part.OPS));
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Epoch time of the reference and large MLPs, PyTorch beside; time to 98% test accuracy.")
+    static final class Train implements Callable<Integer> {
+        @ParentCommand
+        BenchCommand parent;
+
+        @Override
+        public Integer call() {
+            return parent.run(EnumSet.of(Bench.Part.TRAIN));
+        }
+    }
+
+    @Command(name = "all", mixinStandardHelpOptions = true, description = "gemm, ops and train.")
+    static final class All implements Callable<Integer> {
+        @ParentCommand
+        BenchCommand parent;
+
+        @Override
+        public Integer call() {
+            return parent.run(EnumSet.allOf(Bench.Part.class));
+        }
+    }
+}
