@@ -207,7 +207,7 @@ final class ParityCommand implements Callable<Integer> {
 
     private interface Backward { void apply(Backend b, Tensor y, Tensor dy, Tensor dx); }
 
-    private static Case unary(String name, int[] s, Unary f, double scale) {
+    private static Case unary(String name, int[] s, Unary f, float scale) {
         return new Case(name, s, (b, in) -> {
             try (Tensor x = up(b, in.uniform(s[0] * s[1], -scale, scale), s[0], s[1]); Tensor y = b.allocate(s[0], s[1])) {
                 f.apply(b, x, y);
