@@ -16,6 +16,7 @@ mkdir -p "$out"
 lib="$here/target/gpu-check/lib"
 [ -d "$lib" ] || { echo "gpu-check: $lib missing; build with: mvn -Pgpu-check -pl cuda-kernels -am package -DskipTests" >&2; exit 2; }
 cp="$here/target/test-classes:$here/target/classes:$lib/*"
+cd "$here"   # PtxStalenessTest reads src/main/cuda relative to the module, as under Maven
 {
     echo "gpu-check: $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(hostname)"
     command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
