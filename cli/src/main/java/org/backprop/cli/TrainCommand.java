@@ -225,11 +225,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private static void saveCheckpoint(Path p, Model model, Optimizer opt, Recipe recipe, int epoch) {
-        try {
-            Checkpoint.save(p, Checkpoints.capture(model, opt, recipe.metadata(epoch)));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot save checkpoint " + p + ": " + e.getMessage(), e);
-        }
+        Checkpoint.save(p, Checkpoints.capture(model, opt, recipe.metadata(epoch)));
     }
 
     /** Everything that defines a run, from the options or from a checkpoint being resumed. */
