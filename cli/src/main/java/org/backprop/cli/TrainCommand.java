@@ -31,8 +31,8 @@ import picocli.CommandLine.Option;
 /** {@code backprop train}: builds a network, trains it, reports every epoch, saves it. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a network and print one line per epoch.",
-                "Default: 784-512-512-10 ReLU MLP, softmax + cross-entropy, Adam lr 0.001, batch 128,"
-                        + " 10 epochs on MNIST."})
+                "Default: 784-512-512-10 ReLU MLP, softmax + cross-entropy, Adam lr 0.001 decayed by 0.8"
+                        + " per epoch, batch 128, 10 epochs on MNIST."})
 final class TrainCommand implements Callable<Integer> {
 
     @Mixin DataArgs data = new DataArgs();
@@ -62,6 +62,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "RATE",
             description = "Learning rate (default: 0.001 for adam, 0.1 for sgd, 0.05 for momentum).")
     Float lr;
+
+    @Option(names = "--lr-decay", paramLabel = "GAMMA", defaultValue = "0.8",
+            description = "Multiply the learning rate by GAMMA after every epoch; 1 keeps it constant"
+                    + " (default: ${DEFAULT-VALUE}).")
+    float lrDecay;
 
     @Option(names = "--momentum", paramLabel = "MU", defaultValue = "0.9",
             description = "Momentum coefficient for --optimizer momentum (default: ${DEFAULT-VALUE}).")
@@ -137,10 +142,11 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 Trainer trainer = new Trainer(model, recipe.loss, opt);
                 System.out.println("model: " + model.describe() + ", " + recipe.loss.id() + " loss, " + opt
+                        + (recipe.lrDecay < 1 ? " decayed x" + recipe.lrDecay + " per epoch" : "")
                         + ", batch " + batch + ", backend " + backend.description());
                 boolean bar = progress != null ? progress : System.console() != null && System.getenv("CI") == null;
                 FitOptions fo = new FitOptions(batch, epochs, seed)
-                        .withStartEpoch(recipe.startEpoch).withProgress(bar).withClipNorm(clipNorm)
+                        .withStartEpoch(recipe.startEpoch).withProgress(bar).withClipNorm(clipNorm).withLrDecay(recipe.lrDecay)
                         .withConfusion(confusion);
                 List<EpochStats> seen = new ArrayList<>();
                 TrainResult result;
@@ -193,6 +199,9 @@ final class TrainCommand implements Callable<Integer> {
         if (lr != null && !(lr > 0 && lr <= 10)) {
             throw new IllegalArgumentException("--lr must be in (0, 10], got " + lr);
         }
+        if (!(lrDecay > 0 && lrDecay <= 1)) {
+            throw new IllegalArgumentException("--lr-decay must be in (0, 1], got " + lrDecay);
+        }
         if (checkpointEvery < 0) {
             throw new IllegalArgumentException("--checkpoint-every must be 0 or a positive number of epochs, got " + checkpointEvery);
         }
@@ -236,6 +245,7 @@ final class TrainCommand implements Callable<Integer> {
         Loss loss;
         String optimizer;
         float lr;
+        float lrDecay;
         float momentum;
         Init init;
         long seed;
@@ -257,6 +267,7 @@ final class TrainCommand implements Callable<Integer> {
                     : r.output == Activation.SOFTMAX ? Loss.CROSS_ENTROPY : Loss.BINARY_CROSS_ENTROPY;
             r.optimizer = c.optimizer.toLowerCase(Locale.ROOT);
             r.lr = c.lr != null ? c.lr : defaultLr(r.optimizer);
+            r.lrDecay = c.lrDecay;
             r.momentum = c.momentum;
             Init chosen = Init.parse(c.weightInit);
             r.init = chosen == Init.AUTO && r.hidden.length == 0 ? Init.ZEROS : chosen;
@@ -280,6 +291,7 @@ final class TrainCommand implements Callable<Integer> {
                 r.loss = Loss.parse(m.get("loss"));
                 r.optimizer = m.get("optimizer");
                 r.lr = Float.parseFloat(m.get("lr"));
+                r.lrDecay = Float.parseFloat(m.getOrDefault("lr-decay", "1"));
                 r.momentum = Float.parseFloat(m.getOrDefault("momentum", "0.9"));
                 r.seed = Long.parseLong(m.get("seed"));
                 r.batch = Integer.parseInt(m.get("batch"));
@@ -328,6 +340,7 @@ final class TrainCommand implements Callable<Integer> {
             m.put("loss", loss.id());
             m.put("optimizer", optimizer);
             m.put("lr", Float.toString(lr));
+            m.put("lr-decay", Float.toString(lrDecay));
             m.put("momentum", Float.toString(momentum));
             m.put("seed", Long.toString(seed));
             m.put("batch", Integer.toString(batch));

@@ -15,7 +15,8 @@ import org.backprop.core.Tensor;
  */
 public abstract class Optimizer implements AutoCloseable {
 
-    protected final float lr;
+    private final float baseLr;
+    protected float lr;
     protected Model model;
     protected final List<Tensor> state = new ArrayList<>();
     protected int step;
@@ -24,6 +25,7 @@ public abstract class Optimizer implements AutoCloseable {
         if (!(lr > 0) || !Float.isFinite(lr)) {
             throw new IllegalArgumentException("learning rate must be a positive finite number, got " + lr);
         }
+        this.baseLr = lr;
         this.lr = lr;
     }
 
@@ -43,8 +45,18 @@ public abstract class Optimizer implements AutoCloseable {
         return new Adam(lr, beta1, beta2, eps);
     }
 
+    /** The learning rate in force now (after any decay). */
     public float learningRate() {
         return lr;
+    }
+
+    /**
+     * Sets the rate for the given epoch (1-based) under exponential decay, lr = base·γ^(epoch − 1),
+     * like PyTorch's ExponentialLR stepped once per epoch; γ = 1 keeps it constant. It depends on
+     * the epoch alone, so a resumed run continues the same schedule.
+     */
+    public void decayForEpoch(int epoch, float gamma) {
+        lr = (float) (baseLr * Math.pow(gamma, epoch - 1));
     }
 
     public int steps() {

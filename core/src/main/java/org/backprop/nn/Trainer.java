@@ -58,6 +58,7 @@ public final class Trainer {
              Tensor norm = backend.allocate(1, 1)) {
             int[] order = new int[train.size()];
             for (int epoch = options.startEpoch() + 1; epoch <= options.epochs(); epoch++) {
+                optimizer.decayForEpoch(epoch, options.lrDecay());
                 shuffle(order, options.seed(), epoch);
                 backend.uploadIndices(order, trainData.indices);
                 backend.fill(lossSum, 0f);
