@@ -341,6 +341,16 @@ public abstract class BackendContract {
     }
 
     @Test
+    void aClosedTensorIsRejected() {
+        Tensor t = backend.allocate(2, 2);
+        t.close();
+        assertTrue(t.isClosed());
+        Tensor other = track(backend.allocate(2, 2));
+        assertThrows(IllegalStateException.class, () -> backend.fill(t, 1f));
+        assertThrows(IllegalStateException.class, () -> backend.copy(t, other));
+    }
+
+    @Test
     void aTensorOfAnotherBackendIsRejected() {
         Tensor mine = track(backend.allocate(1, 1));
         Tensor foreign = track(ref.allocate(1, 1));

@@ -1,0 +1,543 @@
+package org.backprop.cpu;
+
+import java.util.logging.Logger;
+
+import org.backprop.core.Backend;
+import org.backprop.core.Checks;
+import org.backprop.core.Tensor;
+
+/**
+ * Every {@link Backend} op on the CPU, multithreaded over a persistent {@link WorkerPool}.
+ *
+ * <p>Results are bitwise independent of the thread count: work is split only over independent
+ * outputs (GEMM tiles, element ranges, row ranges, column ranges for the bias gradient), the split
+ * depends only on the shapes, and sums are taken per fixed-size chunk and added in chunk order.
+ * Ops allocate nothing: the task bodies are created once and read the current operands from
+ * fields, and scratch arrays grow only when shapes grow. Not safe for concurrent calls.
+ */
+public final class CpuBackend implements Backend {
+
+    /** System property: {@code false} forces the scalar GEMM even where the Vector API loads. */
+    public static final String VECTOR_PROPERTY = "backprop.cpu.vector";
+
+    private static final Logger LOG = Logger.getLogger(CpuBackend.class.getName());
+
+    /** Elements per task of an elementwise op; fixed, so chunk sums never depend on threads. */
+    private static final int CHUNK = 16384;
+    /** Below this many elements an op runs on the caller alone. */
+    private static final int PARALLEL_MIN = 32768;
+    /** Columns per task of the bias gradient. */
+    private static final int BIAS_COLS = 128;
+
+    private final WorkerPool pool;
+    private final Gemm gemm;
+    private final boolean vector;
+    private double[] partials = new double[64];
+    private double[] columnSums = new double[64];
+
+    // operands of the op in flight, read by the task bodies
+    private float[] x0;
+    private float[] x1;
+    private float[] x2;
+    private float[] x3;
+    private int[] idx;
+    private int size;
+    private int rows;
+    private int cols;
+    private int rowsPerTask;
+    private int start;
+    private float f0;
+    private float f1;
+    private float f2;
+    private float f3;
+    private float f4;
+
+    private final WorkerPool.Body fillBody = (t, w) -> CpuOps.fill(x0, from(t), to(t), f0);
+    private final WorkerPool.Body copyBody = (t, w) -> CpuOps.copy(x0, x1, from(t), to(t));
+    private final WorkerPool.Body scaleBody = (t, w) -> CpuOps.scale(x0, from(t), to(t), f0);
+    private final WorkerPool.Body sigmoidBody = (t, w) -> CpuOps.sigmoid(x0, x1, from(t), to(t));
+    private final WorkerPool.Body sigmoidBackwardBody = (t, w) -> CpuOps.sigmoidBackward(x0, x1, x2, from(t), to(t));
+    private final WorkerPool.Body tanhBody = (t, w) -> CpuOps.tanh(x0, x1, from(t), to(t));
+    private final WorkerPool.Body tanhBackwardBody = (t, w) -> CpuOps.tanhBackward(x0, x1, x2, from(t), to(t));
+    private final WorkerPool.Body reluBody = (t, w) -> CpuOps.relu(x0, x1, from(t), to(t));
+    private final WorkerPool.Body reluBackwardBody = (t, w) -> CpuOps.reluBackward(x0, x1, x2, from(t), to(t));
+    private final WorkerPool.Body sumOfSquaresBody = (t, w) -> partials[t] = CpuOps.sumOfSquares(x0, from(t), to(t));
+    private final WorkerPool.Body sgdBody = (t, w) -> CpuOps.sgdUpdate(x0, x1, from(t), to(t), f0);
+    private final WorkerPool.Body momentumBody = (t, w) -> CpuOps.momentumUpdate(x0, x1, x2, from(t), to(t), f0, f1);
+    private final WorkerPool.Body adamBody = (t, w) -> CpuOps.adamUpdate(x0, x1, x2, x3, from(t), to(t), f0, f1, f2, f3, f4);
+    private final WorkerPool.Body binaryCrossEntropyBody = (t, w) ->
+            partials[t] = CpuOps.sigmoidBinaryCrossEntropy(x0, x1, x2, x3, rows, from(t), to(t));
+    private final WorkerPool.Body squaredErrorBody = (t, w) ->
+            partials[t] = CpuOps.squaredError(x0, x1, x2, rows, from(t), to(t));
+    private final WorkerPool.Body addBiasBody = (t, w) -> CpuOps.addBias(x0, x1, cols, rowFrom(t), rowTo(t));
+    private final WorkerPool.Body biasGradientBody = (t, w) -> CpuOps.biasGradient(x0, rows, cols,
+            t * BIAS_COLS, Math.min(cols, (t + 1) * BIAS_COLS), f0, x1, columnSums);
+    private final WorkerPool.Body softmaxBody = (t, w) -> CpuOps.softmax(x0, x1, cols, rowFrom(t), rowTo(t));
+    private final WorkerPool.Body softmaxCrossEntropyBody = (t, w) ->
+            partials[t] = CpuOps.softmaxCrossEntropy(x0, x1, x2, x3, rows, cols, rowFrom(t), rowTo(t));
+    private final WorkerPool.Body countCorrectBody = (t, w) ->
+            partials[t] = CpuOps.countCorrect(x0, x1, cols, rowFrom(t), rowTo(t));
+    private final WorkerPool.Body argmaxBody = (t, w) -> CpuOps.argmax(x0, idx, cols, rowFrom(t), rowTo(t));
+    private final WorkerPool.Body gatherBody = (t, w) -> CpuOps.gatherRows(x0, idx, start, x1, cols, rowFrom(t), rowTo(t));
+
+    public CpuBackend(int threads) {
+        this(threads, vectorApiPresent() && !"false".equalsIgnoreCase(System.getProperty(VECTOR_PROPERTY)));
+    }
+
+    /** Package-private so tests can force the scalar GEMM. */
+    CpuBackend(int threads, boolean vector) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("cpu backend: threads must be at least 1, got " + threads);
+        }
+        boolean useVector = vector && vectorApiPresent();
+        MicroKernel kernel = useVector ? VectorKernels.create() : new ScalarGemmKernel();
+        this.pool = new WorkerPool(threads);
+        this.gemm = new Gemm(kernel, pool);
+        this.vector = useVector;
+        if (!useVector) {
+            LOG.info(() -> "cpu backend: scalar GEMM path ("
+                    + (vectorApiPresent() ? VECTOR_PROPERTY + "=false" : "jdk.incubator.vector is not loaded; "
+                    + "start java with --add-modules jdk.incubator.vector for the vector GEMM") + ")");
+        }
+    }
+
+    /** Whether the JVM was started with the Vector API incubator module. */
+    public static boolean vectorApiPresent() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    public int threads() {
+        return pool.threads();
+    }
+
+    /** Whether GEMM runs on the Vector API micro-kernel (else the scalar one). */
+    public boolean vectorGemm() {
+        return vector;
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public String description() {
+        int t = threads();
+        return "CPU, " + t + (t == 1 ? " thread, " : " threads, ") + gemm.describe();
+    }
+
+    // ---------------------------------------------------------------- dispatch helpers
+
+    private int from(int task) {
+        return task * CHUNK;
+    }
+
+    private int to(int task) {
+        return Math.min(size, (task + 1) * CHUNK);
+    }
+
+    private int rowFrom(int task) {
+        return task * rowsPerTask;
+    }
+
+    private int rowTo(int task) {
+        return Math.min(rows, (task + 1) * rowsPerTask);
+    }
+
+    /** Runs body over fixed element chunks of {@code n}; returns the task count. */
+    private int elementwise(int n, WorkerPool.Body body) {
+        size = n;
+        int tasks = (n + CHUNK - 1) / CHUNK;
+        ensurePartials(tasks);
+        pool.run(tasks, body, n < PARALLEL_MIN);
+        return tasks;
+    }
+
+    /** Runs body over row ranges of about {@link #CHUNK} elements each; returns the task count. */
+    private int byRows(int m, int n, WorkerPool.Body body) {
+        rows = m;
+        cols = n;
+        rowsPerTask = Math.max(1, CHUNK / n);
+        int tasks = (m + rowsPerTask - 1) / rowsPerTask;
+        ensurePartials(tasks);
+        pool.run(tasks, body, (long) m * n < PARALLEL_MIN);
+        return tasks;
+    }
+
+    private void ensurePartials(int tasks) {
+        if (partials.length < tasks) {
+            partials = new double[Math.max(tasks, 2 * partials.length)];
+        }
+    }
+
+    /** Adds the task partial sums in task order, so the total is the same for any thread count. */
+    private double sumPartials(int tasks) {
+        double s = 0;
+        for (int t = 0; t < tasks; t++) {
+            s += partials[t];
+        }
+        return s;
+    }
+
+    private void addTo(Tensor accumulator, double value) {
+        float[] a = data(accumulator);
+        a[0] = (float) (a[0] + value);
+    }
+
+    private void release() {
+        x0 = null;
+        x1 = null;
+        x2 = null;
+        x3 = null;
+        idx = null;
+    }
+
+    private static float[] data(Tensor t) {
+        return ((CpuTensor) t).data;
+    }
+
+    private void ownedIndices(String op, Tensor t) {
+        if (t == null) {
+            throw new IllegalArgumentException(op + ": index tensor is null");
+        }
+        if (t.backend() != this) {
+            throw new IllegalArgumentException(op + ": " + t + " belongs to another backend");
+        }
+        if (t.isClosed()) {
+            throw new IllegalStateException(op + ": " + t + " is closed");
+        }
+        if (t.dtype() != Tensor.DType.INT32) {
+            throw new IllegalArgumentException(op + ": expected an int32 index tensor, got " + t);
+        }
+    }
+
+    // ---------------------------------------------------------------- memory
+
+    @Override
+    public Tensor allocate(int rows, int cols) {
+        return new CpuTensor(this, rows, cols, Tensor.DType.FLOAT32);
+    }
+
+    @Override
+    public Tensor allocateIndices(int n) {
+        return new CpuTensor(this, 1, n, Tensor.DType.INT32);
+    }
+
+    @Override
+    public void upload(float[] src, Tensor dst) {
+        Checks.owned(this, "upload", dst);
+        Checks.length("upload", src.length, dst);
+        System.arraycopy(src, 0, data(dst), 0, src.length);
+    }
+
+    @Override
+    public void uploadIndices(int[] src, Tensor dst) {
+        ownedIndices("uploadIndices", dst);
+        Checks.length("uploadIndices", src.length, dst);
+        System.arraycopy(src, 0, ((CpuTensor) dst).indices, 0, src.length);
+    }
+
+    /** Float tensors are copied; an int32 index tensor comes back as float values (exact below 2^24). */
+    @Override
+    public void download(Tensor src, float[] dst) {
+        if (src != null && src.dtype() == Tensor.DType.INT32) {
+            ownedIndices("download", src);
+            Checks.length("download", dst.length, src);
+            int[] ints = ((CpuTensor) src).indices;
+            for (int i = 0; i < dst.length; i++) {
+                dst[i] = ints[i];
+            }
+            return;
+        }
+        Checks.owned(this, "download", src);
+        Checks.length("download", dst.length, src);
+        System.arraycopy(data(src), 0, dst, 0, dst.length);
+    }
+
+    @Override
+    public void fill(Tensor t, float value) {
+        Checks.owned(this, "fill", t);
+        x0 = data(t);
+        f0 = value;
+        elementwise(t.size(), fillBody);
+        release();
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        Checks.owned(this, "copy", src, dst);
+        Checks.sameShape("copy", dst, src);
+        if (src == dst || data(src) == data(dst)) {
+            return;
+        }
+        x0 = data(src);
+        x1 = data(dst);
+        elementwise(src.size(), copyBody);
+        release();
+    }
+
+    // ---------------------------------------------------------------- GEMM
+
+    @Override
+    public void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
+        Checks.owned(this, "gemm", a, b, c);
+        int[] mnk = Checks.gemm(transA, transB, a, b, c);
+        if (data(c) == data(a) || data(c) == data(b)) {
+            throw new IllegalArgumentException("gemm: C must not alias A or B (views of one tensor share memory)");
+        }
+        gemm.multiply(transA, transB, mnk[0], mnk[1], mnk[2], alpha, data(a), data(b), beta, data(c));
+    }
+
+    // ---------------------------------------------------------------- row-wise and elementwise
+
+    @Override
+    public void addBias(Tensor x, Tensor bias) {
+        Checks.owned(this, "addBias", x, bias);
+        Checks.rowVector("addBias", bias, x.cols());
+        x0 = data(x);
+        x1 = data(bias);
+        byRows(x.rows(), x.cols(), addBiasBody);
+        release();
+    }
+
+    @Override
+    public void biasGradient(Tensor delta, float beta, Tensor grad) {
+        Checks.owned(this, "biasGradient", delta, grad);
+        Checks.rowVector("biasGradient", grad, delta.cols());
+        int n = delta.cols();
+        if (columnSums.length < n) {
+            columnSums = new double[Math.max(n, 2 * columnSums.length)];
+        }
+        x0 = data(delta);
+        x1 = data(grad);
+        f0 = beta;
+        rows = delta.rows();
+        cols = n;
+        int tasks = (n + BIAS_COLS - 1) / BIAS_COLS;
+        pool.run(tasks, biasGradientBody, delta.size() < PARALLEL_MIN);
+        release();
+    }
+
+    private void unary(String op, Tensor x, Tensor y, WorkerPool.Body body) {
+        Checks.owned(this, op, x, y);
+        Checks.sameShape(op, x, y);
+        x0 = data(x);
+        x1 = data(y);
+        elementwise(x.size(), body);
+        release();
+    }
+
+    private void backward(String op, Tensor y, Tensor dy, Tensor dx, WorkerPool.Body body) {
+        Checks.owned(this, op, y, dy, dx);
+        Checks.sameShape(op, y, dy, dx);
+        x0 = data(y);
+        x1 = data(dy);
+        x2 = data(dx);
+        elementwise(y.size(), body);
+        release();
+    }
+
+    @Override
+    public void sigmoid(Tensor x, Tensor y) {
+        unary("sigmoid", x, y, sigmoidBody);
+    }
+
+    @Override
+    public void sigmoidBackward(Tensor y, Tensor dy, Tensor dx) {
+        backward("sigmoidBackward", y, dy, dx, sigmoidBackwardBody);
+    }
+
+    @Override
+    public void tanh(Tensor x, Tensor y) {
+        unary("tanh", x, y, tanhBody);
+    }
+
+    @Override
+    public void tanhBackward(Tensor y, Tensor dy, Tensor dx) {
+        backward("tanhBackward", y, dy, dx, tanhBackwardBody);
+    }
+
+    @Override
+    public void relu(Tensor x, Tensor y) {
+        unary("relu", x, y, reluBody);
+    }
+
+    @Override
+    public void reluBackward(Tensor y, Tensor dy, Tensor dx) {
+        backward("reluBackward", y, dy, dx, reluBackwardBody);
+    }
+
+    @Override
+    public void softmax(Tensor logits, Tensor probabilities) {
+        Checks.owned(this, "softmax", logits, probabilities);
+        Checks.sameShape("softmax", logits, probabilities);
+        x0 = data(logits);
+        x1 = data(probabilities);
+        byRows(logits.rows(), logits.cols(), softmaxBody);
+        release();
+    }
+
+    @Override
+    public void softmaxCrossEntropy(Tensor logits, Tensor targets, Tensor probabilities, Tensor grad, Tensor lossSum) {
+        Checks.owned(this, "softmaxCrossEntropy", logits, targets, probabilities, grad, lossSum);
+        Checks.sameShape("softmaxCrossEntropy", logits, targets, probabilities, grad);
+        Checks.scalar("softmaxCrossEntropy", lossSum);
+        x0 = data(logits);
+        x1 = data(targets);
+        x2 = data(probabilities);
+        x3 = data(grad);
+        int tasks = byRows(logits.rows(), logits.cols(), softmaxCrossEntropyBody);
+        addTo(lossSum, sumPartials(tasks));
+        release();
+    }
+
+    @Override
+    public void sigmoidBinaryCrossEntropy(Tensor logits, Tensor targets, Tensor probabilities, Tensor grad, Tensor lossSum) {
+        Checks.owned(this, "sigmoidBinaryCrossEntropy", logits, targets, probabilities, grad, lossSum);
+        Checks.sameShape("sigmoidBinaryCrossEntropy", logits, targets, probabilities, grad);
+        Checks.scalar("sigmoidBinaryCrossEntropy", lossSum);
+        x0 = data(logits);
+        x1 = data(targets);
+        x2 = data(probabilities);
+        x3 = data(grad);
+        rows = logits.rows();
+        int tasks = elementwise(logits.size(), binaryCrossEntropyBody);
+        addTo(lossSum, sumPartials(tasks));
+        release();
+    }
+
+    @Override
+    public void squaredError(Tensor output, Tensor targets, Tensor grad, Tensor lossSum) {
+        Checks.owned(this, "squaredError", output, targets, grad, lossSum);
+        Checks.sameShape("squaredError", output, targets, grad);
+        Checks.scalar("squaredError", lossSum);
+        x0 = data(output);
+        x1 = data(targets);
+        x2 = data(grad);
+        rows = output.rows();
+        int tasks = elementwise(output.size(), squaredErrorBody);
+        addTo(lossSum, sumPartials(tasks));
+        release();
+    }
+
+    @Override
+    public void countCorrect(Tensor output, Tensor targets, Tensor correct) {
+        Checks.owned(this, "countCorrect", output, targets, correct);
+        Checks.sameShape("countCorrect", output, targets);
+        Checks.scalar("countCorrect", correct);
+        x0 = data(output);
+        x1 = data(targets);
+        int tasks = byRows(output.rows(), output.cols(), countCorrectBody);
+        addTo(correct, sumPartials(tasks));
+        release();
+    }
+
+    @Override
+    public void argmax(Tensor x, Tensor indices) {
+        Checks.owned(this, "argmax", x);
+        ownedIndices("argmax", indices);
+        if (indices.size() != x.rows()) {
+            throw new IllegalArgumentException("argmax: " + indices.size() + " indices for the "
+                    + x.rows() + " rows of " + x.shape());
+        }
+        x0 = data(x);
+        idx = ((CpuTensor) indices).indices;
+        byRows(x.rows(), x.cols(), argmaxBody);
+        release();
+    }
+
+    @Override
+    public void sumOfSquares(Tensor x, Tensor sum) {
+        Checks.owned(this, "sumOfSquares", x, sum);
+        Checks.scalar("sumOfSquares", sum);
+        x0 = data(x);
+        int tasks = elementwise(x.size(), sumOfSquaresBody);
+        addTo(sum, sumPartials(tasks));
+        release();
+    }
+
+    @Override
+    public void scale(Tensor x, float alpha) {
+        Checks.owned(this, "scale", x);
+        x0 = data(x);
+        f0 = alpha;
+        elementwise(x.size(), scaleBody);
+        release();
+    }
+
+    // ---------------------------------------------------------------- optimisers
+
+    @Override
+    public void sgdUpdate(Tensor param, Tensor grad, float lr) {
+        Checks.owned(this, "sgdUpdate", param, grad);
+        Checks.sameShape("sgdUpdate", param, grad);
+        x0 = data(param);
+        x1 = data(grad);
+        f0 = lr;
+        elementwise(param.size(), sgdBody);
+        release();
+    }
+
+    @Override
+    public void momentumUpdate(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum) {
+        Checks.owned(this, "momentumUpdate", param, grad, velocity);
+        Checks.sameShape("momentumUpdate", param, grad, velocity);
+        x0 = data(param);
+        x1 = data(grad);
+        x2 = data(velocity);
+        f0 = lr;
+        f1 = momentum;
+        elementwise(param.size(), momentumBody);
+        release();
+    }
+
+    @Override
+    public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v,
+                           float lr, float beta1, float beta2, float eps, int step) {
+        Checks.owned(this, "adamUpdate", param, grad, m, v);
+        Checks.sameShape("adamUpdate", param, grad, m, v);
+        if (step < 1) {
+            throw new IllegalArgumentException("adamUpdate: step must be 1 or more, got " + step);
+        }
+        x0 = data(param);
+        x1 = data(grad);
+        x2 = data(m);
+        x3 = data(v);
+        f0 = (float) (lr / (1 - Math.pow(beta1, step)));
+        f1 = beta1;
+        f2 = beta2;
+        f3 = eps;
+        f4 = (float) (1 / (1 - Math.pow(beta2, step)));
+        elementwise(param.size(), adamBody);
+        release();
+    }
+
+    // ---------------------------------------------------------------- data
+
+    @Override
+    public void gatherRows(Tensor src, Tensor indices, int start, Tensor dst) {
+        Checks.owned(this, "gatherRows", src, dst);
+        ownedIndices("gatherRows", indices);
+        Checks.gather(src, indices, start, dst);
+        int[] ix = ((CpuTensor) indices).indices;
+        int limit = src.rows();
+        for (int r = 0; r < dst.rows(); r++) {
+            int row = ix[start + r];
+            if (row < 0 || row >= limit) {
+                throw new IllegalArgumentException("gatherRows: index " + row + " at position " + (start + r)
+                        + " is not a row of " + src.shape());
+            }
+        }
+        x0 = data(src);
+        x1 = data(dst);
+        idx = ix;
+        this.start = start;
+        byRows(dst.rows(), dst.cols(), gatherBody);
+        release();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

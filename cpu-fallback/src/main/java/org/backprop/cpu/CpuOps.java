@@ -1,0 +1,258 @@
+package org.backprop.cpu;
+
+/**
+ * The CPU's elementwise and row-wise kernels: static methods on row-major float arrays over an
+ * index range (elementwise) or a row range (row-wise), one per {@link org.backprop.core.Backend}
+ * op of the same name. Sums come back as doubles for the caller to add in a fixed order.
+ */
+final class CpuOps {
+
+    private CpuOps() { }
+
+    static void fill(float[] x, int from, int to, float value) {
+        java.util.Arrays.fill(x, from, to, value);
+    }
+
+    static void copy(float[] src, float[] dst, int from, int to) {
+        System.arraycopy(src, from, dst, from, to - from);
+    }
+
+    static void scale(float[] x, int from, int to, float alpha) {
+        for (int i = from; i < to; i++) {
+            x[i] *= alpha;
+        }
+    }
+
+    static float sigmoid(float z) {
+        // exp only of a non-positive number, so it never overflows
+        if (z >= 0) {
+            return 1f / (1f + (float) Math.exp(-z));
+        }
+        float e = (float) Math.exp(z);
+        return e / (1f + e);
+    }
+
+    static void sigmoid(float[] x, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
+            y[i] = sigmoid(x[i]);
+        }
+    }
+
+    static void sigmoidBackward(float[] y, float[] dy, float[] dx, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float v = y[i];
+            dx[i] = dy[i] * v * (1f - v);
+        }
+    }
+
+    static void tanh(float[] x, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
+            y[i] = (float) Math.tanh(x[i]);
+        }
+    }
+
+    static void tanhBackward(float[] y, float[] dy, float[] dx, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float v = y[i];
+            dx[i] = dy[i] * (1f - v * v);
+        }
+    }
+
+    static void relu(float[] x, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float v = x[i];
+            y[i] = v > 0 ? v : 0f;
+        }
+    }
+
+    static void reluBackward(float[] y, float[] dy, float[] dx, int from, int to) {
+        for (int i = from; i < to; i++) {
+            dx[i] = y[i] > 0 ? dy[i] : 0f;
+        }
+    }
+
+    static double sumOfSquares(float[] x, int from, int to) {
+        double s = 0;
+        for (int i = from; i < to; i++) {
+            double v = x[i];
+            s += v * v;
+        }
+        return s;
+    }
+
+    static void sgdUpdate(float[] p, float[] g, int from, int to, float lr) {
+        for (int i = from; i < to; i++) {
+            p[i] -= lr * g[i];
+        }
+    }
+
+    static void momentumUpdate(float[] p, float[] g, float[] v, int from, int to, float lr, float momentum) {
+        for (int i = from; i < to; i++) {
+            float vel = momentum * v[i] + g[i];
+            v[i] = vel;
+            p[i] -= lr * vel;
+        }
+    }
+
+    /** stepSize = lr/(1 − β1^t) and invCorrection2 = 1/(1 − β2^t), computed once per call. */
+    static void adamUpdate(float[] p, float[] g, float[] m, float[] v, int from, int to,
+                           float stepSize, float beta1, float beta2, float eps, float invCorrection2) {
+        float oneMinusBeta1 = 1f - beta1;
+        float oneMinusBeta2 = 1f - beta2;
+        for (int i = from; i < to; i++) {
+            float gi = g[i];
+            float mi = beta1 * m[i] + oneMinusBeta1 * gi;
+            float vi = beta2 * v[i] + oneMinusBeta2 * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            p[i] -= stepSize * mi / ((float) Math.sqrt(vi * invCorrection2) + eps);
+        }
+    }
+
+    // ---------------------------------------------------------------- row-wise
+
+    static void addBias(float[] x, float[] bias, int cols, int r0, int r1) {
+        for (int r = r0; r < r1; r++) {
+            int off = r * cols;
+            for (int j = 0; j < cols; j++) {
+                x[off + j] += bias[j];
+            }
+        }
+    }
+
+    /** Column sums over every row for columns j0..j1, each added row by row in order. */
+    static void biasGradient(float[] delta, int rows, int cols, int j0, int j1, float beta, float[] grad, double[] acc) {
+        for (int j = j0; j < j1; j++) {
+            acc[j] = 0;
+        }
+        for (int r = 0; r < rows; r++) {
+            int off = r * cols;
+            for (int j = j0; j < j1; j++) {
+                acc[j] += delta[off + j];
+            }
+        }
+        for (int j = j0; j < j1; j++) {
+            grad[j] = beta == 0 ? (float) acc[j] : (float) (beta * grad[j] + acc[j]);
+        }
+    }
+
+    static void softmax(float[] z, float[] p, int cols, int r0, int r1) {
+        for (int r = r0; r < r1; r++) {
+            int off = r * cols;
+            float max = rowMax(z, off, cols);
+            double sum = 0;
+            for (int j = 0; j < cols; j++) {
+                float e = (float) Math.exp(z[off + j] - max);
+                p[off + j] = e;
+                sum += e;
+            }
+            float inv = (float) (1 / sum);
+            for (int j = 0; j < cols; j++) {
+                p[off + j] *= inv;
+            }
+        }
+    }
+
+    private static float rowMax(float[] z, int off, int cols) {
+        float max = z[off];
+        for (int j = 1; j < cols; j++) {
+            max = Math.max(max, z[off + j]);
+        }
+        return max;
+    }
+
+    /**
+     * The loss of a row is lse·Σy − Σ y·z = Σy·log Σe^(z−max) − Σ y·(z − max), so it needs no
+     * log of a probability (finite when one underflows) and one exp per element.
+     */
+    static double softmaxCrossEntropy(float[] z, float[] y, float[] p, float[] g, int m, int cols, int r0, int r1) {
+        double loss = 0;
+        for (int r = r0; r < r1; r++) {
+            int off = r * cols;
+            float max = rowMax(z, off, cols);
+            double sum = 0;
+            double sumY = 0;
+            double sumYZ = 0;
+            for (int j = 0; j < cols; j++) {
+                float shifted = z[off + j] - max;
+                float yj = y[off + j];
+                float e = (float) Math.exp(shifted);
+                sum += e;
+                sumY += yj;
+                sumYZ += (double) yj * shifted;
+                p[off + j] = e;
+            }
+            loss += sumY * Math.log(sum) - sumYZ;
+            float inv = (float) (1 / sum);
+            for (int j = 0; j < cols; j++) {
+                float pj = p[off + j] * inv;
+                p[off + j] = pj;
+                g[off + j] = (pj - y[off + j]) / m;
+            }
+        }
+        return loss;
+    }
+
+    /** Per element: ŷ = σ(z), grad = (ŷ − y)/m, loss max(z, 0) − z·y + log(1 + e^−|z|). */
+    static double sigmoidBinaryCrossEntropy(float[] z, float[] y, float[] p, float[] g, int m, int from, int to) {
+        double loss = 0;
+        for (int i = from; i < to; i++) {
+            float zi = z[i];
+            float yi = y[i];
+            double e = Math.exp(-Math.abs((double) zi));
+            float pi = (float) (zi >= 0 ? 1 / (1 + e) : e / (1 + e));
+            loss += Math.max(zi, 0.0) - (double) zi * yi + Math.log1p(e);
+            p[i] = pi;
+            g[i] = (pi - yi) / m;
+        }
+        return loss;
+    }
+
+    static double squaredError(float[] o, float[] y, float[] g, int m, int from, int to) {
+        double loss = 0;
+        for (int i = from; i < to; i++) {
+            float d = o[i] - y[i];
+            loss += (double) d * d;
+            g[i] = 2 * d / m;
+        }
+        return loss;
+    }
+
+    static int countCorrect(float[] o, float[] y, int cols, int r0, int r1) {
+        int count = 0;
+        for (int r = r0; r < r1; r++) {
+            boolean right = cols == 1
+                    ? (o[r] >= 0.5f) == (y[r] >= 0.5f)
+                    : argmax(o, r * cols, cols) == argmax(y, r * cols, cols);
+            if (right) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** First maximum wins: only a strictly larger value moves the index. */
+    static int argmax(float[] x, int off, int cols) {
+        int best = 0;
+        float max = x[off];
+        for (int j = 1; j < cols; j++) {
+            if (x[off + j] > max) {
+                max = x[off + j];
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    static void argmax(float[] x, int[] out, int cols, int r0, int r1) {
+        for (int r = r0; r < r1; r++) {
+            out[r] = argmax(x, r * cols, cols);
+        }
+    }
+
+    static void gatherRows(float[] src, int[] idx, int start, float[] dst, int cols, int r0, int r1) {
+        for (int r = r0; r < r1; r++) {
+            System.arraycopy(src, idx[start + r] * cols, dst, r * cols, cols);
+        }
+    }
+}

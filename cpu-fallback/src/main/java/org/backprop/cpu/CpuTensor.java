@@ -1,0 +1,65 @@
+package org.backprop.cpu;
+
+import org.backprop.core.Backend;
+import org.backprop.core.Tensor;
+
+/**
+ * A tensor of the {@link CpuBackend}: a row-major {@code float[]} (or {@code int[]} for indices).
+ * A {@link #firstRows} view shares the array, since the first rows of a row-major matrix are a
+ * prefix of it; ops bound their loops by the view's size, never the array's length.
+ */
+public final class CpuTensor extends Tensor {
+
+    private final CpuBackend backend;
+    private final CpuTensor parent;
+    float[] data;
+    int[] indices;
+    private boolean closed;
+
+    CpuTensor(CpuBackend backend, int rows, int cols, DType dtype) {
+        super(rows, cols, dtype);
+        this.backend = backend;
+        this.parent = null;
+        if (dtype == DType.FLOAT32) {
+            this.data = new float[rows * cols];
+        } else {
+            this.indices = new int[rows * cols];
+        }
+    }
+
+    private CpuTensor(CpuTensor parent, int rows) {
+        super(rows, parent.cols(), parent.dtype());
+        this.backend = parent.backend;
+        this.parent = parent;
+        this.data = parent.data;
+        this.indices = parent.indices;
+    }
+
+    @Override
+    public Backend backend() {
+        return backend;
+    }
+
+    @Override
+    public Tensor firstRows(int n) {
+        if (n < 1 || n > rows()) {
+            throw new IllegalArgumentException("firstRows: " + n + " is outside 1.." + rows() + " of " + shape());
+        }
+        return new CpuTensor(this, n);
+    }
+
+    @Override
+    public boolean isClosed() {
+        return parent != null ? parent.isClosed() : closed;
+    }
+
+    @Override
+    public void close() {
+        if (parent == null && !closed) {
+            closed = true;
+            // drop the array so a closed tensor's memory really goes back to the heap
+            data = null;
+            indices = null;
+        }
+    }
+}
