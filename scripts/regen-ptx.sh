@@ -4,7 +4,7 @@
 # without regenerating). Needs nvcc (CUDA 12.x or 13.x); users and CI never run this.
 #   scripts/regen-ptx.sh            compile every src/main/cuda/*.cu
 #   NVCC=/path/to/nvcc scripts/regen-ptx.sh
-# Also reachable as: mvn -Pregen-ptx -pl cuda-kernels generate-resources
+# Also reachable as: mvn -Pregen-ptx -pl cuda-kernels -am package -DskipTests
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 src="$root/cuda-kernels/src/main/cuda"

@@ -4,7 +4,7 @@
 //   sigmoid_backward  dx = dy * y * (1 - y)            (dx may be dy)
 //   tanh_forward      y = tanh(x)                      (y may be x)
 //   tanh_backward     dx = dy * (1 - y*y)              (dx may be dy)
-//   relu_forward      y = max(0, x), NaN propagates    (y may be x)
+//   relu_forward      y = x > 0 ? x : 0                (y may be x)
 //   relu_backward     dx = dy where y > 0, else 0      (dx may be dy)
 //
 // Launch: 1-D, 256 threads per block, grid = min(ceil(n/256), 65535), grid-stride loop, so any n
@@ -51,7 +51,7 @@ extern "C" __global__ void relu_forward(const float *x, float *y, int n) {
     unsigned stride = blockDim.x * gridDim.x;
     for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < (unsigned) n; i += stride) {
         float v = x[i];
-        y[i] = v < 0.0f ? 0.0f : v;   // written so that NaN passes through, like Math.max
+        y[i] = v > 0.0f ? v : 0.0f;   // the CPU's and the reference's form, bit for bit (NaN -> 0)
     }
 }
 

@@ -20,6 +20,11 @@
 // any leading dimension work; no float4 global loads, because lda/ldb need not be multiples of 4.
 // Products accumulate with fmaf in ascending k: deterministic, no split-k.
 //
+// Checked so far without a GPU: ptxas accepts it for sm_75..sm_120 (127 registers, no spills,
+// 8448 bytes of shared memory per block), and src/test/emulation runs this very source on the
+// CPU against double loops for all four transposes, beta = 0 over NaN, and sizes crossing tile
+// edges in m, n and k. Not yet run on a GPU.
+//
 // Versions tried: v1 (this one). Speed UNMEASURED: no GPU in the session that wrote it. Planned
 // comparison: cuBLAS sgemm (when libcublas.so.12 loads) and the FLOP floor (2mnk over the FP32
 // peak: about 60 TFLOP/s on an H100 SXM without tensor cores). Known weak spot: small n (the

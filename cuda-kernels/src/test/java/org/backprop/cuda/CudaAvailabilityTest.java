@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 import org.backprop.core.Availability;
+import org.backprop.core.Backend;
 import org.backprop.core.BackendOptions;
 import org.backprop.core.BackendProvider;
 import org.backprop.core.BackendUnavailableException;
@@ -61,6 +62,15 @@ class CudaAvailabilityTest {
                 () -> Backends.open("cuda", BackendOptions.defaults()));
         assertTrue(e.getMessage().contains(a.detail()), e.getMessage());
         assertThrows(BackendUnavailableException.class, () -> new CudaBackendProvider().create(BackendOptions.defaults()));
+    }
+
+    @Test
+    void bestFallsBackToTheCpuWhereCudaCannotRun() {
+        assumeFalse(new CudaBackendProvider().availability().usable(), "CUDA is usable here");
+        assumeTrue(Backends.providers().stream().anyMatch(p -> p.name().equals("cpu")), "no cpu backend registered");
+        try (Backend b = Backends.best()) {
+            assertEquals("cpu", b.name());
+        }
     }
 
     @Test

@@ -5,10 +5,12 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPacka
 import java.io.PrintWriter;
 
 import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
@@ -49,9 +51,35 @@ public final class GpuCheck {
     /** One line per test (and per skipped class), so the log shows what ran on the GPU. */
     private static final class Printer implements TestExecutionListener {
 
+        private TestPlan plan;
+
+        @Override
+        public void testPlanExecutionStarted(TestPlan testPlan) {
+            plan = testPlan;
+        }
+
+        /** "CudaContractTest > gemmMatchesReference > 1x1x1 ...": the class and method a line is about. */
+        private String name(TestIdentifier id) {
+            StringBuilder sb = new StringBuilder(id.getDisplayName());
+            for (TestIdentifier p = parent(id); p != null; p = parent(p)) {
+                if (p.getSource().isEmpty()) {
+                    break;   // the engine root
+                }
+                sb.insert(0, p.getDisplayName() + " > ");
+                if (p.getSource().get() instanceof ClassSource) {
+                    break;
+                }
+            }
+            return sb.toString();
+        }
+
+        private TestIdentifier parent(TestIdentifier id) {
+            return plan == null ? null : plan.getParent(id).orElse(null);
+        }
+
         @Override
         public void executionSkipped(TestIdentifier id, String reason) {
-            System.out.println("SKIPPED " + id.getDisplayName() + ": " + reason);
+            System.out.println("SKIPPED " + name(id) + ": " + reason);
         }
 
         @Override
@@ -61,7 +89,7 @@ public final class GpuCheck {
                 return;
             }
             String reason = result.getThrowable().map(t -> ": " + t.getMessage()).orElse("");
-            System.out.println(result.getStatus() + " " + id.getDisplayName()
+            System.out.println(result.getStatus() + " " + name(id)
                     + (id.isTest() ? "" : " (container)") + (aborted || !id.isTest() ? reason : "")
                     + (result.getStatus() == TestExecutionResult.Status.FAILED ? reason : ""));
         }
