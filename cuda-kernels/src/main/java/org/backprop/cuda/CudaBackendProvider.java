@@ -40,6 +40,11 @@ public final class CudaBackendProvider implements BackendProvider {
         return new CudaBackend(CudaDevice.get(), CudaBackend.GemmChoice.fromProperty());
     }
 
+    @Override
+    public String report() {
+        return deviceReport().replaceFirst("^cuda: ", "");
+    }
+
     /**
      * A few lines for {@code backprop devices}: the GPU (name, compute capability, memory, driver),
      * whether cuBLAS loaded or exactly why not, and which GEMM path runs. Never throws.
