@@ -47,7 +47,7 @@ public final class GemmBench {
             cpu.gemm(ta, tb, 1f, a, b, 0f, c);
         }
         double best = Double.MAX_VALUE;
-        for (int round = 0; round < 5; round++) {
+        for (int round = 0; round < 10; round++) {
             long t0 = System.nanoTime();
             for (int i = 0; i < reps; i++) {
                 cpu.gemm(ta, tb, 1f, a, b, 0f, c);
