@@ -52,11 +52,17 @@ public final class Bench {
         return String.join(" ", java.util.Arrays.asList(w).subList(0, Math.min(n, w.length)));
     }
 
-    /** Every backend registered here, CPU first: unusable ones are reported with their reason. */
+    /**
+     * Every backend registered here plus cuda, CPU first: the GPU rows are always in the report,
+     * measured or "unavailable" with the reason (an unregistered CUDA module included).
+     */
     public static List<String> allBackends() {
         List<String> names = new ArrayList<>();
         for (BackendProvider p : Backends.providers()) {
             names.add(p.name());
+        }
+        if (!names.contains("cuda")) {
+            names.add("cuda");
         }
         names.sort((a, b) -> Boolean.compare(Devices.isGpu(a), Devices.isGpu(b)));
         return names;

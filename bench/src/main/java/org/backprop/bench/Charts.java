@@ -247,6 +247,7 @@ public final class Charts {
         }
         // the interesting range is the last few percent: zoom there, but keep 100% in view
         c.getStyler().setYAxisMin(1, Math.max(0, Math.floor(lo - 1)));
+        c.getStyler().setYAxisMin(0, 0.0);
         c.getStyler().setYAxisMax(1, 100.0);
         save(c, png);
     }

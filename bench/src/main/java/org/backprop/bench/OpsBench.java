@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Consumer;
 import org.backprop.core.Backend;
 import org.backprop.core.Tensor;
 
@@ -137,7 +136,8 @@ public final class OpsBench {
         StringBuilder md = new StringBuilder("## Memory-bound ops: achieved bandwidth\n\n");
         md.append("Bytes moved = the least the op must move (each input read once, each output written once, fp32). ")
                 .append("Floor = bytes / the backend's own copy bandwidth (a ")
-                .append(cfg.quick() ? "4" : "64 MiB CPU / 256").append(" MiB copy, measured in the same run).\n\n");
+                .append(cfg.quick() ? "4" : "64 MiB CPU / 256").append(" MiB copy, measured in the same run); ")
+                .append("an op whose tensors fit in cache can beat it.\n\n");
         List<Case> cases = cases(cfg.quick());
         List<Object> devices = new ArrayList<>();
         List<String> categories = new ArrayList<>();
@@ -222,9 +222,5 @@ public final class OpsBench {
             return Markdown.f("%.1f MiB", b / (1 << 20));
         }
         return Markdown.f("%.1f KiB", b / 1024);
-    }
-
-    static void forEach(List<Case> cases, Consumer<Case> c) {
-        cases.forEach(c);
     }
 }
