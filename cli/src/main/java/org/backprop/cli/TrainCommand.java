@@ -181,7 +181,8 @@ final class TrainCommand implements Callable<Integer> {
                     System.out.println("saved: " + save);
                 }
                 if (plot != null) {
-                    Charts.trainingCurves(seen, "Training curves: " + model.describe(), plot);
+                    Charts.curves(seen.stream().map(e -> new Charts.Epoch(e.epoch(), e.trainLoss(), e.testLoss(),
+                            e.testAccuracy())).toList(), "Training curves: " + model.describe(), plot);
                     System.out.println("plot: " + plot);
                 }
             }
