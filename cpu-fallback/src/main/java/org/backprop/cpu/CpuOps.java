@@ -80,9 +80,21 @@ final class CpuOps {
         }
     }
 
+    /**
+     * tanh through the float exp where |x| ≥ 0.5 (there 1 − 2/(e^2|x| + 1) ≥ 0.46, so the
+     * subtraction costs no relative accuracy); Math.tanh (~40 ns) only near 0.
+     */
+    static float tanh(float x) {
+        float ax = Math.abs(x);
+        if (ax < 0.5f) {
+            return (float) Math.tanh(x);
+        }
+        return Math.copySign(1f - 2f / (exp(2f * ax) + 1f), x);
+    }
+
     static void tanh(float[] x, float[] y, int from, int to) {
         for (int i = from; i < to; i++) {
-            y[i] = (float) Math.tanh(x[i]);
+            y[i] = tanh(x[i]);
         }
     }
 

@@ -43,6 +43,20 @@ class CpuOpsExpTest {
     }
 
     @Test
+    void tanhIsWithinFourUlpAndSaturates() {
+        // for |x| ≥ 0.5: exp's 2 ulp plus three roundings on a result ≥ 0.46; below, Math.tanh
+        double worst = 0;
+        for (float x = -12f; x <= 12f; x += 0.0007f) {
+            double exact = Math.tanh(x);
+            worst = Math.max(worst, Math.abs(CpuOps.tanh(x) - exact) / Math.ulp((float) exact));
+        }
+        assertTrue(worst <= 4, "worst error " + worst + " ulp");
+        assertEquals(1f, CpuOps.tanh(Float.POSITIVE_INFINITY));
+        assertEquals(-1f, CpuOps.tanh(-1000f));
+        assertTrue(Float.isNaN(CpuOps.tanh(Float.NaN)));
+    }
+
+    @Test
     void vectorSigmoidGivesTheScalarBitsForEveryInput() {
         Random r = new Random(7);
         int n = 100_003;
