@@ -199,7 +199,7 @@ final class TrainCommand implements Callable<Integer> {
                         System.out.println(heapLine(s.epoch()));
                     }
                     if (checkpointEvery > 0 && (s.epoch() % checkpointEvery == 0 || s.epoch() == epochs)) {
-                        saveCheckpoint(checkpoint, model, opt, recipe, s.epoch());
+                        saveCheckpoint(checkpoint, model, opt, recipe, s.epoch(), tt.scaler());
                     }
                     if (fallback != null) {
                         lastGood = Checkpoints.capture(model, opt, recipe.metadata(s.epoch()));
@@ -218,9 +218,9 @@ final class TrainCommand implements Callable<Integer> {
                     100 * last.testAccuracy(), last.epoch(), result.totalSeconds());
             if (save != null) {
                 if (save.toString().endsWith(".npz")) {
-                    Npz.save(save, Checkpoints.capture(model, null, recipe.metadata(epochs)));
+                    Npz.save(save, Scaling.attach(Checkpoints.capture(model, null, recipe.metadata(epochs)), tt.scaler()));
                 } else {
-                    saveCheckpoint(save, model, opt, recipe, epochs);
+                    saveCheckpoint(save, model, opt, recipe, epochs, tt.scaler());
                 }
                 System.out.println("saved: " + save);
             }
@@ -283,8 +283,9 @@ final class TrainCommand implements Callable<Integer> {
         return p.toString().endsWith(".npz") ? Npz.load(p) : Checkpoint.load(p);
     }
 
-    private static void saveCheckpoint(Path p, Model model, Optimizer opt, Recipe recipe, int epoch) {
-        Checkpoint.save(p, Checkpoints.capture(model, opt, recipe.metadata(epoch)));
+    private static void saveCheckpoint(Path p, Model model, Optimizer opt, Recipe recipe, int epoch,
+                                       org.backprop.data.Standardizer scaler) {
+        Checkpoint.save(p, Scaling.attach(Checkpoints.capture(model, opt, recipe.metadata(epoch)), scaler));
     }
 
     /** Everything that defines a run, from the options or from a checkpoint being resumed. */
