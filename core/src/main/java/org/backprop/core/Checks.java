@@ -8,20 +8,34 @@ public final class Checks {
 
     private Checks() { }
 
+    /** The tensor exists, belongs to this backend and is not closed; any element type. */
+    public static void live(Backend backend, String op, Tensor t) {
+        if (t == null) {
+            throw new IllegalArgumentException(op + ": tensor is null");
+        }
+        if (t.backend() != backend) {
+            throw new IllegalArgumentException(op + ": " + t + " belongs to another backend");
+        }
+        if (t.isClosed()) {
+            throw new IllegalStateException(op + ": " + t + " is closed");
+        }
+    }
+
+    /** Each tensor is live on this backend and holds float32. */
     public static void owned(Backend backend, String op, Tensor... tensors) {
         for (Tensor t : tensors) {
-            if (t == null) {
-                throw new IllegalArgumentException(op + ": tensor is null");
-            }
-            if (t.backend() != backend) {
-                throw new IllegalArgumentException(op + ": " + t + " belongs to another backend");
-            }
-            if (t.isClosed()) {
-                throw new IllegalStateException(op + ": " + t + " is closed");
-            }
+            live(backend, op, t);
             if (t.dtype() != Tensor.DType.FLOAT32) {
                 throw new IllegalArgumentException(op + ": expected a float32 tensor, got " + t);
             }
+        }
+    }
+
+    /** The tensor is live on this backend and holds int32 row indices. */
+    public static void ownedIndices(Backend backend, String op, Tensor t) {
+        live(backend, op, t);
+        if (t.dtype() != Tensor.DType.INT32) {
+            throw new IllegalArgumentException(op + ": expected an int32 index tensor, got " + t);
         }
     }
 

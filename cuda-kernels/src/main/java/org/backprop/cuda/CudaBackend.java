@@ -611,24 +611,14 @@ public final class CudaBackend implements Backend {
     }
 
     private CudaTensor ownedIndices(String op, Tensor t) {
-        CudaTensor c = anyOwned(op, t);
-        if (c.dtype() != Tensor.DType.INT32) {
-            throw new IllegalArgumentException(op + ": expected an int32 index tensor, got " + t);
-        }
-        return c;
+        enter();
+        Checks.ownedIndices(this, op, t);
+        return (CudaTensor) t;
     }
 
     private CudaTensor anyOwned(String op, Tensor t) {
         enter();
-        if (t == null) {
-            throw new IllegalArgumentException(op + ": tensor is null");
-        }
-        if (t.backend() != this) {
-            throw new IllegalArgumentException(op + ": " + t + " belongs to another backend");
-        }
-        if (t.isClosed()) {
-            throw new IllegalStateException(op + ": " + t + " is closed");
-        }
+        Checks.live(this, op, t);
         return (CudaTensor) t;
     }
 

@@ -504,22 +504,11 @@ public final class ReferenceBackend implements Backend {
     }
 
     private ReferenceTensor live(String op, Tensor t) {
-        if (t == null) {
-            throw new IllegalArgumentException(op + ": tensor is null");
-        }
-        if (t.backend() != this) {
-            throw new IllegalArgumentException(op + ": " + t + " belongs to another backend");
-        }
-        if (t.isClosed()) {
-            throw new IllegalStateException(op + ": " + t + " is closed");
-        }
+        Checks.live(this, op, t);
         return (ReferenceTensor) t;
     }
 
     private void ownedIndices(String op, Tensor t) {
-        live(op, t);
-        if (t.dtype() != Tensor.DType.INT32) {
-            throw new IllegalArgumentException(op + ": expected an int32 index tensor, got " + t);
-        }
+        Checks.ownedIndices(this, op, t);
     }
 }
