@@ -40,6 +40,9 @@ final class DataCommand implements Runnable {
             if (!"mnist".equalsIgnoreCase(dataset)) {
                 throw new IllegalArgumentException("unknown dataset '" + dataset + "': only mnist can be fetched");
             }
+            if (from != null && !java.nio.file.Files.isDirectory(from)) {
+                throw new IllegalArgumentException("--from: no such directory: " + from);
+            }
             Path dir = cache != null ? cache : MnistFetcher.defaultCacheDir();
             Path got = MnistFetcher.fetch(dir, Optional.ofNullable(from));
             System.out.println("mnist: " + got + " (SHA-256 verified)");

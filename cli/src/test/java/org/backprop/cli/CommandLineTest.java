@@ -44,7 +44,8 @@ class CommandLineTest {
             "train --test-split 1.5 --data mnist-sample|--test-split must be between",
             "train --nonsense|Unknown option",
             "eval --data mnist-sample|Missing required option",
-            "data fetch cifar|unknown dataset 'cifar'"})
+            "data fetch cifar|unknown dataset 'cifar'",
+            "data fetch mnist --from /no/such/dir|--from: no such directory"})
     void badInputIsOneLineAndExitCode2(String args, String expected) {
         Cli.Run r = Cli.run(args.split(" "));
         assertEquals(Main.USAGE, r.exit(), r.out() + r.err());
