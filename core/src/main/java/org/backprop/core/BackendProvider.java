@@ -19,6 +19,15 @@ public interface BackendProvider {
      */
     Availability availability();
 
+    /**
+     * What {@code backprop devices} prints: for a GPU, the device, its memory, driver version and
+     * GEMM path; by default the availability detail.
+     */
+    default String report() {
+        Availability a = availability();
+        return (a.usable() ? "usable: " : "unusable: ") + a.detail();
+    }
+
     /** Opens the backend; throws {@link BackendUnavailableException} with the reason if it cannot. */
     Backend create(BackendOptions options);
 }

@@ -165,16 +165,12 @@ public final class IdxReader {
             filled += n;
         }
         // Reading on to the end also makes GZIPInputStream check the gzip trailer (CRC and length).
-        int extra = 0;
         byte[] probe = new byte[CHUNK];
         int n;
-        while ((n = in.read(probe, 0, probe.length)) >= 0) {
-            extra += n;
-            if (extra > 0) {
-                break;
-            }
-        }
-        if (extra > 0) {
+        do {
+            n = in.read(probe, 0, probe.length);
+        } while (n == 0);
+        if (n > 0) {
             throw new DataException(source + ": trailing garbage after the " + describe(dims, ndims)
                     + " data, from " + where + (headerBytes + product));
         }

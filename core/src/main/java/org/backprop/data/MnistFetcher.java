@@ -316,6 +316,12 @@ public final class MnistFetcher {
                 throw new IOException("SHA-256 mismatch for " + name + ": got " + got + ", expected " + hashes.get(name));
             }
             try {
+                // temp files are created owner-only; the cache is as readable as any downloaded file
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: keep its defaults
+            }
+            try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
@@ -346,7 +352,10 @@ public final class MnistFetcher {
     private static String oneLine(Exception e) {
         String m = e.getMessage();
         if (m == null || m.isBlank()) {
-            m = e.getClass().getSimpleName();
+            // HttpClient's connect failures carry their reason only in the cause
+            Throwable cause = e.getCause();
+            m = e.getClass().getSimpleName() + (cause != null && cause.getMessage() != null
+                    ? " (" + cause.getMessage() + ")" : cause != null ? " (" + cause.getClass().getSimpleName() + ")" : "");
         }
         return m.replace('\n', ' ').replace('\r', ' ').trim();
     }

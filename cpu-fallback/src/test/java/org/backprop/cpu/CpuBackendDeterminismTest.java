@@ -68,6 +68,18 @@ class CpuBackendDeterminismTest {
         assertArrayEquals(expected, gemm(three, m, n, k, ta, tb, a, b, c), "3 threads");
     }
 
+    @ParameterizedTest(name = "m={0} n={1} k={2} transA={3} transB={4}")
+    @MethodSource("gemmShapes")
+    void scalarGemmIsBitwiseIndependentOfThreads(int m, int n, int k, boolean ta, boolean tb) {
+        Random r = new Random(m * 17L + n * 5L + k);
+        float[] a = random(r, m * k, -1, 1);
+        float[] b = random(r, k * n, -1, 1);
+        float[] c = random(r, m * n, -1, 1);
+        try (CpuBackend scalarOne = new CpuBackend(1, false); CpuBackend scalarThree = new CpuBackend(3, false)) {
+            assertArrayEquals(gemm(scalarOne, m, n, k, ta, tb, a, b, c), gemm(scalarThree, m, n, k, ta, tb, a, b, c));
+        }
+    }
+
     private static float[] gemm(Backend be, int m, int n, int k, boolean ta, boolean tb, float[] a, float[] b, float[] c) {
         try (Tensor ta_ = be.upload(a, ta ? k : m, ta ? m : k);
              Tensor tb_ = be.upload(b, tb ? n : k, tb ? k : n);

@@ -30,6 +30,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Tolerances are in units of u = 2^-24 (float32's unit roundoff) and say why beside each check.
  * The reference rounds nothing, so each tolerance is the float32 error of the op itself.
+ *
+ * <p>To use it: {@code class CudaBackendTest extends BackendContract} with
+ * {@code createBackend()} returning the backend; where it cannot run, call
+ * {@code Assumptions.assumeTrue(false, reason)} there and every test is skipped with the reason.
+ * Index tensors are read back only through {@code gatherRows}, so no backend needs an int download.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class BackendContract {

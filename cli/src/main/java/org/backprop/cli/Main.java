@@ -1,0 +1,98 @@
+package org.backprop.cli;
+
+import java.io.PrintWriter;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code backprop} command. Bad input is one line on stderr and exit code 2. */
+@Command(name = "backprop", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Trains dense neural networks on an NVIDIA GPU or a multithreaded CPU.",
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, DevicesCommand.class,
+                DataCommand.class, BenchCommand.class, ParityCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    /** Exit code for bad arguments and bad input. */
+    public static final int USAGE = 2;
+    /** Exit code for a run that failed for another reason (a diverged run, a device fault). */
+    public static final int FAILED = 1;
+
+    static boolean verbose;
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Show stack traces and debug detail.")
+    void setVerbose(boolean v) {
+        verbose = v;
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this). */
+    public static int run(String... args) {
+        configureLogging();
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(Main::handle);
+        cl.setParameterExceptionHandler((e, a) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("backprop: " + e.getMessage());
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+                err.println("see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help");
+            }
+            return USAGE;
+        });
+        return cl.execute(args);
+    }
+
+    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        err.println("backprop: " + msg);
+        err.flush();
+        return Errors.isBadInput(e) ? USAGE : FAILED;
+    }
+
+    /** One line per log record: "backprop: message". */
+    private static void configureLogging() {
+        Logger root = Logger.getLogger("");
+        for (Handler h : root.getHandlers()) {
+            root.removeHandler(h);
+        }
+        ConsoleHandler h = new ConsoleHandler();
+        h.setFormatter(new SimpleFormatter() {
+            @Override
+            public synchronized String format(LogRecord r) {
+                return "backprop: " + formatMessage(r) + System.lineSeparator();
+            }
+        });
+        root.addHandler(h);
+        root.setLevel(Level.INFO);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"backprop " + (v == null ? "development build" : v),
+                    "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}

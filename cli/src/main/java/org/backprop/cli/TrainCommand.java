@@ -1,0 +1,382 @@
+package org.backprop.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.backprop.bench.Charts;
+import org.backprop.core.Backend;
+import org.backprop.io.Checkpoint;
+import org.backprop.io.ModelState;
+import org.backprop.io.Npz;
+import org.backprop.nn.Activation;
+import org.backprop.nn.Checkpoints;
+import org.backprop.nn.EpochStats;
+import org.backprop.nn.FitOptions;
+import org.backprop.nn.Init;
+import org.backprop.nn.Loss;
+import org.backprop.nn.Model;
+import org.backprop.nn.Optimizer;
+import org.backprop.nn.TrainResult;
+import org.backprop.nn.Trainer;
+import org.backprop.nn.TrainingDivergedException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code backprop train}: builds a network, trains it, reports every epoch, saves it. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a network and print one line per epoch.",
+                "Default: 784-512-512-10 ReLU MLP, softmax + cross-entropy, Adam lr 0.001 decayed by 0.8"
+                        + " per epoch, batch 128, 10 epochs on MNIST."})
+final class TrainCommand implements Callable<Integer> {
+
+    @Mixin DataArgs data = new DataArgs();
+
+    @Option(names = "--layers", paramLabel = "N,N,...", defaultValue = "512,512",
+            description = "Hidden layer widths, comma-separated; 'none' for logistic or softmax regression"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String layers;
+
+    @Option(names = "--activation", paramLabel = "sigmoid|tanh|relu", defaultValue = "relu",
+            description = "Hidden activation (default: ${DEFAULT-VALUE}).")
+    String activation;
+
+    @Option(names = "--output", paramLabel = "softmax|sigmoid", defaultValue = "softmax",
+            description = "Output layer: softmax over the classes, or sigmoid (one unit for two classes,"
+                    + " one per class otherwise) (default: ${DEFAULT-VALUE}).")
+    String output;
+
+    @Option(names = "--loss", paramLabel = "ce|bce|mse",
+            description = "Loss (default: ce for a softmax output, bce for a sigmoid output).")
+    String loss;
+
+    @Option(names = "--optimizer", paramLabel = "sgd|momentum|adam", defaultValue = "adam",
+            description = "Update rule (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--lr", paramLabel = "RATE",
+            description = "Learning rate (default: 0.001 for adam, 0.1 for sgd, 0.05 for momentum).")
+    Float lr;
+
+    @Option(names = "--lr-decay", paramLabel = "GAMMA", defaultValue = "0.8",
+            description = "Multiply the learning rate by GAMMA after every epoch; 1 keeps it constant"
+                    + " (default: ${DEFAULT-VALUE}).")
+    float lrDecay;
+
+    @Option(names = "--momentum", paramLabel = "MU", defaultValue = "0.9",
+            description = "Momentum coefficient for --optimizer momentum (default: ${DEFAULT-VALUE}).")
+    float momentum;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "128", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+            description = "Seed for initialisation, hold-out and shuffling (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--weight-init", paramLabel = "auto|xavier|he|zeros", defaultValue = "auto",
+            description = "Initial weights: auto = He for ReLU layers, Xavier otherwise, zeros for a"
+                    + " regression with no hidden layer (default: ${DEFAULT-VALUE}).")
+    String weightInit;
+
+    @Option(names = "--init", paramLabel = "FILE.npz", description = "Start from these weights (.npz, or our checkpoint).")
+    Path init;
+
+    @Option(names = "--save", paramLabel = "FILE", description = "Save the trained model (.npz exports NumPy arrays; anything else is our checkpoint format).")
+    Path save;
+
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Write training curves (loss and accuracy per epoch) as a PNG.")
+    Path plot;
+
+    @Option(names = "--confusion", description = "Print the test confusion matrix with precision and recall after the last epoch.")
+    boolean confusion;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
+            description = "Save a checkpoint to --checkpoint every N epochs (0: never).")
+    int checkpointEvery;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE", defaultValue = "backprop-checkpoint.bpm",
+            description = "Checkpoint file for --checkpoint-every (default: ${DEFAULT-VALUE}).")
+    Path checkpoint;
+
+    @Option(names = "--resume", paramLabel = "FILE", description = "Continue the run saved in this checkpoint up to --epochs.")
+    Path resume;
+
+    @Option(names = "--clip-norm", paramLabel = "X", defaultValue = "0",
+            description = "Clip the global gradient norm to X (0: off).")
+    float clipNorm;
+
+    @Option(names = "--memory", description = "After each epoch, print the heap in use after a full GC (for soak runs).")
+    boolean memory;
+
+    @Option(names = "--progress", negatable = true, description = "Progress bar (default: on when stderr is a terminal).")
+    Boolean progress;
+
+    @Mixin BackendOption backendOption = new BackendOption();
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        DataArgs.TrainTest tt = data.load(seed);
+        System.out.println("data: " + tt.description());
+        try (Backend backend = backendOption.open()) {
+            Recipe recipe = resume == null ? Recipe.fromOptions(this, tt) : Recipe.fromCheckpoint(resume, this);
+            try (Model model = recipe.build(backend, tt);
+                 Optimizer opt = recipe.optimizer()) {
+                if (resume != null) {
+                    ModelState st = Checkpoint.load(resume);
+                    Checkpoints.load(model, st);
+                    opt.importState(model, st.extras());
+                } else if (init != null) {
+                    DataArgs.requireFile(init, "--init");
+                    Checkpoints.load(model, readWeights(init));
+                    System.out.println("initial weights: " + init);
+                }
+                Trainer trainer = new Trainer(model, recipe.loss, opt);
+                System.out.println("model: " + model.describe() + ", " + recipe.loss.id() + " loss, " + opt
+                        + (recipe.lrDecay < 1 ? " decayed x" + recipe.lrDecay + " per epoch" : "")
+                        + ", batch " + batch + ", backend " + backend.description());
+                boolean bar = progress != null ? progress : System.console() != null && System.getenv("CI") == null;
+                FitOptions fo = new FitOptions(batch, epochs, seed)
+                        .withStartEpoch(recipe.startEpoch).withProgress(bar).withClipNorm(clipNorm).withLrDecay(recipe.lrDecay)
+                        .withConfusion(confusion);
+                List<EpochStats> seen = new ArrayList<>();
+                TrainResult result;
+                try {
+                    result = trainer.fit(tt.train(), tt.test(), fo, s -> {
+                        System.out.println(s.line());
+                        seen.add(s);
+                        if (memory) {
+                            System.out.println(heapLine(s.epoch()));
+                        }
+                        if (checkpointEvery > 0 && (s.epoch() % checkpointEvery == 0 || s.epoch() == epochs)) {
+                            saveCheckpoint(checkpoint, model, opt, recipe, s.epoch());
+                        }
+                    });
+                } catch (TrainingDivergedException e) {
+                    String kept = checkpointEvery > 0 && Files.exists(checkpoint)
+                            ? "; the last good checkpoint is " + checkpoint : "";
+                    throw new TrainingDivergedException(e.epoch(), e.getMessage() + kept);
+                }
+                EpochStats last = result.last();
+                if (confusion && last.evaluation() != null) {
+                    System.out.println(last.evaluation().report());
+                }
+                System.out.printf(Locale.ROOT, "done: test accuracy %.2f%% after %d epochs, %.1f s training%n",
+                        100 * last.testAccuracy(), last.epoch(), result.totalSeconds());
+                if (save != null) {
+                    if (save.toString().endsWith(".npz")) {
+                        Npz.save(save, Checkpoints.capture(model, null, recipe.metadata(epochs)));
+                    } else {
+                        saveCheckpoint(save, model, opt, recipe, epochs);
+                    }
+                    System.out.println("saved: " + save);
+                }
+                if (plot != null) {
+                    Charts.curves(seen.stream().map(e -> new Charts.Epoch(e.epoch(), e.trainLoss(), e.testLoss(),
+                            e.testAccuracy())).toList(), "Training curves: " + model.describe(), plot);
+                    System.out.println("plot: " + plot);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private void validate() {
+        if (batch < 1 || batch > 1 << 20) {
+            throw new IllegalArgumentException("--batch must be between 1 and 1048576, got " + batch);
+        }
+        if (epochs < 1 || epochs > 100_000) {
+            throw new IllegalArgumentException("--epochs must be between 1 and 100000, got " + epochs);
+        }
+        if (lr != null && !(lr > 0 && lr <= 10)) {
+            throw new IllegalArgumentException("--lr must be in (0, 10], got " + lr);
+        }
+        if (!(lrDecay > 0 && lrDecay <= 1)) {
+            throw new IllegalArgumentException("--lr-decay must be in (0, 1], got " + lrDecay);
+        }
+        if (checkpointEvery < 0) {
+            throw new IllegalArgumentException("--checkpoint-every must be 0 or a positive number of epochs, got " + checkpointEvery);
+        }
+        if (!(clipNorm >= 0) || Float.isInfinite(clipNorm)) {
+            throw new IllegalArgumentException("--clip-norm must be 0 (off) or a positive number, got " + clipNorm);
+        }
+        if (resume != null) {
+            DataArgs.requireFile(resume, "--resume");
+        }
+        for (Path p : new Path[] {save, plot, checkpointEvery > 0 ? checkpoint : null}) {
+            if (p != null && p.toAbsolutePath().getParent() != null && !Files.isDirectory(p.toAbsolutePath().getParent())) {
+                throw new IllegalArgumentException("cannot write " + p + ": directory " + p.toAbsolutePath().getParent() + " does not exist");
+            }
+        }
+        if (plot != null && !plot.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+            throw new IllegalArgumentException("--plot writes a PNG: give a file name ending in .png, got " + plot);
+        }
+    }
+
+    private static String heapLine(int epoch) {
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        long used = rt.totalMemory() - rt.freeMemory();
+        return String.format(Locale.ROOT, "memory after epoch %d: heap %.1f MiB in use of %.1f MiB committed",
+                epoch, used / 1048576.0, rt.totalMemory() / 1048576.0);
+    }
+
+    static ModelState readWeights(Path p) throws java.io.IOException {
+        return p.toString().endsWith(".npz") ? Npz.load(p) : Checkpoint.load(p);
+    }
+
+    private static void saveCheckpoint(Path p, Model model, Optimizer opt, Recipe recipe, int epoch) {
+        Checkpoint.save(p, Checkpoints.capture(model, opt, recipe.metadata(epoch)));
+    }
+
+    /** Everything that defines a run, from the options or from a checkpoint being resumed. */
+    static final class Recipe {
+        int[] hidden;
+        Activation activation;
+        Activation output;
+        Loss loss;
+        String optimizer;
+        float lr;
+        float lrDecay;
+        float momentum;
+        Init init;
+        long seed;
+        int batch;
+        int startEpoch;
+
+        static Recipe fromOptions(TrainCommand c, DataArgs.TrainTest tt) {
+            Recipe r = new Recipe();
+            r.hidden = parseLayers(c.layers);
+            r.activation = Activation.parse(c.activation);
+            if (r.activation == Activation.SOFTMAX) {
+                throw new IllegalArgumentException("--activation softmax is only for the output layer: use --output softmax");
+            }
+            r.output = Activation.parse(c.output);
+            if (r.output != Activation.SOFTMAX && r.output != Activation.SIGMOID) {
+                throw new IllegalArgumentException("--output must be softmax or sigmoid, got " + c.output);
+            }
+            r.loss = c.loss != null ? Loss.parse(c.loss)
+                    : r.output == Activation.SOFTMAX ? Loss.CROSS_ENTROPY : Loss.BINARY_CROSS_ENTROPY;
+            r.optimizer = c.optimizer.toLowerCase(Locale.ROOT);
+            r.lr = c.lr != null ? c.lr : defaultLr(r.optimizer);
+            r.lrDecay = c.lrDecay;
+            r.momentum = c.momentum;
+            Init chosen = Init.parse(c.weightInit);
+            r.init = chosen == Init.AUTO && r.hidden.length == 0 ? Init.ZEROS : chosen;
+            r.seed = c.seed;
+            r.batch = c.batch;
+            r.startEpoch = 0;
+            return r;
+        }
+
+        static Recipe fromCheckpoint(Path file, TrainCommand c) throws java.io.IOException {
+            ModelState st = Checkpoint.load(file);
+            Map<String, String> m = st.metadata();
+            Recipe r = new Recipe();
+            try {
+                r.hidden = new int[st.layers().size() - 1];
+                for (int i = 0; i < r.hidden.length; i++) {
+                    r.hidden[i] = st.layers().get(i).outputs();
+                }
+                r.activation = r.hidden.length == 0 ? Activation.RELU : Activation.parse(st.layers().get(0).activation());
+                r.output = Activation.parse(st.layers().get(st.layers().size() - 1).activation());
+                r.loss = Loss.parse(m.get("loss"));
+                r.optimizer = m.get("optimizer");
+                r.lr = Float.parseFloat(m.get("lr"));
+                r.lrDecay = Float.parseFloat(m.getOrDefault("lr-decay", "1"));
+                r.momentum = Float.parseFloat(m.getOrDefault("momentum", "0.9"));
+                r.seed = Long.parseLong(m.get("seed"));
+                r.batch = Integer.parseInt(m.get("batch"));
+                r.startEpoch = Integer.parseInt(m.get("epoch"));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("--resume: " + file + " lacks the run settings a resume needs"
+                        + " (it was not written by --checkpoint-every or --save): " + e.getMessage());
+            }
+            r.init = Init.ZEROS;
+            if (r.seed != c.seed || r.batch != c.batch) {
+                c.seed = r.seed;
+                c.batch = r.batch;
+                System.out.println("resume: using the checkpoint's seed " + r.seed + " and batch " + r.batch);
+            }
+            if (r.startEpoch >= c.epochs) {
+                throw new IllegalArgumentException("--resume: the checkpoint already completed " + r.startEpoch
+                        + " epochs; ask for more with --epochs");
+            }
+            System.out.println("resume: " + file + " after epoch " + r.startEpoch);
+            return r;
+        }
+
+        Model build(Backend backend, DataArgs.TrainTest tt) {
+            int classes = Math.max(tt.train().classes(), tt.test().classes());
+            int outputs = output == Activation.SIGMOID && classes <= 2 ? 1 : classes;
+            Model.Builder b = Model.builder(tt.train().featureCount());
+            for (int h : hidden) {
+                b.dense(h, activation);
+            }
+            return b.dense(outputs, output).init(init).seed(seed).build(backend);
+        }
+
+        Optimizer optimizer() {
+            return switch (optimizer) {
+                case "sgd" -> Optimizer.sgd(lr);
+                case "momentum" -> Optimizer.momentum(lr, momentum);
+                case "adam" -> Optimizer.adam(lr);
+                default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer
+                        + "': expected sgd, momentum or adam");
+            };
+        }
+
+        Map<String, String> metadata(int epoch) {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("epoch", Integer.toString(epoch));
+            m.put("loss", loss.id());
+            m.put("optimizer", optimizer);
+            m.put("lr", Float.toString(lr));
+            m.put("lr-decay", Float.toString(lrDecay));
+            m.put("momentum", Float.toString(momentum));
+            m.put("seed", Long.toString(seed));
+            m.put("batch", Integer.toString(batch));
+            return m;
+        }
+
+        static float defaultLr(String optimizer) {
+            return switch (optimizer) {
+                case "sgd" -> 0.1f;
+                case "momentum" -> 0.05f;
+                case "adam" -> 0.001f;
+                default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer
+                        + "': expected sgd, momentum or adam");
+            };
+        }
+
+        static int[] parseLayers(String s) {
+            String t = s.trim();
+            if (t.isEmpty() || t.equalsIgnoreCase("none")) {
+                return new int[0];
+            }
+            String[] parts = t.split(",");
+            int[] out = new int[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                try {
+                    out[i] = Integer.parseInt(parts[i].trim());
+                } catch (NumberFormatException e) {
+                    out[i] = -1;
+                }
+                if (out[i] < 1 || out[i] > 1 << 20) {
+                    throw new IllegalArgumentException("--layers: '" + parts[i].trim() + "' is not a layer width:"
+                            + " expected positive integers separated by commas, e.g. 1024,1024, or 'none'");
+                }
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package org.backprop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.backprop.io.Checkpoint;
+import org.backprop.io.ModelState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** train, save, eval, predict and resume through the command line, on the bundled sample. */
+class TrainEndToEndTest {
+
+    @TempDir Path dir;
+
+    private static final Pattern EPOCH = Pattern.compile(
+            "epoch (\\d+)/(\\d+)  loss (\\d+\\.\\d{4})  test acc (\\d+\\.\\d{2})%  (\\d+\\.\\d{2}) s");
+
+    @Test
+    void trainPrintsEpochLinesSavesAndTheModelEvaluatesAndPredicts() throws Exception {
+        Path model = dir.resolve("m.bpm");
+        Path png = dir.resolve("curves.png");
+        Cli.Run t = Cli.run("train", "--data", "mnist-sample", "--layers", "64", "--epochs", "2", "--batch", "64",
+                "--backend", "cpu", "--save", model.toString(), "--plot", png.toString());
+        assertEquals(0, t.exit(), t.err());
+        Matcher m = EPOCH.matcher(t.out());
+        int lines = 0;
+        double acc = 0;
+        while (m.find()) {
+            lines++;
+            acc = Double.parseDouble(m.group(4));
+        }
+        assertEquals(2, lines, t.out());
+        // 5000 training images, 2 epochs of a 64-unit MLP: ~90% on the 1000 sample test images
+        assertTrue(acc > 85, "test accuracy " + acc);
+        assertTrue(Files.size(model) > 0 && Files.size(png) > 0);
+
+        Cli.Run e = Cli.run("eval", "--model", model.toString(), "--data", "mnist-sample", "--backend", "cpu");
+        assertEquals(0, e.exit(), e.err());
+        assertTrue(e.out().contains(String.format(java.util.Locale.ROOT, "accuracy %.4f", acc / 100)), e.out() + "\n" + t.out());
+
+        Path npz = dir.resolve("m.npz");
+        Cli.Run s = Cli.run("train", "--data", "mnist-sample", "--layers", "64", "--epochs", "2", "--batch", "64",
+                "--backend", "cpu", "--save", npz.toString());
+        assertEquals(0, s.exit(), s.err());
+        Cli.Run e2 = Cli.run("eval", "--model", npz.toString(), "--data", "mnist-sample", "--backend", "cpu");
+        assertEquals(e.out(), e2.out(), "the .npz export evaluates exactly like the checkpoint");
+    }
+
+    /** Resume equivalence: 4 epochs straight equals 2 epochs, a checkpoint, then 2 more. */
+    @Test
+    void resumingFromACheckpointGivesTheSameParametersAsAnUninterruptedRun() throws Exception {
+        Path straight = dir.resolve("straight.bpm");
+        Path half = dir.resolve("half.bpm");
+        Path resumed = dir.resolve("resumed.bpm");
+        String[] common = {"--data", "mnist-sample", "--layers", "32", "--batch", "100", "--backend", "cpu",
+                "--optimizer", "adam", "--seed", "7"};
+        assertEquals(0, Cli.run(concat(common, "train", "--epochs", "4", "--save", straight.toString())).exit());
+        assertEquals(0, Cli.run(concat(common, "train", "--epochs", "2", "--save", half.toString())).exit());
+        Cli.Run r = Cli.run(concat(common, "train", "--epochs", "4", "--resume", half.toString(), "--save", resumed.toString()));
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("epoch 3/4") && !r.out().contains("epoch 2/4"), r.out());
+        ModelState a = Checkpoint.load(straight), b = Checkpoint.load(resumed);
+        for (int i = 0; i < a.layers().size(); i++) {
+            assertArrayEquals(a.layers().get(i).weights(), b.layers().get(i).weights(), "layer " + i + " weights");
+            assertArrayEquals(a.layers().get(i).bias(), b.layers().get(i).bias(), "layer " + i + " bias");
+        }
+    }
+
+    private static String[] concat(String[] common, String... head) {
+        String[] out = new String[head.length + common.length];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(common, 0, out, head.length, common.length);
+        return out;
+    }
+}

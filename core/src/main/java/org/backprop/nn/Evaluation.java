@@ -1,0 +1,92 @@
+package org.backprop.nn;
+
+import java.util.Locale;
+
+/**
+ * Classification metrics from a confusion matrix whose rows are true classes and columns are
+ * predicted classes: accuracy, and per class precision and recall (NaN where undefined).
+ */
+public record Evaluation(double loss, long[][] confusion) {
+
+    /** Builds the matrix from model outputs (rows × outputs) and true labels. */
+    public static Evaluation of(double loss, float[] outputs, int outputCount, int[] labels, int classes) {
+        long[][] c = new long[classes][classes];
+        for (int i = 0; i < labels.length; i++) {
+            c[labels[i]][predictedClass(outputs, i, outputCount)]++;
+        }
+        return new Evaluation(loss, c);
+    }
+
+    /** Argmax of row i (first maximum wins), or the 0.5 threshold for a single sigmoid output. */
+    public static int predictedClass(float[] outputs, int row, int outputCount) {
+        int base = row * outputCount;
+        if (outputCount == 1) {
+            return outputs[base] >= 0.5f ? 1 : 0;
+        }
+        int best = 0;
+        for (int j = 1; j < outputCount; j++) {
+            if (outputs[base + j] > outputs[base + best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    public int classes() {
+        return confusion.length;
+    }
+
+    public long total() {
+        long n = 0;
+        for (long[] row : confusion) {
+            for (long v : row) {
+                n += v;
+            }
+        }
+        return n;
+    }
+
+    public double accuracy() {
+        long right = 0;
+        for (int k = 0; k < classes(); k++) {
+            right += confusion[k][k];
+        }
+        return (double) right / total();
+    }
+
+    public double precision(int k) {
+        long predicted = 0;
+        for (long[] row : confusion) {
+            predicted += row[k];
+        }
+        return predicted == 0 ? Double.NaN : (double) confusion[k][k] / predicted;
+    }
+
+    public double recall(int k) {
+        long actual = 0;
+        for (long v : confusion[k]) {
+            actual += v;
+        }
+        return actual == 0 ? Double.NaN : (double) confusion[k][k] / actual;
+    }
+
+    /** A printable table: the confusion matrix with precision and recall per class. */
+    public String report() {
+        StringBuilder sb = new StringBuilder();
+        int w = Math.max(6, Long.toString(total()).length() + 1);
+        sb.append(String.format(Locale.ROOT, "%-8s", "true\\pred"));
+        for (int k = 0; k < classes(); k++) {
+            sb.append(String.format(Locale.ROOT, "%" + w + "d", k));
+        }
+        sb.append("   precision  recall\n");
+        for (int k = 0; k < classes(); k++) {
+            sb.append(String.format(Locale.ROOT, "%-8d ", k));
+            for (long v : confusion[k]) {
+                sb.append(String.format(Locale.ROOT, "%" + w + "d", v));
+            }
+            sb.append(String.format(Locale.ROOT, "   %8.4f  %6.4f%n", precision(k), recall(k)));
+        }
+        sb.append(String.format(Locale.ROOT, "accuracy %.4f over %d samples, loss %.4f", accuracy(), total(), loss));
+        return sb.toString();
+    }
+}

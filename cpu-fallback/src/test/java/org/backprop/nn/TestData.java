@@ -1,0 +1,37 @@
+package org.backprop.nn;
+
+import java.util.Random;
+import java.util.stream.Stream;
+import org.backprop.core.Backend;
+import org.backprop.core.reference.ReferenceBackend;
+import org.backprop.cpu.CpuBackend;
+import org.backprop.data.Dataset;
+
+/** Small datasets and backends for the model-level tests. */
+final class TestData {
+
+    private TestData() { }
+
+    static Dataset dataset(float[] x, int features, int[] labels, int classes) {
+        return new Dataset("test", x, labels, features, classes);
+    }
+
+    /** n random rows in [-1, 1] with random labels. */
+    static Dataset random(int n, int features, int classes, long seed) {
+        Random r = new Random(seed);
+        float[] x = new float[n * features];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = 2 * r.nextFloat() - 1;
+        }
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = r.nextInt(classes);
+        }
+        return dataset(x, features, y, classes);
+    }
+
+    /** The double-precision judge and the real CPU backend, for @MethodSource. */
+    static Stream<Backend> backends() {
+        return Stream.of(new ReferenceBackend(), new CpuBackend(2));
+    }
+}

@@ -1,0 +1,24 @@
+// Minibatch gather: dst[r][c] = src[idx[start + r]][c] for every row r of dst (rows x cols).
+//
+// Java checks the indices on the host when it knows them (they were uploaded from the host); for
+// indices written on the device (argmax) it cannot without a sync, so the kernel itself never
+// reads outside src: a row index outside [0, srcRows) fills that destination row with NaN, which
+// the next finiteness check makes visible instead of reading foreign memory.
+//
+// Launch: 1-D, 256 threads, grid = min(ceil(rows*cols/256), 65535), grid-stride over dst, so
+// consecutive threads copy consecutive columns of a row (coalesced on both sides).
+//
+// Versions tried: v1 (this one). Speed UNMEASURED: no GPU in the session that wrote this. A
+// batch of 256 MNIST rows is 800 KB: a few microseconds at HBM bandwidth.
+
+extern "C" __global__ void gather_rows(const float *src, const int *idx, int start, float *dst,
+                                       int srcRows, int rows, int cols) {
+    unsigned total = (unsigned) rows * (unsigned) cols;
+    unsigned stride = blockDim.x * gridDim.x;
+    for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < total; i += stride) {
+        unsigned r = i / (unsigned) cols;
+        unsigned c = i - r * (unsigned) cols;
+        int s = idx[start + r];
+        dst[i] = (s >= 0 && s < srcRows) ? src[(size_t) s * cols + c] : __int_as_float(0x7fc00000);
+    }
+}

@@ -1,0 +1,58 @@
+// Optimiser updates (in place) and two elementwise utilities, over tensors of n floats.
+//
+//   sgd_update       p -= lr * g
+//   momentum_update  v = mu * v + g;  p -= lr * v                        (PyTorch's form)
+//   adam_update      m = b1*m + (1-b1)*g;  v = b2*v + (1-b2)*g^2;
+//                    p -= lr * (m / bc1) / (sqrt(v / bc2) + eps)
+//                    with bc1 = 1 - b1^t, bc2 = 1 - b2^t computed on the host in double
+//   scale_inplace    x *= alpha
+//   fill_value       x = value
+//
+// Launch: 1-D, 256 threads, grid = min(ceil(n/256), 65535), grid-stride.
+//
+// Versions tried: v1 (this one). Speed UNMEASURED: no GPU in the session that wrote this. Adam
+// moves 4 tensors in and 3 out: 28 bytes per parameter, memory bound.
+
+extern "C" __global__ void sgd_update(float *p, const float *g, float lr, int n) {
+    unsigned stride = blockDim.x * gridDim.x;
+    for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < (unsigned) n; i += stride) {
+        p[i] -= lr * g[i];
+    }
+}
+
+extern "C" __global__ void momentum_update(float *p, const float *g, float *v, float lr, float mu, int n) {
+    unsigned stride = blockDim.x * gridDim.x;
+    for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < (unsigned) n; i += stride) {
+        float vel = mu * v[i] + g[i];
+        v[i] = vel;
+        p[i] -= lr * vel;
+    }
+}
+
+extern "C" __global__ void adam_update(float *p, const float *g, float *m, float *v,
+                                       float lr, float b1, float b2, float eps,
+                                       float bc1, float bc2, int n) {
+    unsigned stride = blockDim.x * gridDim.x;
+    for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < (unsigned) n; i += stride) {
+        float gv = g[i];
+        float mv = b1 * m[i] + (1.0f - b1) * gv;
+        float vv = b2 * v[i] + (1.0f - b2) * gv * gv;
+        m[i] = mv;
+        v[i] = vv;
+        p[i] -= lr * (mv / bc1) / (sqrtf(vv / bc2) + eps);
+    }
+}
+
+extern "C" __global__ void scale_inplace(float *x, float alpha, int n) {
+    unsigned stride = blockDim.x * gridDim.x;
+    for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < (unsigned) n; i += stride) {
+        x[i] *= alpha;
+    }
+}
+
+extern "C" __global__ void fill_value(float *x, float value, int n) {
+    unsigned stride = blockDim.x * gridDim.x;
+    for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < (unsigned) n; i += stride) {
+        x[i] = value;
+    }
+}

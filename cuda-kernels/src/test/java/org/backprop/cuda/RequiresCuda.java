@@ -1,0 +1,42 @@
+package org.backprop.cuda;
+
+import org.backprop.core.Availability;
+import org.backprop.core.BackendUnavailableException;
+import org.backprop.core.Backends;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Disables a GPU-only test class where CUDA cannot run, with the availability reason as the
+ * visible skip message (an assumption failing in {@code @BeforeAll} would hide it in reports).
+ * {@link AndCpu} also needs the CPU backend on the class path, for parity.
+ */
+class RequiresCuda implements ExecutionCondition {
+
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        Availability a = CudaDevice.probe();
+        return a.usable()
+                ? ConditionEvaluationResult.enabled("CUDA: " + a.detail())
+                : ConditionEvaluationResult.disabled("CUDA not usable here: " + a.detail());
+    }
+
+    static final class AndCpu extends RequiresCuda {
+
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            ConditionEvaluationResult cuda = super.evaluateExecutionCondition(context);
+            if (cuda.isDisabled()) {
+                return cuda;
+            }
+            try {
+                Availability cpu = Backends.provider("cpu").availability();
+                return cpu.usable() ? cuda : ConditionEvaluationResult.disabled("cpu backend unusable: " + cpu.detail());
+            } catch (BackendUnavailableException e) {
+                return ConditionEvaluationResult.disabled("no cpu backend registered on the test class path: "
+                        + e.getMessage());
+            }
+        }
+    }
+}
