@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.backprop.nn.EpochStats;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -198,6 +199,18 @@ public final class Charts {
             c.addSeries("none", List.of("no data"), List.of(0));
         }
         save(c, png);
+    }
+
+    /**
+     * Training curves of any run — loss (left axis) and test accuracy (right axis) per epoch — as
+     * {@code backprop train --plot FILE.png} writes them.
+     */
+    public static void trainingCurves(List<EpochStats> epochs, String title, Path png) {
+        List<Epoch> points = new ArrayList<>();
+        for (EpochStats s : epochs) {
+            points.add(new Epoch(s.epoch(), s.trainLoss(), s.testLoss(), s.testAccuracy()));
+        }
+        curves(points, title, png);
     }
 
     /** Loss (left axis) and test accuracy (right axis) per epoch. */

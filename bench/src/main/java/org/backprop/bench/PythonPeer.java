@@ -116,6 +116,12 @@ public final class PythonPeer {
      */
     public Answer run(String module, String script, Map<String, Object> request, Map<String, String> env,
                       long timeoutSeconds) {
+        return run(module, script, request, env, timeoutSeconds, null);
+    }
+
+    /** As {@link #run(String, String, Map, Map, long)}, echoing the script's stderr lines to {@code progress}. */
+    public Answer run(String module, String script, Map<String, Object> request, Map<String, String> env,
+                      long timeoutSeconds, java.io.PrintStream progress) {
         String py = interpreter(module);
         if (py == null) {
             return new Answer(null, whyNot(module));
@@ -125,7 +131,7 @@ public final class PythonPeer {
             pb.environment().putAll(env);
             Process p = pb.start();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            Thread drain = new Thread(() -> copy(p.getErrorStream(), err), "peer-stderr");
+            Thread drain = new Thread(() -> copy(p.getErrorStream(), err, progress), "peer-stderr");
             drain.setDaemon(true);
             drain.start();
             try (OutputStream in = p.getOutputStream()) {
@@ -273,8 +279,20 @@ public final class PythonPeer {
     }
 
     private static void copy(InputStream in, ByteArrayOutputStream out) {
-        try {
-            in.transferTo(out);
+        copy(in, out, null);
+    }
+
+    private static void copy(InputStream in, ByteArrayOutputStream out, java.io.PrintStream progress) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                synchronized (out) {
+                    out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+                if (progress != null) {
+                    progress.println("  " + line);
+                }
+            }
         } catch (IOException e) {
             // the process died; its exit code tells the story
         }
