@@ -118,8 +118,14 @@ public final class BenchCommand implements Callable<Integer> {
         if (backends == null || backends.isEmpty()) {
             names.addAll(Bench.allBackends());
         } else {
+            List<String> known = Bench.allBackends();
             for (String b : backends) {
                 String n = b.trim().toLowerCase(Locale.ROOT);
+                if (!n.isEmpty() && !known.contains(n)) {
+                    // a typo is the user's error; a known backend that cannot run here is a report row
+                    throw new IllegalArgumentException("--backend: unknown backend '" + b.trim() + "', expected "
+                            + String.join(" or ", known));
+                }
                 if (!n.isEmpty() && !names.contains(n)) {
                     names.add(n);
                 }
