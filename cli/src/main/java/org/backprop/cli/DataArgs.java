@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Logger;
 import org.backprop.data.Dataset;
+import org.backprop.data.Standardizer;
 import picocli.CommandLine.Option;
 
 /** {@code --data} and its companions: where the training and test sets come from. */
@@ -29,9 +30,30 @@ final class DataArgs {
     @Option(names = "--cache", paramLabel = "DIR", description = "MNIST cache directory (default: ~/.cache/backprop/mnist).")
     Path cache;
 
-    record TrainTest(Dataset train, Dataset test, String description) { }
+    @Option(names = "--standardize", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Standardise CSV features with the training set's mean and std, saved with the model"
+                    + " (default: on; MNIST pixels are always scaled to [0, 1]).")
+    boolean standardize;
 
+    /** The two sets, a line saying where they came from, and the feature scaling applied (null if none). */
+    record TrainTest(Dataset train, Dataset test, String description, Standardizer scaler) {
+        TrainTest(Dataset train, Dataset test, String description) {
+            this(train, test, description, null);
+        }
+    }
+
+    /** The sets as training sees them: CSV features standardised when --standardize is on. */
     TrainTest load(long seed) {
+        TrainTest raw = loadRaw(seed);
+        if (!standardize || !DataSources.isCsv(Path.of(data.trim()))) {
+            return raw;
+        }
+        Standardizer s = Standardizer.fit(raw.train());
+        return new TrainTest(s.apply(raw.train()), s.apply(raw.test()), raw.description() + ", standardised", s);
+    }
+
+    /** The sets as the files hold them (eval and predict apply the model's own saved scaling). */
+    TrainTest loadRaw(long seed) {
         if (!(testSplit > 0 && testSplit < 1)) {
             throw new IllegalArgumentException("--test-split must be between 0 and 1 (exclusive), got " + testSplit);
         }

@@ -39,7 +39,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
         }
         ModelState state = TrainCommand.readWeights(modelFile);
-        DataArgs.TrainTest tt = data.load(seed);
+        DataArgs.TrainTest tt = data.loadRaw(seed);
         try (Backend backend = backendOption.open();
              Model model = Checkpoints.restore(state, backend);
              Optimizer unused = Optimizer.sgd(1f)) {
@@ -48,7 +48,7 @@ final class EvalCommand implements Callable<Integer> {
                 case SIGMOID -> Loss.BINARY_CROSS_ENTROPY;
                 default -> Loss.MSE;
             };
-            Evaluation e = new Trainer(model, loss, unused).evaluate(tt.test(), batch);
+            Evaluation e = new Trainer(model, loss, unused).evaluate(Scaling.apply(state, tt.test()), batch);
             System.out.println("model: " + model.describe());
             System.out.println("data: " + tt.description());
             System.out.println(e.report());

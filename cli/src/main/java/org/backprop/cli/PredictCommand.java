@@ -48,7 +48,7 @@ final class PredictCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--limit must be at least 1, got " + limit);
         }
         ModelState state = TrainCommand.readWeights(modelFile);
-        Dataset rows = DataSources.readFeatures(input, label);
+        Dataset rows = Scaling.apply(state, DataSources.readFeatures(input, label));
         try (Backend backend = backendOption.open();
              Model model = Checkpoints.restore(state, backend)) {
             if (rows.featureCount() != model.inputs()) {

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.backprop.bench.Charts;
 import org.backprop.core.Backend;
+import org.backprop.core.BackendOptions;
+import org.backprop.core.Backends;
 import org.backprop.io.Checkpoint;
 import org.backprop.io.ModelState;
 import org.backprop.io.Npz;
@@ -122,69 +124,110 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin BackendOption backendOption = new BackendOption();
 
+    @Option(names = "--fallback", paramLabel = "cpu",
+            description = "If the device fails mid-run (a driver error, a lost GPU), continue on the CPU from the"
+                    + " last completed epoch.")
+    String fallback;
+
+    /** The last completed epoch's parameters and optimiser state, kept on the host for --fallback. */
+    private ModelState lastGood;
+
     @Override
     public Integer call() throws Exception {
         validate();
         DataArgs.TrainTest tt = data.load(seed);
         System.out.println("data: " + tt.description());
-        try (Backend backend = backendOption.open()) {
-            Recipe recipe = resume == null ? Recipe.fromOptions(this, tt) : Recipe.fromCheckpoint(resume, this);
-            try (Model model = recipe.build(backend, tt);
-                 Optimizer opt = recipe.optimizer()) {
-                if (resume != null) {
-                    ModelState st = Checkpoint.load(resume);
-                    Checkpoints.load(model, st);
-                    opt.importState(model, st.extras());
-                } else if (init != null) {
-                    DataArgs.requireFile(init, "--init");
-                    Checkpoints.load(model, readWeights(init));
+        Recipe recipe = resume == null ? Recipe.fromOptions(this, tt) : Recipe.fromCheckpoint(resume, this);
+        ModelState start = resume != null ? Checkpoint.load(resume) : init != null ? readWeights(init) : null;
+        List<EpochStats> seen = new ArrayList<>();
+        Backend backend = backendOption.open();
+        try {
+            return run(backend, recipe, tt, start, resume != null, seen);
+        } catch (RuntimeException e) {
+            if (!"cpu".equals(fallback) || backend.name().equals("cpu") || Errors.isBadInput(e)
+                    || e instanceof TrainingDivergedException) {
+                throw e;
+            }
+            int after = lastGood == null ? recipe.startEpoch : Integer.parseInt(lastGood.metadata().get("epoch"));
+            System.err.println("backprop: backend " + backend.name() + " failed: " + e.getMessage()
+                    + "; continuing on the CPU after epoch " + after);
+            closeQuietly(backend);
+            backend = Backends.open("cpu", new BackendOptions(backendOption.threads == null ? 0 : backendOption.threads));
+            recipe.startEpoch = after;
+            return lastGood == null ? run(backend, recipe, tt, start, resume != null, seen)
+                    : run(backend, recipe, tt, lastGood, true, seen);
+        } finally {
+            closeQuietly(backend);
+        }
+    }
+
+    private static void closeQuietly(Backend b) {
+        try {
+            b.close();
+        } catch (RuntimeException ignored) {
+            // a failed device may refuse to release; the process is about to move on or exit
+        }
+    }
+
+    /** Builds the model on {@code backend} from {@code start} (if any) and trains it to --epochs. */
+    private int run(Backend backend, Recipe recipe, DataArgs.TrainTest tt, ModelState start, boolean withOptimizer,
+                    List<EpochStats> seen) {
+        try (Model model = recipe.build(backend, tt);
+             Optimizer opt = recipe.optimizer()) {
+            if (start != null) {
+                Checkpoints.load(model, start);
+                if (withOptimizer) {
+                    opt.importState(model, start.extras());
+                } else {
                     System.out.println("initial weights: " + init);
                 }
-                Trainer trainer = new Trainer(model, recipe.loss, opt);
-                System.out.println("model: " + model.describe() + ", " + recipe.loss.id() + " loss, " + opt
-                        + (recipe.lrDecay < 1 ? " decayed x" + recipe.lrDecay + " per epoch" : "")
-                        + ", batch " + batch + ", backend " + backend.description());
-                boolean bar = progress != null ? progress : System.console() != null && System.getenv("CI") == null;
-                FitOptions fo = new FitOptions(batch, epochs, seed)
-                        .withStartEpoch(recipe.startEpoch).withProgress(bar).withClipNorm(clipNorm).withLrDecay(recipe.lrDecay)
-                        .withConfusion(confusion);
-                List<EpochStats> seen = new ArrayList<>();
-                TrainResult result;
-                try {
-                    result = trainer.fit(tt.train(), tt.test(), fo, s -> {
-                        System.out.println(s.line());
-                        seen.add(s);
-                        if (memory) {
-                            System.out.println(heapLine(s.epoch()));
-                        }
-                        if (checkpointEvery > 0 && (s.epoch() % checkpointEvery == 0 || s.epoch() == epochs)) {
-                            saveCheckpoint(checkpoint, model, opt, recipe, s.epoch());
-                        }
-                    });
-                } catch (TrainingDivergedException e) {
-                    String kept = checkpointEvery > 0 && Files.exists(checkpoint)
-                            ? "; the last good checkpoint is " + checkpoint : "";
-                    throw new TrainingDivergedException(e.epoch(), e.getMessage() + kept);
-                }
-                EpochStats last = result.last();
-                if (confusion && last.evaluation() != null) {
-                    System.out.println(last.evaluation().report());
-                }
-                System.out.printf(Locale.ROOT, "done: test accuracy %.2f%% after %d epochs, %.1f s training%n",
-                        100 * last.testAccuracy(), last.epoch(), result.totalSeconds());
-                if (save != null) {
-                    if (save.toString().endsWith(".npz")) {
-                        Npz.save(save, Checkpoints.capture(model, null, recipe.metadata(epochs)));
-                    } else {
-                        saveCheckpoint(save, model, opt, recipe, epochs);
+            }
+            Trainer trainer = new Trainer(model, recipe.loss, opt);
+            System.out.println("model: " + model.describe() + ", " + recipe.loss.id() + " loss, " + opt
+                    + (recipe.lrDecay < 1 ? " decayed x" + recipe.lrDecay + " per epoch" : "")
+                    + ", batch " + batch + ", backend " + backend.description());
+            boolean bar = progress != null ? progress : System.console() != null && System.getenv("CI") == null;
+            FitOptions fo = new FitOptions(batch, epochs, seed)
+                    .withStartEpoch(recipe.startEpoch).withProgress(bar).withClipNorm(clipNorm)
+                    .withLrDecay(recipe.lrDecay).withConfusion(confusion);
+            TrainResult result;
+            try {
+                result = trainer.fit(tt.train(), tt.test(), fo, s -> {
+                    System.out.println(s.line());
+                    seen.add(s);
+                    if (memory) {
+                        System.out.println(heapLine(s.epoch()));
                     }
-                    System.out.println("saved: " + save);
+                    if (checkpointEvery > 0 && (s.epoch() % checkpointEvery == 0 || s.epoch() == epochs)) {
+                        saveCheckpoint(checkpoint, model, opt, recipe, s.epoch(), tt.scaler());
+                    }
+                    if (fallback != null) {
+                        lastGood = Checkpoints.capture(model, opt, recipe.metadata(s.epoch()));
+                    }
+                });
+            } catch (TrainingDivergedException e) {
+                String kept = checkpointEvery > 0 && Files.exists(checkpoint)
+                        ? "; the last good checkpoint is " + checkpoint : "";
+                throw new TrainingDivergedException(e.epoch(), e.getMessage() + kept);
+            }
+            EpochStats last = result.last();
+            if (confusion && last.evaluation() != null) {
+                System.out.println(last.evaluation().report());
+            }
+            System.out.printf(Locale.ROOT, "done: test accuracy %.2f%% after %d epochs, %.1f s training%n",
+                    100 * last.testAccuracy(), last.epoch(), result.totalSeconds());
+            if (save != null) {
+                if (save.toString().endsWith(".npz")) {
+                    Npz.save(save, Scaling.attach(Checkpoints.capture(model, null, recipe.metadata(epochs)), tt.scaler()));
+                } else {
+                    saveCheckpoint(save, model, opt, recipe, epochs, tt.scaler());
                 }
-                if (plot != null) {
-                    Charts.curves(seen.stream().map(e -> new Charts.Epoch(e.epoch(), e.trainLoss(), e.testLoss(),
-                            e.testAccuracy())).toList(), "Training curves: " + model.describe(), plot);
-                    System.out.println("plot: " + plot);
-                }
+                System.out.println("saved: " + save);
+            }
+            if (plot != null) {
+                Charts.curves(seen.stream().map(e -> new Charts.Epoch(e.epoch(), e.trainLoss(), e.testLoss(),
+                        e.testAccuracy())).toList(), "Training curves: " + model.describe(), plot);
+                System.out.println("plot: " + plot);
             }
         }
         return 0;
@@ -212,6 +255,12 @@ final class TrainCommand implements Callable<Integer> {
         if (resume != null) {
             DataArgs.requireFile(resume, "--resume");
         }
+        if (init != null) {
+            DataArgs.requireFile(init, "--init");
+        }
+        if (fallback != null && !fallback.equalsIgnoreCase("cpu")) {
+            throw new IllegalArgumentException("--fallback takes only 'cpu', got '" + fallback + "'");
+        }
         for (Path p : new Path[] {save, plot, checkpointEvery > 0 ? checkpoint : null}) {
             if (p != null && p.toAbsolutePath().getParent() != null && !Files.isDirectory(p.toAbsolutePath().getParent())) {
                 throw new IllegalArgumentException("cannot write " + p + ": directory " + p.toAbsolutePath().getParent() + " does not exist");
@@ -234,8 +283,9 @@ final class TrainCommand implements Callable<Integer> {
         return p.toString().endsWith(".npz") ? Npz.load(p) : Checkpoint.load(p);
     }
 
-    private static void saveCheckpoint(Path p, Model model, Optimizer opt, Recipe recipe, int epoch) {
-        Checkpoint.save(p, Checkpoints.capture(model, opt, recipe.metadata(epoch)));
+    private static void saveCheckpoint(Path p, Model model, Optimizer opt, Recipe recipe, int epoch,
+                                       org.backprop.data.Standardizer scaler) {
+        Checkpoint.save(p, Scaling.attach(Checkpoints.capture(model, opt, recipe.metadata(epoch)), scaler));
     }
 
     /** Everything that defines a run, from the options or from a checkpoint being resumed. */

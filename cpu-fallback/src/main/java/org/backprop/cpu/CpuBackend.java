@@ -55,7 +55,7 @@ public final class CpuBackend implements Backend {
     private final WorkerPool.Body fillBody = (t, w) -> CpuOps.fill(x0, from(t), to(t), f0);
     private final WorkerPool.Body copyBody = (t, w) -> CpuOps.copy(x0, x1, from(t), to(t));
     private final WorkerPool.Body scaleBody = (t, w) -> CpuOps.scale(x0, from(t), to(t), f0);
-    private final WorkerPool.Body sigmoidBody = (t, w) -> CpuOps.sigmoid(x0, x1, from(t), to(t));
+    private final WorkerPool.Body sigmoidBody = (t, w) -> sigmoidRange(from(t), to(t));
     private final WorkerPool.Body sigmoidBackwardBody = (t, w) -> CpuOps.sigmoidBackward(x0, x1, x2, from(t), to(t));
     private final WorkerPool.Body tanhBody = (t, w) -> CpuOps.tanh(x0, x1, from(t), to(t));
     private final WorkerPool.Body tanhBackwardBody = (t, w) -> CpuOps.tanhBackward(x0, x1, x2, from(t), to(t));
@@ -142,6 +142,15 @@ public final class CpuBackend implements Backend {
 
     private int rowTo(int task) {
         return Math.min(rows, (task + 1) * rowsPerTask);
+    }
+
+    /** Both paths give identical bits (see {@link VectorOps}); the vector one is ~10× faster. */
+    private void sigmoidRange(int from, int to) {
+        if (vector) {
+            VectorKernels.sigmoid(x0, x1, from, to);
+        } else {
+            CpuOps.sigmoid(x0, x1, from, to);
+        }
     }
 
     /** Runs body over fixed element chunks of {@code n}; returns the task count. */

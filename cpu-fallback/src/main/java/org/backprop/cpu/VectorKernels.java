@@ -1,7 +1,7 @@
 package org.backprop.cpu;
 
 /**
- * The one place that links to {@link VectorGemmKernel}; reached only after the Vector API module
+ * The one place that links to the Vector API classes ({@link VectorGemmKernel}, {@link VectorOps}); reached only after the Vector API module
  * has been found, so a JVM without it never loads a class naming {@code jdk.incubator.vector}.
  */
 final class VectorKernels {
@@ -10,5 +10,9 @@ final class VectorKernels {
 
     static MicroKernel create() {
         return new VectorGemmKernel();
+    }
+
+    static void sigmoid(float[] x, float[] y, int from, int to) {
+        VectorOps.sigmoid(x, y, from, to);
     }
 }

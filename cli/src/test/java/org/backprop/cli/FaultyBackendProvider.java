@@ -1,0 +1,55 @@
+package org.backprop.cli;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.backprop.core.Availability;
+import org.backprop.core.Backend;
+import org.backprop.core.BackendOptions;
+import org.backprop.core.BackendProvider;
+import org.backprop.cpu.CpuBackend;
+
+/**
+ * A test-only backend ("faulty") that is the CPU backend until its GEMM call number
+ * {@link #failAtGemm} throws, as a GPU whose driver dies mid-run would. Priority below the CPU,
+ * so it is only ever used when asked for by name.
+ */
+public final class FaultyBackendProvider implements BackendProvider {
+
+    static volatile int failAtGemm = Integer.MAX_VALUE;
+    static final AtomicInteger GEMMS = new AtomicInteger();
+
+    @Override
+    public String name() {
+        return "faulty";
+    }
+
+    @Override
+    public int priority() {
+        return -100;
+    }
+
+    @Override
+    public Availability availability() {
+        return Availability.usable("test double: the CPU until GEMM " + failAtGemm + " fails");
+    }
+
+    @Override
+    public Backend create(BackendOptions options) {
+        CpuBackend cpu = new CpuBackend(options.resolvedThreads());
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("name")) {
+                        return "faulty";
+                    }
+                    if (method.getName().equals("gemm") && GEMMS.incrementAndGet() == failAtGemm) {
+                        throw new IllegalStateException("simulated device fault: CUDA_ERROR_LAUNCH_FAILED in gemm");
+                    }
+                    try {
+                        return method.invoke(cpu, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+}

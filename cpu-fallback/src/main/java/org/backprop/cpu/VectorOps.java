@@ -1,0 +1,68 @@
+package org.backprop.cpu;
+
+import static org.backprop.cpu.CpuOps.EXP_MAX;
+import static org.backprop.cpu.CpuOps.EXP_MIN;
+import static org.backprop.cpu.CpuOps.LN2_HI;
+import static org.backprop.cpu.CpuOps.LN2_LO;
+import static org.backprop.cpu.CpuOps.LOG2E;
+import static org.backprop.cpu.CpuOps.P0;
+import static org.backprop.cpu.CpuOps.P1;
+import static org.backprop.cpu.CpuOps.P2;
+import static org.backprop.cpu.CpuOps.P3;
+import static org.backprop.cpu.CpuOps.P4;
+import static org.backprop.cpu.CpuOps.P5;
+import static org.backprop.cpu.CpuOps.ROUND;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API versions of {@link CpuOps} kernels whose scalar form is slow (Math.exp costs ~10 ns).
+ * Each lane does exactly the float operations of the scalar version in the same order, so the
+ * two give identical bits and the choice never shows in the results. Loaded only when
+ * {@code jdk.incubator.vector} is present (see {@link VectorKernels}).
+ */
+final class VectorOps {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private VectorOps() { }
+
+    static void sigmoid(float[] x, float[] y, int from, int to) {
+        int i = from;
+        int bound = from + (to - from) / L * L;
+        for (; i < bound; i += L) {
+            FloatVector z = FloatVector.fromArray(S, x, i);
+            FloatVector e = exp(z.neg());
+            FloatVector.broadcast(S, 1f).div(e.add(1f)).intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            y[i] = CpuOps.sigmoid(x[i]);
+        }
+    }
+
+    /** Lane-wise {@link CpuOps#exp(float)}, operation for operation. */
+    private static FloatVector exp(FloatVector v) {
+        FloatVector x = v.max(EXP_MIN).min(EXP_MAX);
+        FloatVector t = x.mul(LOG2E).add(ROUND);
+        FloatVector n = t.sub(ROUND);
+        IntVector ni = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND));
+        FloatVector r = x.sub(n.mul(LN2_HI));
+        r = r.sub(n.mul(LN2_LO));
+        FloatVector p = FloatVector.broadcast(S, P0);
+        p = p.mul(r).add(P1);
+        p = p.mul(r).add(P2);
+        p = p.mul(r).add(P3);
+        p = p.mul(r).add(P4);
+        p = p.mul(r).add(P5);
+        FloatVector e = p.mul(r).mul(r).add(r).add(1f);
+        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
+        IntVector n2 = ni.sub(n1);
+        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return e.mul(s1).mul(s2);
+    }
+}
