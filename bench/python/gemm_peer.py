@@ -10,9 +10,12 @@ Request: {"lib": "numpy"|"torch", "device": "cpu"|"cuda", "threads": 2,
           "plan": {"warmup": 3, "samples": 9, "min_sample_s": 0.1},
           "shapes": [{"m": 256, "n": 1024, "k": 784, "trans_a": false, "trans_b": false}, ...]}
 
-By hand: echo '{"lib":"numpy","device":"cpu","threads":1,"plan":{"warmup":1,"samples":3,
-"min_sample_s":0.05},"shapes":[{"m":1024,"n":1024,"k":1024,"trans_a":false,"trans_b":false}]}' \
-  | OPENBLAS_NUM_THREADS=1 python3 bench/python/gemm_peer.py
+With "serve": true and no shapes, the script answers its header line (library, version, BLAS) and
+then one line per shape line it reads, until stdin closes: the Java side alternates its own
+measurement with the peer's shape by shape, so drifting load on a shared machine hits both alike.
+
+By hand (the request is one line):
+  echo '{"lib":"numpy","device":"cpu","threads":1,"plan":{"warmup":1,"samples":3,"min_sample_s":0.05},"shapes":[{"m":1024,"n":1024,"k":1024,"trans_a":false,"trans_b":false}]}' | OPENBLAS_NUM_THREADS=1 python3 bench/python/gemm_peer.py
 """
 import json
 import sys
@@ -48,8 +51,8 @@ def numpy_peer(req):
     config = openblas_config()
     if config:
         info["blas_config"] = config
-    results = []
-    for s in req["shapes"]:
+
+    def one(s):
         m, n, k = s["m"], s["n"], s["k"]
         a = rng.standard_normal((k, m) if s["trans_a"] else (m, k), dtype=np.float32)
         b = rng.standard_normal((n, k) if s["trans_b"] else (k, n), dtype=np.float32)
@@ -57,9 +60,8 @@ def numpy_peer(req):
         # transposed views reach sgemm as a transpose flag, not a copy
         opa = a.T if s["trans_a"] else a
         opb = b.T if s["trans_b"] else b
-        results.append(time_cpu(lambda: np.matmul(opa, opb, out=c), req["plan"]))
-    info["results"] = results
-    return info
+        return time_cpu(lambda: np.matmul(opa, opb, out=c), req["plan"])
+    return info, one
 
 
 def blas_name(np):
@@ -99,7 +101,7 @@ def torch_peer(req):
     info = {"lib": "torch", "version": torch.__version__, "device": device}
     if device == "cuda":
         if not torch.cuda.is_available():
-            return {"unavailable": "torch %s sees no CUDA device" % torch.__version__}
+            return {"unavailable": "torch %s sees no CUDA device" % torch.__version__}, None
         torch.backends.cuda.matmul.allow_tf32 = False
         torch.backends.cudnn.allow_tf32 = False
         info["device_name"] = torch.cuda.get_device_name(0)
@@ -108,9 +110,9 @@ def torch_peer(req):
         torch.set_num_threads(req.get("threads", 1))
         info["threads"] = torch.get_num_threads()
     gen = torch.Generator(device="cpu").manual_seed(42)
-    results = []
     plan = req["plan"]
-    for s in req["shapes"]:
+
+    def one(s):
         m, n, k = s["m"], s["n"], s["k"]
         a = torch.randn((k, m) if s["trans_a"] else (m, k), generator=gen).to(device)
         b = torch.randn((n, k) if s["trans_b"] else (k, n), generator=gen).to(device)
@@ -119,11 +121,9 @@ def torch_peer(req):
         opb = b.t() if s["trans_b"] else b
         run = lambda: torch.matmul(opa, opb, out=c)
         if device == "cuda":
-            results.append(time_cuda(torch, run, plan))
-        else:
-            results.append(time_cpu(run, plan))
-    info["results"] = results
-    return info
+            return time_cuda(torch, run, plan)
+        return time_cpu(run, plan)
+    return info, one
 
 
 def time_cuda(torch, run, plan):
@@ -142,13 +142,27 @@ def time_cuda(torch, run, plan):
 
 
 def main():
-    req = json.load(sys.stdin)
+    req = json.loads(sys.stdin.readline())
     try:
-        out = numpy_peer(req) if req["lib"] == "numpy" else torch_peer(req)
+        info, one = numpy_peer(req) if req["lib"] == "numpy" else torch_peer(req)
     except ImportError as e:
-        out = {"unavailable": "cannot import: %s" % e}
-    json.dump(out, sys.stdout)
-    sys.stdout.write("\n")
+        info, one = {"unavailable": "cannot import: %s" % e}, None
+    if req.get("serve"):
+        answer(info)
+        if one is None:
+            return
+        for line in sys.stdin:
+            if line.strip():
+                answer(one(json.loads(line)))
+        return
+    if one is not None:
+        info["results"] = [one(s) for s in req["shapes"]]
+    answer(info)
+
+
+def answer(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

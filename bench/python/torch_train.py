@@ -92,6 +92,8 @@ def train(torch, device, w, x, y, xt, yt, classes, target):
         opt = torch.optim.SGD(model.parameters(), lr=w["lr"])
     else:
         opt = torch.optim.Adam(model.parameters(), lr=w["lr"])
+    # the same per-epoch exponential decay as ours (gamma 1 keeps the rate constant)
+    sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=w.get("lr_decay", 1.0))
     loss_fn = torch.nn.CrossEntropyLoss()
     gen = torch.Generator(device="cpu").manual_seed(42)
     n = x.shape[0]
@@ -115,6 +117,7 @@ def train(torch, device, w, x, y, xt, yt, classes, target):
             total += loss.detach() * xb.shape[0]
         sync()
         seconds = time.perf_counter() - t0
+        sched.step()
         test_loss, test_acc = evaluate(torch, model, xt, yt, loss_fn)
         epochs.append({"epoch": epoch, "seconds": seconds, "train_loss": float(total) / n,
                        "test_loss": test_loss, "test_accuracy": test_acc,

@@ -86,7 +86,7 @@ public final class Bench {
             sections.add(OpsBench.run(cfg, cfg.out()));
         }
         if (parts.contains(Part.TRAIN)) {
-            throw new UnsupportedOperationException("bench train needs org.backprop.nn (not yet merged)");
+            sections.add(TrainBench.run(cfg, peers, cfg.out()));
         }
         env.put("load_average_at_end", Environment.loadAverage());
         env.put("bench_seconds", (System.nanoTime() - t0) * 1e-9);
@@ -145,8 +145,8 @@ public final class Bench {
         Map<String, Object> backends = (Map<String, Object>) env.get("backends");
         for (Map.Entry<String, Object> e : backends.entrySet()) {
             Map<String, Object> b = (Map<String, Object>) e.getValue();
+            // the provider's report already says usable or not, and why
             sb.append("- backend ").append(e.getKey()).append(": ")
-                    .append(Boolean.TRUE.equals(b.get("usable")) ? "" : "unavailable: ")
                     .append(String.valueOf(b.get("report")).replace("\n", "; ")).append('\n');
         }
         sb.append("- commit: ").append(env.get("git_commit") == null ? "unknown (not a git checkout)" : env.get("git_commit")).append(Boolean.TRUE.equals(env.get("git_dirty")) ? " (with local changes)" : "").append('\n');

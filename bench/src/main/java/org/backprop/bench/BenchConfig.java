@@ -25,11 +25,14 @@ public record BenchConfig(List<String> backends, boolean quick, Path out, String
                           Recipe recipe, PrintStream log) {
 
     /** A training recipe for time-to-accuracy: layer sizes, hidden activation, Adam rate, batch. */
-    public record Recipe(int[] hidden, String activation, float adamLr, int batch, double targetAccuracy,
-                         int maxEpochs) {
-        /** The default {@code backprop train} recipe: 784-512-512-10 ReLU, Adam 1e-3, batch 128. */
+    public record Recipe(int[] hidden, String activation, float adamLr, float lrDecay, int batch,
+                         double targetAccuracy, int maxEpochs) {
+        /**
+         * The default {@code backprop train} recipe: 784-512-512-10 ReLU, Adam 1e-3 decayed by 0.8
+         * per epoch, batch 128.
+         */
         public static Recipe defaults() {
-            return new Recipe(new int[] {512, 512}, "relu", 1e-3f, 128, 0.98, 15);
+            return new Recipe(new int[] {512, 512}, "relu", 1e-3f, 0.8f, 128, 0.98, 15);
         }
 
         public String describe() {
@@ -38,7 +41,7 @@ public record BenchConfig(List<String> backends, boolean quick, Path out, String
                 sb.append('-').append(h);
             }
             return sb.append("-10 ").append(activation).append(", Adam lr ").append(adamLr)
-                    .append(", batch ").append(batch).toString();
+                    .append(lrDecay != 1f ? " ×" + lrDecay + "/epoch" : "").append(", batch ").append(batch).toString();
         }
     }
 

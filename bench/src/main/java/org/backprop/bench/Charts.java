@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.backprop.nn.EpochStats;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -79,10 +80,12 @@ public final class Charts {
     }
 
     private static XYChart xy(XYPanel p) {
-        XYChart c = new XYChartBuilder().width(720).height(560).title(p.title())
+        XYChart c = new XYChartBuilder().width(720).height(620).title(p.title())
                 .xAxisTitle(p.xTitle()).yAxisTitle(p.yTitle()).build();
         style(c.getStyler());
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        c.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        // below the plot: inside it the legend covers the points of the largest sizes
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         double xmin = Double.MAX_VALUE;
         double xmax = 0;
         double ymin = Double.MAX_VALUE;
@@ -130,7 +133,7 @@ public final class Charts {
             xy.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {2f, 3f}, 0f));
             ymax = Math.max(ymax, l.y());
         }
-        c.getStyler().setXAxisLogarithmic(xmax / xmin > 8);
+        c.getStyler().setXAxisLogarithmic(xmax / xmin >= 8);
         if (ymax / ymin > 20) {
             c.getStyler().setYAxisLogarithmic(true);
         } else {
@@ -151,6 +154,7 @@ public final class Charts {
             CategoryChart c = new CategoryChartBuilder().width(620).height(520).title(p.title())
                     .xAxisTitle(p.xTitle()).yAxisTitle(yTitle).build();
             style(c.getStyler());
+            c.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
             c.getStyler().setLegendVisible(false);
             c.getStyler().setLabelsVisible(true);
             c.getStyler().setLabelsPosition(0.9);
@@ -198,6 +202,18 @@ public final class Charts {
             c.addSeries("none", List.of("no data"), List.of(0));
         }
         save(c, png);
+    }
+
+    /**
+     * Training curves of any run — loss (left axis) and test accuracy (right axis) per epoch — as
+     * {@code backprop train --plot FILE.png} writes them.
+     */
+    public static void trainingCurves(List<EpochStats> epochs, String title, Path png) {
+        List<Epoch> points = new ArrayList<>();
+        for (EpochStats s : epochs) {
+            points.add(new Epoch(s.epoch(), s.trainLoss(), s.testLoss(), s.testAccuracy()));
+        }
+        curves(points, title, png);
     }
 
     /** Loss (left axis) and test accuracy (right axis) per epoch. */

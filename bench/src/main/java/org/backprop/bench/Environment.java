@@ -42,14 +42,21 @@ public final class Environment {
             try {
                 b.put("usable", p.availability().usable());
                 b.put("detail", p.availability().detail());
-                // the provider's own one-liner once core has BackendProvider.report(); until then the detail
-                report = p.availability().detail();
+                report = p.report();
             } catch (RuntimeException | LinkageError e) {
                 b.put("usable", false);
                 report = "unavailable: " + e;
             }
             b.put("report", report);
             backends.put(p.name(), b);
+        }
+        if (!backends.containsKey("cuda")) {
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("usable", false);
+            String why = "no cuda backend registered (the cuda-kernels module is not on the class path)";
+            b.put("detail", why);
+            b.put("report", why);
+            backends.put("cuda", b);
         }
         env.put("backends", backends);
         env.put("openblas_env", blasEnv());

@@ -87,42 +87,53 @@ public final class GemmBench {
             dj.put("backend", name);
             cfg.log().println("bench gemm: " + name + ", " + shapes.size() + " shapes");
             List<Timing.Samples> ours = new ArrayList<>();
+            List<Timing.Samples> peerSamples = new ArrayList<>();
             Peaks peak;
             String oursUnavailable = null;
-            try (Devices.Opened dev = Devices.open(name, cfg.resolvedThreads())) {
+            PythonPeer.Answer peer;
+            // ours and the peer alternate shape by shape, so drifting load on a shared machine
+            // hits both alike
+            try (Devices.Opened dev = Devices.open(name, cfg.resolvedThreads());
+                 PythonPeer.Session session = openPeer(cfg, peers, gpu)) {
+                peer = session.header();
                 if (dev.ok()) {
                     dj.put("description", dev.backend().description());
                     peak = gpu ? Peaks.gpu(dev.backend().description(), cfg.gpuPeakGflops())
                             : Peaks.cpu(cfg.resolvedThreads(), cfg.peakGflops());
-                    for (Shape s : shapes) {
-                        ours.add(measure(dev.backend(), s, cfg.plan()));
-                        cfg.log().printf("  %-24s %8.1f GFLOP/s%n", s.label(), s.flops() / ours.get(ours.size() - 1).median() / 1e9);
-                    }
                 } else {
                     oursUnavailable = dev.unavailable();
                     peak = gpu ? Peaks.gpu(null, cfg.gpuPeakGflops()) : Peaks.cpu(cfg.resolvedThreads(), cfg.peakGflops());
                 }
+                for (Shape s : shapes) {
+                    if (!dev.ok() && !peer.ok()) {
+                        ours.add(null);
+                        peerSamples.add(null);
+                        continue;
+                    }
+                    Timing.Samples o = dev.ok() ? measure(dev.backend(), s, cfg.plan()) : null;
+                    ours.add(o);
+                    PythonPeer.Answer a = session.ask(s.toJson());
+                    Timing.Samples p = a.ok() ? Timing.Samples.fromJson(a.json()) : null;
+                    peerSamples.add(p);
+                    if (!a.ok() && peer.ok()) {
+                        peer = a;   // the peer died part-way: say why
+                    }
+                    cfg.log().printf("  %-24s ours %8s GFLOP/s   peer %8s GFLOP/s%n", s.label(),
+                            o == null ? "–" : Markdown.num(s.flops() / o.median() / 1e9),
+                            p == null ? "–" : Markdown.num(s.flops() / p.median() / 1e9));
+                }
             }
-            PythonPeer.Answer peer = runPeer(cfg, peers, name, shapes);
             String peerName = gpu ? "torch.matmul" : "numpy";
             if (peer.ok()) {
                 peerName = gpu ? "torch " + peer.json().get("version") + " matmul"
                         : "numpy " + peer.json().get("version") + " (" + peer.json().get("blas") + ")";
-            }
-            List<Timing.Samples> peerSamples = new ArrayList<>();
-            if (peer.ok()) {
-                for (Object o : Json.array(peer.json().get("results"))) {
-                    peerSamples.add(Timing.Samples.fromJson(Json.object(o)));
-                }
             }
             dj.put("peak", Map.of("gflops", peak.gflops(), "how", peak.gflopsHow()));
             dj.put("ours_unavailable", oursUnavailable);
             dj.put("peer", peerName);
             dj.put("peer_unavailable", peer.unavailable());
             if (peer.ok()) {
-                Map<String, Object> info = new LinkedHashMap<>(peer.json());
-                info.remove("results");
-                dj.put("peer_info", info);
+                dj.put("peer_info", peer.json());
             }
 
             md.append("### ").append(name).append(gpu ? " (GPU)" : " (CPU, " + cfg.resolvedThreads() + " threads)")
@@ -158,8 +169,8 @@ public final class GemmBench {
             Map<Integer, double[]> perBatch = new java.util.TreeMap<>();
             for (int i = 0; i < shapes.size(); i++) {
                 Shape s = shapes.get(i);
-                Timing.Samples o = i < ours.size() ? ours.get(i) : null;
-                Timing.Samples p = i < peerSamples.size() ? peerSamples.get(i) : null;
+                Timing.Samples o = ours.get(i);
+                Timing.Samples p = peerSamples.get(i);
                 double og = o == null ? Double.NaN : s.flops() / o.median() / 1e9;
                 double pg = p == null ? Double.NaN : s.flops() / p.median() / 1e9;
                 double floor = s.flops() / (peak.gflops() * 1e9);
@@ -249,8 +260,7 @@ public final class GemmBench {
         return x;
     }
 
-    private static PythonPeer.Answer runPeer(BenchConfig cfg, PythonPeer peers, String backend, List<Shape> shapes) {
-        boolean gpu = Devices.isGpu(backend);
+    private static PythonPeer.Session openPeer(BenchConfig cfg, PythonPeer peers, boolean gpu) {
         Map<String, Object> req = new LinkedHashMap<>();
         req.put("lib", gpu ? "torch" : "numpy");
         req.put("device", gpu ? "cuda" : "cpu");
@@ -260,14 +270,8 @@ public final class GemmBench {
         plan.put("samples", cfg.plan().samples());
         plan.put("min_sample_s", cfg.plan().minSampleSeconds());
         req.put("plan", plan);
-        List<Object> sj = new ArrayList<>();
-        for (Shape s : shapes) {
-            sj.add(s.toJson());
-        }
-        req.put("shapes", sj);
         String threads = Integer.toString(cfg.resolvedThreads());
-        cfg.log().println("bench gemm: peer " + req.get("lib") + " on " + req.get("device"));
-        return peers.run(gpu ? "torch" : "numpy", "gemm_peer.py", req,
-                Map.of("OPENBLAS_NUM_THREADS", threads, "OMP_NUM_THREADS", threads), 1800);
+        return peers.open(gpu ? "torch" : "numpy", "gemm_peer.py", req,
+                Map.of("OPENBLAS_NUM_THREADS", threads, "OMP_NUM_THREADS", threads));
     }
 }

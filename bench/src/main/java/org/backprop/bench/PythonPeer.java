@@ -1,9 +1,13 @@
 package org.backprop.bench;
 
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -111,6 +116,12 @@ public final class PythonPeer {
      */
     public Answer run(String module, String script, Map<String, Object> request, Map<String, String> env,
                       long timeoutSeconds) {
+        return run(module, script, request, env, timeoutSeconds, null);
+    }
+
+    /** As {@link #run(String, String, Map, Map, long)}, echoing the script's stderr lines to {@code progress}. */
+    public Answer run(String module, String script, Map<String, Object> request, Map<String, String> env,
+                      long timeoutSeconds, java.io.PrintStream progress) {
         String py = interpreter(module);
         if (py == null) {
             return new Answer(null, whyNot(module));
@@ -120,7 +131,7 @@ public final class PythonPeer {
             pb.environment().putAll(env);
             Process p = pb.start();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            Thread drain = new Thread(() -> copy(p.getErrorStream(), err), "peer-stderr");
+            Thread drain = new Thread(() -> copy(p.getErrorStream(), err, progress), "peer-stderr");
             drain.setDaemon(true);
             drain.start();
             try (OutputStream in = p.getOutputStream()) {
@@ -150,9 +161,138 @@ public final class PythonPeer {
         }
     }
 
-    private static void copy(InputStream in, ByteArrayOutputStream out) {
+    /**
+     * A peer that stays up and answers one JSON line per request line, so the caller can alternate
+     * its own measurements with the peer's. {@link #header()} is the peer's first answer, or the
+     * reason there is no peer; every later answer then carries that reason too.
+     */
+    public static final class Session implements AutoCloseable {
+        private final Process process;
+        private final BufferedWriter in;
+        private final BufferedReader out;
+        private final ByteArrayOutputStream err;
+        private Answer header;
+        private String failed;
+
+        private Session(String unavailable) {
+            process = null;
+            in = null;
+            out = null;
+            err = null;
+            header = new Answer(null, unavailable);
+        }
+
+        private Session(Process process, ByteArrayOutputStream err) {
+            this.process = process;
+            this.err = err;
+            this.in = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+            this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        }
+
+        public Answer header() {
+            return header;
+        }
+
+        /** The peer's answer to one request, or an unavailable answer once the peer has failed. */
+        public Answer ask(Map<String, Object> request) {
+            if (!header.ok()) {
+                return header;
+            }
+            if (failed != null) {
+                return new Answer(null, failed);
+            }
+            Map<String, Object> a = send(request, "peer");
+            return a == null ? new Answer(null, failed) : new Answer(a, null);
+        }
+
+        private Map<String, Object> send(Map<String, Object> request, String what) {
+            try {
+                in.write(Json.write(request).replace('\n', ' ').strip());
+                in.write('\n');
+                in.flush();
+                String line = out.readLine();
+                if (line == null) {
+                    process.waitFor(10, TimeUnit.SECONDS);
+                    failed = what + " ended" + (process.isAlive() ? "" : " (exit " + process.exitValue() + ")")
+                            + ": " + lastLine(err.toString(StandardCharsets.UTF_8));
+                    return null;
+                }
+                return Json.object(Json.parse(line));
+            } catch (IOException | RuntimeException e) {
+                failed = what + ": " + e.getMessage() + "; " + lastLine(err.toString(StandardCharsets.UTF_8));
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failed = what + " interrupted";
+                return null;
+            }
+        }
+
+        @Override
+        public void close() {
+            if (process == null) {
+                return;
+            }
+            try {
+                in.close();
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (IOException e) {
+                process.destroyForcibly();
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Starts {@code script} in serve mode with {@code request} as its first line. */
+    public Session open(String module, String script, Map<String, Object> request, Map<String, String> env) {
+        String py = interpreter(module);
+        if (py == null) {
+            return new Session(whyNot(module));
+        }
+        Map<String, Object> req = new LinkedHashMap<>(request);
+        req.put("serve", true);
         try {
-            in.transferTo(out);
+            ProcessBuilder pb = new ProcessBuilder(py, scriptPath(script).toString());
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            Thread drain = new Thread(() -> copy(p.getErrorStream(), err), "peer-stderr");
+            drain.setDaemon(true);
+            drain.start();
+            Session s = new Session(p, err);
+            Map<String, Object> first = s.send(req, script);
+            if (first == null || first.get("unavailable") != null) {
+                s.header = new Answer(null, first == null ? s.failed : String.valueOf(first.get("unavailable")));
+                s.close();
+                return s;
+            }
+            first.put("interpreter", py);
+            s.header = new Answer(first, null);
+            return s;
+        } catch (IOException | RuntimeException e) {
+            return new Session(script + ": " + e.getMessage());
+        }
+    }
+
+    private static void copy(InputStream in, ByteArrayOutputStream out) {
+        copy(in, out, null);
+    }
+
+    private static void copy(InputStream in, ByteArrayOutputStream out, java.io.PrintStream progress) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                synchronized (out) {
+                    out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+                if (progress != null) {
+                    progress.println("  " + line);
+                }
+            }
         } catch (IOException e) {
             // the process died; its exit code tells the story
         }

@@ -24,4 +24,14 @@ class PythonPeerTest {
         assertFalse(a.ok());
         assertTrue(a.unavailable().contains("/nonexistent/python3"), a.unavailable());
     }
+
+    @Test
+    void sessionWithMissingInterpreterAnswersEveryRequestWithTheReason() {
+        try (PythonPeer.Session s = new PythonPeer("/nonexistent/python3").open("numpy", "gemm_peer.py", Map.of(), Map.of())) {
+            assertFalse(s.header().ok());
+            PythonPeer.Answer a = s.ask(Map.of("m", 1));
+            assertFalse(a.ok());
+            assertTrue(a.unavailable().contains("/nonexistent/python3"), a.unavailable());
+        }
+    }
 }

@@ -76,6 +76,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Adam learning rate of the time-to-accuracy recipe (default: 0.001).")
     Float ttaLr;
 
+    @Option(names = "--tta-lr-decay", paramLabel = "GAMMA", scope = ScopeType.INHERIT,
+            description = "Per-epoch learning-rate decay of the time-to-accuracy recipe (default: 0.8, as train).")
+    Float ttaLrDecay;
+
     @Option(names = "--tta-batch", paramLabel = "N", scope = ScopeType.INHERIT,
             description = "Batch size of the time-to-accuracy recipe (default: 128).")
     Integer ttaBatch;
@@ -114,8 +118,14 @@ public final class BenchCommand implements Callable<Integer> {
         if (backends == null || backends.isEmpty()) {
             names.addAll(Bench.allBackends());
         } else {
+            List<String> known = Bench.allBackends();
             for (String b : backends) {
                 String n = b.trim().toLowerCase(Locale.ROOT);
+                if (!n.isEmpty() && !known.contains(n)) {
+                    // a typo is the user's error; a known backend that cannot run here is a report row
+                    throw new IllegalArgumentException("--backend: unknown backend '" + b.trim() + "', expected "
+                            + String.join(" or ", known));
+                }
                 if (!n.isEmpty() && !names.contains(n)) {
                     names.add(n);
                 }
@@ -134,13 +144,23 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+        if (ttaLrDecay != null && !(ttaLrDecay > 0 && ttaLrDecay <= 1)) {
+            throw new IllegalArgumentException("--tta-lr-decay must be in (0, 1], got " + ttaLrDecay);
+        }
+        if (ttaBatch != null && ttaBatch < 1) {
+            throw new IllegalArgumentException("--tta-batch must be at least 1, got " + ttaBatch);
+        }
+        if (ttaMaxEpochs != null && ttaMaxEpochs < 1) {
+            throw new IllegalArgumentException("--tta-max-epochs must be at least 1, got " + ttaMaxEpochs);
+        }
         double target = ttaTarget == null ? d.targetAccuracy() : ttaTarget;
         if (!(target > 0 && target <= 1)) {
             throw new IllegalArgumentException("--tta-target is a fraction in (0, 1], got " + target);
         }
         BenchConfig.Recipe recipe = new BenchConfig.Recipe(hidden,
                 ttaActivation == null ? d.activation() : ttaActivation.toLowerCase(Locale.ROOT),
-                ttaLr == null ? d.adamLr() : ttaLr, ttaBatch == null ? d.batch() : ttaBatch, target,
+                ttaLr == null ? d.adamLr() : ttaLr, ttaLrDecay == null ? d.lrDecay() : ttaLrDecay,
+                ttaBatch == null ? d.batch() : ttaBatch, target,
                 ttaMaxEpochs == null ? d.maxEpochs() : ttaMaxEpochs);
         Path dir = out != null ? out : Bench.defaultOut(names);
         return new BenchConfig(names, quick, dir, python, threads == null ? 0 : threads, peakGflops, gpuPeakGflops,
@@ -172,7 +192,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     @Command(name = "train", mixinStandardHelpOptions = true,
-            description = "Epoch time of the reference and large MLPs, PyTorch beside; time to 98% test accuracy.")
+            description = "Epoch time of the reference and large MLPs, PyTorch beside; time to 98%% test accuracy.")
     static final class Train implements Callable<Integer> {
         @ParentCommand
         BenchCommand parent;
