@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 @Command(name = "parity", mixinStandardHelpOptions = true,
         description = {"Run every op on every usable backend against the double-precision reference and print"
                 + " the largest error per op.",
-                "Error = max |x - ref| / (1 + |ref|) over all elements of all shapes tried."})
+                "Error = max |x - ref| / (1 + |ref|) over all elements of all shapes tried; each shape is held to"
+                        + " its own bound (GEMM's grows with the reduction length), the largest of which is shown."})
 final class ParityCommand implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "7", description = "Seed for the random inputs (default: ${DEFAULT-VALUE}).")
@@ -52,10 +53,16 @@ final class ParityCommand implements Callable<Integer> {
             for (Case c : cases()) {
                 float[] expected = c.run().apply(ref, new Inputs(seed, c.shape()));
                 double[] errs = worst.computeIfAbsent(c.op(), k -> new double[backends.size() + 1]);
-                errs[backends.size()] = c.bound();
+                errs[backends.size()] = Math.max(errs[backends.size()], c.bound());
                 for (int i = 0; i < backends.size(); i++) {
                     float[] got = c.run().apply(backends.get(i), new Inputs(seed, c.shape()));
-                    errs[i] = Math.max(errs[i], error(got, expected));
+                    double err = error(got, expected);
+                    errs[i] = Math.max(errs[i], err);
+                    if (!(err <= c.bound())) {
+                        ok = false;
+                        System.out.printf(Locale.ROOT, "%s on %s, shape %s: error %.2e exceeds its bound %.0e%n",
+                                c.op(), backends.get(i).name(), java.util.Arrays.toString(c.shape()), err, c.bound());
+                    }
                 }
             }
             StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-22s", "op"));
@@ -66,7 +73,6 @@ final class ParityCommand implements Callable<Integer> {
                 double[] v = e.getValue();
                 for (int i = 0; i < backends.size(); i++) {
                     row.append(String.format(Locale.ROOT, "%14.2e", v[i]));
-                    ok &= v[i] <= v[backends.size()];
                 }
                 System.out.println(row.append(String.format(Locale.ROOT, "%12.0e", v[backends.size()])));
             }

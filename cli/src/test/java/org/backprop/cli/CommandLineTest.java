@@ -63,6 +63,14 @@ class CommandLineTest {
     }
 
     @Test
+    void parityHoldsEveryOpOfEveryUsableBackendToItsBound() {
+        Cli.Run r = Cli.run("parity");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("gemm TT") && r.out().contains("adam update"), r.out());
+        assertTrue(r.out().contains("parity: every op within its bound"), r.out());
+    }
+
+    @Test
     void devicesListsEveryBackendWithItsState() {
         Cli.Run r = Cli.run("devices");
         assertEquals(0, r.exit(), r.err());
