@@ -35,7 +35,12 @@ runlog="$OUT/run.log"
 threads="${THREADS:-$(nproc 2>/dev/null || echo 1)}"
 steps=()              # "name|rc|seconds|note" per step, for the table at the end
 wanted=",${STEPS:-tests,parity,train,torch,bench},"
-want() { case "$wanted" in *",$1,"*) return 0 ;; esac; steps+=("$1|-|0|not in STEPS"); return 1; }
+noted=","
+want() {   # true when step group $1 is in STEPS; otherwise one "not in STEPS" row for it
+    case "$wanted" in *",$1,"*) return 0 ;; esac
+    case "$noted" in *",$1,"*) ;; *) steps+=("$1|-|0|not in STEPS"); noted="$noted$1," ;; esac
+    return 1
+}
 
 log() { echo "$*" | tee -a "$runlog"; }
 section() { log ""; log "=== $* ==="; }
@@ -252,18 +257,22 @@ section "summary"
     done
     echo "total: $((SECONDS - t_start))s of a ${budget}s budget"
 } | tee -a "$runlog"
+short() { sed -E 's/^(### [^ ]+ \(timeout [0-9]+s\)): .*/\1/' | cut -c1-200; }
 {
     echo
     echo "--- tests"
-    grep -E '^\[ +[0-9]+ tests (successful|failed|aborted|skipped)|^\[ +[0-9]+ containers failed|✘|MethodSource|JUnit Jupiter ✘' "$tests_log" 2>/dev/null | head -n 40
+    # the counts of each launcher run, and every test or class that did not pass (✘ failed,
+    # ■ aborted, ↷ skipped) with its reason
+    grep -E '^### tests|^\[ +[0-9]+ tests (successful|failed|aborted|skipped)|^\[ +[0-9]+ containers failed|✘|■|↷' \
+        "$tests_log" 2>/dev/null | short | head -n 40
     echo "--- parity"
-    grep -E '^op |^gemm|^parity|skipped' "$OUT/parity.log" 2>/dev/null | head -n 12
+    grep -E -v '^WARNING|^###' "$OUT/parity.log" 2>/dev/null | short | head -n 30
     echo "--- train (data, model, epochs)"
-    grep -E '^###|^data:|^model:|^epoch|^done:|^backprop:|Exception' "$train_log" 2>/dev/null | head -n 40
+    grep -E '^###|^data:|^model:|^epoch|^done:|^backprop:|Exception' "$train_log" 2>/dev/null | short | head -n 40
     echo "--- torch"
-    grep -E '^---|^torch |unavailable|Error' "$torch_log" 2>/dev/null | cut -c1-300 | head -n 10
+    grep -E '^---|^torch |unavailable|Error' "$torch_log" 2>/dev/null | short | head -n 10
     echo "--- bench"
-    grep -E '^###|^backprop:|Exception' "$bench_log" 2>/dev/null
+    grep -E '^###|^backprop:|Exception' "$bench_log" 2>/dev/null | short
     echo "--- files in \$OUT: $(cd "$OUT" && ls | tr '\n' ' ')"
 } | tee -a "$runlog"
 rm -rf "$work"
