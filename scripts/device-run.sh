@@ -90,13 +90,14 @@ else
 fi
 log "nvcc: $(nvcc --version 2>/dev/null | tail -n 1 || echo 'not found')"
 log "cuBLAS libraries:"
+found=$(timeout 30 find /usr/local /usr/lib /opt -name 'libcublas.so*' 2>/dev/null | head -n 40)
 { ls /usr/local/cuda*/lib64 2>/dev/null | grep -i cublas
   ldconfig -p 2>/dev/null | grep -i cublas
-  timeout 20 find /usr/local /usr/lib /opt -name 'libcublas.so*' 2>/dev/null | head -n 20
-} | sort -u | sed 's/^/  /' | tee -a "$runlog"
+  echo "$found"
+} | grep -v '^$' | sort -u | sed 's/^/  /' | tee -a "$runlog"
 # JCublas 12.6 links libcublas.so.12: where one exists (a pip wheel, an older toolkit), put its
 # folder on the library path so that the cuBLAS GEMM path is tried; otherwise the PTX GEMM runs
-cublas12=$(timeout 20 find /usr/local /usr/lib /opt -name 'libcublas.so.12*' 2>/dev/null | head -n 1)
+cublas12=$(echo "$found" | grep 'libcublas\.so\.12' | head -n 1)
 if [ -n "$cublas12" ]; then
     export LD_LIBRARY_PATH="$(dirname "$cublas12")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
     log "libcublas.so.12 found: $cublas12 (added to LD_LIBRARY_PATH)"
