@@ -25,20 +25,23 @@ package org.backprop.cpu;
  */
 final class Gemm {
 
-    static final int KC = 256;
+    static final int KC = 192;
     private static final int MC = 96;
     /** Split C into at least this many tiles when the shape allows, whatever the thread count. */
-    private static final int MIN_TASKS = 16;
+    private static final int MIN_TASKS = 24;
     /** Below this many flops the dispatch costs more than it saves: run every task on the caller. */
     private static final long INLINE_FLOPS = 1L << 18;
 
+    private final int kcLimit;
     private final MicroKernel kernel;
     private final int mr;
     private final int nr;
     private final WorkerPool pool;
-    private final float[][] packedA;
     private final float[][] edgeTile;
-    private float[] packedB = new float[0];
+    /** Double-buffered: block kb+1 is packed while block kb is multiplied, one dispatch for both. */
+    private final float[][] packedA = {new float[0], new float[0]};
+    private final float[][] packedB = {new float[0], new float[0]};
+    private float[] transposed = new float[0];
 
     // the current call, read by the task bodies (set before each dispatch, which publishes them)
     private boolean transA;
@@ -47,28 +50,32 @@ final class Gemm {
     private int n;
     private int k;
     private float alpha;
-    private float beta;
+    private float firstBeta;
     private float[] a;
     private float[] b;
     private float[] c;
-    private int pc;
-    private int kc;
-    private int mc;
+    private int kcMax;
+    private int tileBlock;
+    private int packBlock;
+    private int tileTasks;
+    private int aStrips;
+    private int stripsPerBlock;
     private int mBlocks;
     private int nStrips;
-    private int stripsPerTask;
     private int nChunks;
 
-    private final WorkerPool.Body packBTask = this::packBStrip;
-    private final WorkerPool.Body tileTask = this::computeTile;
+    private final WorkerPool.Body stepTask = this::step;
 
     Gemm(MicroKernel kernel, WorkerPool pool) {
+        this(kernel, pool, KC);
+    }
+
+    Gemm(MicroKernel kernel, WorkerPool pool, int kcLimit) {
+        this.kcLimit = kcLimit;
         this.kernel = kernel;
         this.mr = kernel.mr();
         this.nr = kernel.nr();
         this.pool = pool;
-        int mcMax = roundUp(MC, mr);
-        this.packedA = new float[pool.threads()][mcMax * KC];
         this.edgeTile = new float[pool.threads()][mr * nr];
     }
 
@@ -82,6 +89,10 @@ final class Gemm {
             scaleC(m * n, beta, c);
             return;
         }
+        if (2 * n <= nr && m >= nr) {
+            multiplyTransposed(transA, transB, m, n, k, alpha, a, b, beta, c);
+            return;
+        }
         this.transA = transA;
         this.transB = transB;
         this.m = m;
@@ -91,32 +102,62 @@ final class Gemm {
         this.a = a;
         this.b = b;
         this.c = c;
-        this.mBlocks = ceilDiv(m, MC);
-        this.mc = roundUp(ceilDiv(m, mBlocks), mr);
-        this.mBlocks = ceilDiv(m, mc);
+        this.aStrips = ceilDiv(m, mr);
+        this.mBlocks = ceilDiv(aStrips, MC / mr);
+        this.stripsPerBlock = ceilDiv(aStrips, mBlocks);
+        this.mBlocks = ceilDiv(aStrips, stripsPerBlock);
         this.nStrips = ceilDiv(n, nr);
-        int chunks = Math.min(nStrips, Math.max(1, ceilDiv(MIN_TASKS, mBlocks)));
-        this.stripsPerTask = ceilDiv(nStrips, chunks);
-        this.nChunks = ceilDiv(nStrips, stripsPerTask);
-        int kBlocks = ceilDiv(k, KC);
-        int kcMax = ceilDiv(k, kBlocks);
-        int need = nStrips * nr * kcMax;
-        if (packedB.length < need) {
-            packedB = new float[need];
+        this.nChunks = Math.min(nStrips, Math.max(1, ceilDiv(MIN_TASKS, mBlocks)));
+        int kBlocks = ceilDiv(k, kcLimit);
+        this.kcMax = ceilDiv(k, kBlocks);
+        this.firstBeta = beta;
+        int needB = nStrips * nr * kcMax;
+        int needA = aStrips * mr * kcMax;
+        for (int i = 0; i < 2; i++) {
+            if (packedB[i].length < needB) {
+                packedB[i] = new float[needB];
+            }
+            if (packedA[i].length < needA) {
+                packedA[i] = new float[needA];
+            }
         }
         boolean inline = 2L * m * n * k < INLINE_FLOPS;
+        int packTasks = aStrips + nStrips;
         try {
+            this.tileTasks = 0;
+            this.packBlock = 0;
+            pool.run(packTasks, stepTask, inline || packTasks * kcMax < 16384);
+            this.tileTasks = mBlocks * nChunks;
             for (int kb = 0; kb < kBlocks; kb++) {
-                this.pc = kb * kcMax;
-                this.kc = Math.min(kcMax, k - pc);
-                this.beta = kb == 0 ? beta : 1f;
-                pool.run(nStrips, packBTask, inline || nStrips * kc < 8192);
-                pool.run(mBlocks * nChunks, tileTask, inline);
+                this.tileBlock = kb;
+                this.packBlock = kb + 1;
+                pool.run(tileTasks + (kb + 1 < kBlocks ? packTasks : 0), stepTask, inline);
             }
         } finally {
             this.a = null;
             this.b = null;
             this.c = null;
+        }
+    }
+
+    /**
+     * A C only a few columns wide would fill a fraction of each NR-wide tile, so compute Cᵀ =
+     * op(B)ᵀ·op(A)ᵀ (wide) into scratch and transpose it into C. Chosen from the shape alone, and
+     * each element is still one in-order k-sum, so results stay independent of the thread count.
+     */
+    private void multiplyTransposed(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                    float[] a, float[] b, float beta, float[] c) {
+        if (transposed.length < m * n) {
+            transposed = new float[m * n];
+        }
+        float[] t = transposed;
+        multiply(!transB, !transA, n, m, k, 1f, b, a, 0f, t);
+        for (int i = 0; i < m; i++) {
+            int ci = i * n;
+            for (int j = 0; j < n; j++) {
+                float v = alpha * t[j * m + i];
+                c[ci + j] = beta == 0 ? v : v + beta * c[ci + j];
+            }
         }
     }
 
@@ -126,12 +167,28 @@ final class Gemm {
         }
     }
 
+    /** The first tileTasks tasks multiply block tileBlock; the rest pack block packBlock's strips. */
+    private void step(int task, int worker) {
+        if (task < tileTasks) {
+            computeTile(task, worker);
+            return;
+        }
+        int s = task - tileTasks;
+        int pc = packBlock * kcMax;
+        int kc = Math.min(kcMax, k - pc);
+        int buf = packBlock & 1;
+        if (s < aStrips) {
+            packAStrip(packedA[buf], s, pc, kc);
+        } else {
+            packBStrip(packedB[buf], s - aStrips, pc, kc);
+        }
+    }
+
     /** Packs strip s of op(B)[pc..pc+kc) into kc rows of nr contiguous floats, zero-padded. */
-    private void packBStrip(int s, int worker) {
+    private void packBStrip(float[] dst, int s, int pc, int kc) {
         int j0 = s * nr;
         int w = Math.min(nr, n - j0);
         int base = s * nr * kc;
-        float[] dst = packedB;
         if (!transB) {
             for (int p = 0; p < kc; p++) {
                 int d = base + p * nr;
@@ -156,57 +213,66 @@ final class Gemm {
         }
     }
 
-    /** Packs rows i0..i0+rows of op(A)[.., pc..pc+kc) as strips of mr rows, k-major, zero-padded. */
-    private void packA(float[] dst, int i0, int rows) {
-        int strips = ceilDiv(rows, mr);
-        for (int s = 0; s < strips; s++) {
-            int r0 = i0 + s * mr;
-            int h = Math.min(mr, i0 + rows - r0);
-            int base = s * mr * kc;
-            if (!transA) {
-                for (int r = 0; r < h; r++) {
-                    int src = (r0 + r) * k + pc;
-                    for (int p = 0; p < kc; p++) {
-                        dst[base + p * mr + r] = a[src + p];
-                    }
-                }
-            } else {
-                // op(A)[i][p] = A[p][i]: each k step is a contiguous run of the strip's rows
+    /** Packs rows of strip s of op(A)[.., pc..pc+kc) as mr-row strips, k-major, zero-padded. */
+    private void packAStrip(float[] dst, int s, int pc, int kc) {
+        int r0 = s * mr;
+        int h = Math.min(mr, m - r0);
+        int base = s * mr * kc;
+        if (!transA) {
+            for (int r = 0; r < h; r++) {
+                int src = (r0 + r) * k + pc;
                 for (int p = 0; p < kc; p++) {
-                    System.arraycopy(a, (pc + p) * m + r0, dst, base + p * mr, h);
+                    dst[base + p * mr + r] = a[src + p];
                 }
             }
-            for (int r = h; r < mr; r++) {
-                for (int p = 0; p < kc; p++) {
-                    dst[base + p * mr + r] = 0f;
-                }
+        } else if (h == mr && mr == 4) {
+            // op(A)[i][p] = A[p][i]: each k step is a contiguous run of the strip's rows
+            for (int p = 0; p < kc; p++) {
+                int src = (pc + p) * m + r0;
+                int d = base + p * 4;
+                dst[d] = a[src];
+                dst[d + 1] = a[src + 1];
+                dst[d + 2] = a[src + 2];
+                dst[d + 3] = a[src + 3];
+            }
+        } else {
+            for (int p = 0; p < kc; p++) {
+                System.arraycopy(a, (pc + p) * m + r0, dst, base + p * mr, h);
+            }
+        }
+        for (int r = h; r < mr; r++) {
+            for (int p = 0; p < kc; p++) {
+                dst[base + p * mr + r] = 0f;
             }
         }
     }
 
     private void computeTile(int task, int worker) {
+        int pc = tileBlock * kcMax;
+        int kc = Math.min(kcMax, k - pc);
+        float beta = tileBlock == 0 ? firstBeta : 1f;
+        float[] pa = packedA[tileBlock & 1];
+        float[] pb = packedB[tileBlock & 1];
         int mb = task / nChunks;
         int chunk = task % nChunks;
-        int i0 = mb * mc;
-        int rows = Math.min(mc, m - i0);
-        float[] pa = packedA[worker];
-        packA(pa, i0, rows);
-        int aStrips = ceilDiv(rows, mr);
-        int s0 = chunk * stripsPerTask;
-        int s1 = Math.min(nStrips, s0 + stripsPerTask);
+        int as0 = mb * stripsPerBlock;
+        int as1 = Math.min(aStrips, as0 + stripsPerBlock);
+        // strips spread evenly over the chunks (sizes differ by at most one), so tasks are alike
+        int s0 = (int) ((long) chunk * nStrips / nChunks);
+        int s1 = (int) ((long) (chunk + 1) * nStrips / nChunks);
         for (int s = s0; s < s1; s++) {
             int j0 = s * nr;
             int w = Math.min(nr, n - j0);
             int bOff = s * nr * kc;
-            for (int as = 0; as < aStrips; as++) {
-                int r0 = i0 + as * mr;
+            for (int as = as0; as < as1; as++) {
+                int r0 = as * mr;
                 int h = Math.min(mr, m - r0);
                 int aOff = as * mr * kc;
                 if (h == mr && w == nr) {
-                    kernel.tile(kc, pa, aOff, packedB, bOff, c, r0 * n + j0, n, alpha, beta);
+                    kernel.tile(kc, pa, aOff, pb, bOff, c, r0 * n + j0, n, alpha, beta);
                 } else {
                     float[] t = edgeTile[worker];
-                    kernel.tile(kc, pa, aOff, packedB, bOff, t, 0, nr, 1f, 0f);
+                    kernel.tile(kc, pa, aOff, pb, bOff, t, 0, nr, 1f, 0f);
                     for (int r = 0; r < h; r++) {
                         int ci = (r0 + r) * n + j0;
                         for (int j = 0; j < w; j++) {
@@ -221,9 +287,5 @@ final class Gemm {
 
     private static int ceilDiv(int x, int y) {
         return (x + y - 1) / y;
-    }
-
-    private static int roundUp(int x, int y) {
-        return ceilDiv(x, y) * y;
     }
 }
