@@ -198,14 +198,28 @@ final class Gemm {
                 }
             }
         } else {
-            // op(B)[p][j] = B[j][p]: read rows of B contiguously, write with stride nr
-            for (int j = 0; j < w; j++) {
+            // op(B)[p][j] = B[j][p]: read four rows of B side by side, write four floats per k step
+            int j = 0;
+            for (; j + 4 <= w; j += 4) {
+                int s0 = (j0 + j) * k + pc;
+                int s1 = s0 + k;
+                int s2 = s1 + k;
+                int s3 = s2 + k;
+                int d = base + j;
+                for (int p = 0; p < kc; p++, d += nr) {
+                    dst[d] = b[s0 + p];
+                    dst[d + 1] = b[s1 + p];
+                    dst[d + 2] = b[s2 + p];
+                    dst[d + 3] = b[s3 + p];
+                }
+            }
+            for (; j < w; j++) {
                 int src = (j0 + j) * k + pc;
                 for (int p = 0; p < kc; p++) {
                     dst[base + p * nr + j] = b[src + p];
                 }
             }
-            for (int j = w; j < nr; j++) {
+            for (j = w; j < nr; j++) {
                 for (int p = 0; p < kc; p++) {
                     dst[base + p * nr + j] = 0f;
                 }
@@ -218,7 +232,19 @@ final class Gemm {
         int r0 = s * mr;
         int h = Math.min(mr, m - r0);
         int base = s * mr * kc;
-        if (!transA) {
+        if (!transA && h == mr && mr == 4) {
+            // the strip's four rows read side by side, four contiguous floats written per k step
+            int s0 = r0 * k + pc;
+            int s1 = s0 + k;
+            int s2 = s1 + k;
+            int s3 = s2 + k;
+            for (int p = 0, d = base; p < kc; p++, d += 4) {
+                dst[d] = a[s0 + p];
+                dst[d + 1] = a[s1 + p];
+                dst[d + 2] = a[s2 + p];
+                dst[d + 3] = a[s3 + p];
+            }
+        } else if (!transA) {
             for (int r = 0; r < h; r++) {
                 int src = (r0 + r) * k + pc;
                 for (int p = 0; p < kc; p++) {
