@@ -2,17 +2,19 @@ package org.backprop.cpu;
 
 /**
  * C = alpha·op(A)·op(B) + beta·C on row-major float arrays, blocked the Goto/BLIS way: k in
- * blocks of at most {@value #KC} (the packed B strip then sits in L1/L2), C in tiles of MC rows ×
- * a fixed run of NR-wide strips, each tile computed by one task from its own packed A block and a
- * shared packed B panel. Packing also turns all four transpose cases into the one layout the
- * micro-kernel reads, zero-padded to whole MR×NR tiles.
+ * blocks of at most {@value #KC} (an NR-wide strip of packed B then stays in L1 while the
+ * micro-kernel walks the A strips past it). Per k-block, all of op(A) is packed once into MR-row
+ * strips and all of op(B) into NR-column strips, zero-padded to whole tiles (packing also turns
+ * the four transpose cases into the one layout the micro-kernel reads); C is split into tiles of
+ * at most MC rows × a run of B strips, one task each. Block kb+1 is packed by the same dispatch
+ * that multiplies block kb (two buffers), so a k-block costs one barrier.
  *
- * <p>Determinism: the blocking and the task partition depend only on m, n and k; each C element
- * is computed by exactly one task; and its k-blocks are added in order because the k loop is
- * outside the parallel loops. So the thread count cannot change a single bit.
+ * <p>Determinism: the blocking depends only on m, n and k; each C element is computed by exactly
+ * one task; and its k-blocks are added in order because the k loop is outside the parallel loops.
+ * So the thread count cannot change a single bit.
  *
- * <p>Versions tried (2-core Zen 5, AVX-512, 1 thread, GFLOP/s by thread CPU time; the machine was
- * shared, so wall-clock figures were noisy):
+ * <p>Versions tried (2-core Zen 5, AVX-512, 1 thread, GFLOP/s; the machine was shared by other
+ * builds, load 2–6, so figures carry ±15%):
  * <ul>
  *   <li>v1, kernel storing C through a helper method taking the vectors: ~18 at 1024³ — C2 did not
  *       inline the helper and boxed every vector. Stores written out in the kernel: ~150.</li>
@@ -20,7 +22,20 @@ package org.backprop.cpu;
  *   <li>Packing with contiguous writes and strided reads (rows walked side by side) was slower
  *       than contiguous reads and strided writes: X·W 256×1024×784 103 vs 132, δ·Wᵀ 77 vs 115.</li>
  *   <li>6-row kernel (18 accumulators) vs 4-row: no clear difference within the noise; 4 kept.</li>
- *   <li>Now: 1024³ ≈ 160; X·W 256×1024×784 ≈ 128; Xᵀ·δ 784×1024×256 ≈ 157; δ·Wᵀ 256×784×1024 ≈ 136.</li>
+ *   <li>v2: 1024³ ≈ 160; X·W 256×1024×784 ≈ 128; Xᵀ·δ 784×1024×256 ≈ 157; δ·Wᵀ 256×784×1024 ≈ 136.</li>
+ *   <li>v3: each task packed its own A block, so at m = 256 (3 row blocks × 6 column chunks) A was
+ *       packed six times per k-block; now packed once, shared, in the same dispatch as B: X·W
+ *       ~146 → ~160, Xᵀ·δ 784 ~100 → ~180.</li>
+ *   <li>4×64 kernel (16 accumulators, 4 B loads + 4 broadcasts per 16 FMAs) vs 4×48: kernel alone
+ *       on L1-resident operands ~222 vs ~188 at kc 128; but at kc 256 the 64 KB B strip spills
+ *       L1 (~180), hence KC 192. n = 1024 is a whole number of 64-wide strips (48 left a 16-wide
+ *       edge strip, 4.5% wasted work).</li>
+ *   <li>Transposed B packed four rows side by side (four contiguous floats written per k step)
+ *       instead of one row at a time: δ·Wᵀ 256×784×1024 ~127 → ~158.</li>
+ *   <li>C only a few columns wide (the 10-class output layer) is computed transposed, Cᵀ =
+ *       op(B)ᵀ·op(A)ᵀ, then copied: a 10-wide C used 10 of each 48-wide tile.</li>
+ *   <li>Now (one quiet-ish run, load 4.5): 1024³ ≈ 184; X·W 256×1024×784 ≈ 159; Xᵀ·δ
+ *       784×1024×256 ≈ 185; δ·Wᵀ 256×784×1024 ≈ 165, 256×1024×1024 ≈ 181; numpy/OpenBLAS ≈ 105.</li>
  * </ul>
  */
 final class Gemm {
