@@ -399,7 +399,7 @@ public final class TrainBench {
                     t.row(r.runner() + (r == best ? " (best)" : ""), r.samples(), Markdown.time(s), each,
                             Markdown.num(r.samples() / s),
                             lastEpoch == null ? "" : Markdown.f("%.2f%%", 100 * lastEpoch.testAccuracy()), ratio,
-                            cpuOurs == null || r.samples() != cpuOurs.samples() ? ""
+                            !isOurs || cpuOurs == null || r.samples() != cpuOurs.samples() ? ""
                                     : Markdown.f("%.2f×", cpuOurs.bestSeconds() / s));
                     if (isOurs || r == best) {
                         labels.add(isOurs ? r.runner() : "PyTorch " + device + (device.equals("cpu")
