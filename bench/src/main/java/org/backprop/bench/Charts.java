@@ -181,27 +181,44 @@ public final class Charts {
     /** One panel of {@link #bars}: a title, an x-axis title and labelled values. */
     public record Panel(String title, String xTitle, List<String> labels, List<Double> values) { }
 
-    /** Grouped bars on one axis: categories along x, one coloured series per group. */
-    public static void groupedBars(String title, String xTitle, String yTitle, List<String> categories,
-                                   List<String> groups, double[][] values, Path png) {
-        CategoryChart c = new CategoryChartBuilder().width(1100).height(600).title(title)
-                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-        style(c.getStyler());
-        c.getStyler().setXAxisLabelRotation(25);
-        c.getStyler().setYAxisMin(0.0);
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-        c.getStyler().setDecimalPattern("#,##0.##");
-        for (int g = 0; g < groups.size(); g++) {
-            List<Double> v = new ArrayList<>();
-            for (double d : values[g]) {
-                v.add(Double.isFinite(d) ? d : 0.0);
+    /** One panel of grouped bars: categories along x, one coloured series per group. */
+    public record GroupedPanel(String title, String xTitle, String yTitle, List<String> categories,
+                               List<String> groups, double[][] values) { }
+
+    /**
+     * Panels of grouped bars side by side in one PNG, each on its own linear axis (XChart draws
+     * no bars on a log axis), so ops in cache and ops streaming from memory each stay readable.
+     * Category labels are vertical so that each sits under its own bar.
+     */
+    public static void groupedBars(List<GroupedPanel> panels, Path png) {
+        List<CategoryChart> charts = new ArrayList<>();
+        for (GroupedPanel p : panels) {
+            CategoryChart c = new CategoryChartBuilder().width(Math.max(520, 60 * p.categories().size() + 200)).height(720)
+                    .title(p.title()).xAxisTitle(p.xTitle()).yAxisTitle(p.yTitle()).build();
+            style(c.getStyler());
+            c.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+            c.getStyler().setXAxisLabelRotation(90);
+            c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+            c.getStyler().setYAxisMin(0.0);
+            c.getStyler().setDecimalPattern("#,##0.#");
+            for (int g = 0; g < p.groups().size(); g++) {
+                List<Double> v = new ArrayList<>();
+                for (double d : p.values()[g]) {
+                    v.add(Double.isFinite(d) ? d : 0.0);
+                }
+                c.addSeries(p.groups().get(g), p.categories(), v).setFillColor(PALETTE[g % PALETTE.length]);
             }
-            c.addSeries(groups.get(g), categories, v).setFillColor(PALETTE[g % PALETTE.length]);
+            if (p.groups().isEmpty() || p.categories().isEmpty()) {
+                c.addSeries("no data", List.of("none"), List.of(0));
+            }
+            charts.add(c);
         }
-        if (groups.isEmpty()) {
-            c.addSeries("none", List.of("no data"), List.of(0));
+        try {
+            Files.createDirectories(png.toAbsolutePath().getParent());
+            BitmapEncoder.saveBitmap(charts, 1, charts.size(), png.toAbsolutePath().toString(), BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + png, e);
         }
-        save(c, png);
     }
 
     /**

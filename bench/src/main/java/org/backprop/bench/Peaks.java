@@ -33,7 +33,7 @@ public record Peaks(double gflops, String gflopsHow) {
         double peak = threads * ghz * flopsPerCycle;
         return new Peaks(peak, String.format(Locale.ROOT,
                 "%.0f GFLOP/s fp32, estimated: %d threads × %.2f GHz × %d FLOP/cycle (%s: 2 FMA pipes × %d lanes × 2), "
-                        + "from /proc/cpuinfo; override with --peak-gflops",
+                        + "from /proc/cpuinfo (boost clocks can beat it); override with --peak-gflops",
                 peak, threads, ghz, flopsPerCycle, simd, flopsPerCycle / 4));
     }
 

@@ -28,6 +28,9 @@ public final class CpuBackend implements Backend {
     private static final int PARALLEL_MIN = 32768;
     /** Columns per task of the bias gradient. */
     private static final int BIAS_COLS = 128;
+    /** Warm-up rounds: enough for C2 to compile the kernels; the time limit bounds a slow JIT. */
+    private static final int WARM_ROUNDS = 2000;
+    private static final long WARM_LIMIT_NS = 1_500_000_000L;
 
     private final WorkerPool pool;
     private final Gemm gemm;
@@ -91,6 +94,9 @@ public final class CpuBackend implements Backend {
         }
         boolean useVector = vector && vectorApiPresent();
         MicroKernel kernel = useVector ? VectorKernels.create() : new ScalarGemmKernel();
+        if (useVector) {
+            warmUp(kernel);
+        }
         this.pool = new WorkerPool(threads);
         this.gemm = new Gemm(kernel, pool);
         this.vector = useVector;
@@ -99,6 +105,51 @@ public final class CpuBackend implements Backend {
                     + (vectorApiPresent() ? VECTOR_PROPERTY + "=false" : "jdk.incubator.vector is not loaded; "
                     + "start java with --add-modules jdk.incubator.vector for the vector GEMM") + ")");
         }
+    }
+
+    private static volatile boolean warm;
+
+    /**
+     * Runs the vector kernels on small operands until the JIT has compiled them, once per JVM.
+     * Until C2 compiles a Vector API method every vector op allocates, and the first training
+     * epoch spent ~2 s of 6 there; on small operands the same compilations cost a fraction of
+     * that. The results cannot change: interpreted and compiled vector ops give identical bits.
+     */
+    private static void warmUp(MicroKernel kernel) {
+        if (warm) {
+            return;
+        }
+        warm = true;
+        long t0 = System.nanoTime();
+        int nr = kernel.nr();
+        int m = 4 * kernel.mr();
+        int n = nr + 3;
+        int k = 40;
+        float[] a = new float[m * k];
+        float[] b = new float[k * n];
+        float[] c = new float[m * n];
+        float[] x = new float[512];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (i % 7) * 0.1f;
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (i % 5) * 0.1f;
+        }
+        int rounds = 0;
+        try (WorkerPool one = new WorkerPool(1)) {
+            // k over two blocks reaches both store branches of the kernel (beta 0 and 1)
+            Gemm g = new Gemm(kernel, one, k / 2);
+            while (rounds < WARM_ROUNDS && System.nanoTime() - t0 < WARM_LIMIT_NS) {
+                g.multiply(false, false, m, n, k, 1f, a, b, 0f, c);
+                g.multiply(true, false, m, n, k, 1f, a, b, 0f, c);
+                g.multiply(false, true, m, n, k, 1f, a, b, 0f, c);
+                VectorKernels.sigmoid(c, x, 0, x.length);
+                rounds++;
+            }
+        }
+        int done = rounds;
+        LOG.fine(() -> "cpu backend: vector kernels warmed up in " + done + " rounds, "
+                + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 
     /** Whether the JVM was started with the Vector API incubator module. */

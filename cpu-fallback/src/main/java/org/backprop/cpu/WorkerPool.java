@@ -22,6 +22,8 @@ final class WorkerPool implements AutoCloseable {
 
     /** About 20 µs of spinning before a worker parks: long enough to catch back-to-back ops. */
     private static final int SPINS = 20_000;
+    /** Task index of a closed generation: above any task count, so nothing can be claimed. */
+    private static final long CLOSED = Integer.MAX_VALUE;
 
     private final int threads;
     private final Thread[] workers;
@@ -64,6 +66,12 @@ final class WorkerPool implements AutoCloseable {
             }
             return;
         }
+        // Close the previous generation before touching body and tasks: a worker that read the
+        // old claim word just before this call could otherwise pair it with the new body and
+        // task count, claim a task of this call under the old generation, and so run it twice
+        // (a GEMM k-block added twice) and count it into this call's done.
+        generation++;
+        claim.set(((long) generation << 32) | CLOSED);
         body = b;
         tasks = n;
         failure = null;
