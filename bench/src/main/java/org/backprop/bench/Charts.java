@@ -192,8 +192,10 @@ public final class Charts {
      */
     public static void groupedBars(List<GroupedPanel> panels, Path png) {
         List<CategoryChart> charts = new ArrayList<>();
+        // the PNG grid gives every panel the widest panel's width: size them alike
+        int most = panels.stream().mapToInt(p -> p.categories().size()).max().orElse(1);
         for (GroupedPanel p : panels) {
-            CategoryChart c = new CategoryChartBuilder().width(Math.max(520, 60 * p.categories().size() + 200)).height(720)
+            CategoryChart c = new CategoryChartBuilder().width(Math.max(520, 45 * most + 200)).height(720)
                     .title(p.title()).xAxisTitle(p.xTitle()).yAxisTitle(p.yTitle()).build();
             style(c.getStyler());
             c.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
@@ -281,6 +283,7 @@ public final class Charts {
         // the interesting range is the last few percent: zoom there, but keep 100% in view
         c.getStyler().setYAxisMin(1, Math.max(0, Math.floor(lo - 1)));
         c.getStyler().setYAxisMin(0, 0.0);
+        c.getStyler().putYAxisGroupDecimalPatternMap(0, "0.00");
         c.getStyler().setYAxisMax(1, 100.0);
         save(c, png);
     }
