@@ -38,8 +38,9 @@ package org.backprop.cpu;
  *       instead of one row at a time: δ·Wᵀ 256×784×1024 ~127 → ~158.</li>
  *   <li>C only a few columns wide (the 10-class output layer) is computed transposed, Cᵀ =
  *       op(B)ᵀ·op(A)ᵀ, then copied: a 10-wide C used 10 of each 48-wide tile.</li>
- *   <li>Now (one quiet-ish run, load 4.5): 1024³ ≈ 184; X·W 256×1024×784 ≈ 159; Xᵀ·δ
- *       784×1024×256 ≈ 185; δ·Wᵀ 256×784×1024 ≈ 165, 256×1024×1024 ≈ 181; numpy/OpenBLAS ≈ 105.</li>
+ *   <li>Now (bench/results/cpu-perf-2026-11-22, run 5, load 1.9), 1 thread / 2 threads: 1024³
+ *       179 / 322; X·W 256×1024×784 179 / 334; Xᵀ·δ 784×1024×256 194 / 351; δ·Wᵀ 256×784×1024
+ *       166 / 308; numpy/OpenBLAS 98–102 / 183–197.</li>
  * </ul>
  */
 final class Gemm {
