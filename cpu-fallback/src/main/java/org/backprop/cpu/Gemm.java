@@ -2,8 +2,8 @@ package org.backprop.cpu;
 
 /**
  * C = alpha·op(A)·op(B) + beta·C on row-major float arrays, blocked the Goto/BLIS way: k in
- * blocks of at most {@value #KC} (an NR-wide strip of packed B then stays in L1 while the
- * micro-kernel walks the A strips past it). Per k-block, all of op(A) is packed once into MR-row
+ * blocks of at most {@value #KC} (an NR-wide strip of packed B, at most 256 KB, then stays in L2
+ * while the micro-kernel walks the A strips past it; every extra k-block is one more pass over C). Per k-block, all of op(A) is packed once into MR-row
  * strips and all of op(B) into NR-column strips, zero-padded to whole tiles (packing also turns
  * the four transpose cases into the one layout the micro-kernel reads); C is split into tiles of
  * at most MC rows × a run of B strips, one task each. Block kb+1 is packed by the same dispatch
@@ -30,17 +30,22 @@ package org.backprop.cpu;
  *       on L1-resident operands ~222 vs ~188 at kc 128; but at kc 256 the 64 KB B strip spills
  *       L1 (~180), hence KC 192. n = 1024 is a whole number of 64-wide strips (48 left a 16-wide
  *       edge strip, 4.5% wasted work).</li>
+ *   <li>KC 192 → 1024 (the workload's k ≤ 1024 is then one block, so C is written once, not 5–6
+ *       times): GEMMs alone, 2 threads, interleaved A/B, roughly equal or better (1024³ 279 → 347,
+ *       δ·Wᵀ 256×1024×1024 298 → 329, X·W 256×1024×1024 360 → 342); the whole training step
+ *       (min of 3–4 runs, 2 threads) 11.8 → 8.7 ms, 512 and 384 in between.</li>
  *   <li>Transposed B packed four rows side by side (four contiguous floats written per k step)
  *       instead of one row at a time: δ·Wᵀ 256×784×1024 ~127 → ~158.</li>
  *   <li>C only a few columns wide (the 10-class output layer) is computed transposed, Cᵀ =
  *       op(B)ᵀ·op(A)ᵀ, then copied: a 10-wide C used 10 of each 48-wide tile.</li>
- *   <li>Now (one quiet-ish run, load 4.5): 1024³ ≈ 184; X·W 256×1024×784 ≈ 159; Xᵀ·δ
- *       784×1024×256 ≈ 185; δ·Wᵀ 256×784×1024 ≈ 165, 256×1024×1024 ≈ 181; numpy/OpenBLAS ≈ 105.</li>
+ *   <li>Now (bench/results/cpu-perf-2026-11-22, run 5, load 1.9), 1 thread / 2 threads: 1024³
+ *       179 / 322; X·W 256×1024×784 179 / 334; Xᵀ·δ 784×1024×256 194 / 351; δ·Wᵀ 256×784×1024
+ *       166 / 308; numpy/OpenBLAS 98–102 / 183–197.</li>
  * </ul>
  */
 final class Gemm {
 
-    static final int KC = 192;
+    static final int KC = 1024;
     private static final int MC = 96;
     /** Split C into at least this many tiles when the shape allows, whatever the thread count. */
     private static final int MIN_TASKS = 24;
