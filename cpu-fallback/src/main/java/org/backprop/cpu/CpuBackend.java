@@ -257,18 +257,7 @@ public final class CpuBackend implements Backend {
     }
 
     private void ownedIndices(String op, Tensor t) {
-        if (t == null) {
-            throw new IllegalArgumentException(op + ": index tensor is null");
-        }
-        if (t.backend() != this) {
-            throw new IllegalArgumentException(op + ": " + t + " belongs to another backend");
-        }
-        if (t.isClosed()) {
-            throw new IllegalStateException(op + ": " + t + " is closed");
-        }
-        if (t.dtype() != Tensor.DType.INT32) {
-            throw new IllegalArgumentException(op + ": expected an int32 index tensor, got " + t);
-        }
+        Checks.ownedIndices(this, op, t);
     }
 
     // ---------------------------------------------------------------- memory
