@@ -214,8 +214,8 @@ final class TrainCommand implements Callable<Integer> {
             if (confusion && last.evaluation() != null) {
                 System.out.println(last.evaluation().report());
             }
-            System.out.printf(Locale.ROOT, "done: test accuracy %.2f%% after %d epochs, %.1f s training%n",
-                    100 * last.testAccuracy(), last.epoch(), result.totalSeconds());
+            System.out.printf(Locale.ROOT, "done: test accuracy %.2f%% after %d epoch%s, %.1f s training%n",
+                    100 * last.testAccuracy(), last.epoch(), last.epoch() == 1 ? "" : "s", result.totalSeconds());
             if (save != null) {
                 if (save.toString().endsWith(".npz")) {
                     Npz.save(save, Scaling.attach(Checkpoints.capture(model, null, recipe.metadata(epochs)), tt.scaler()));
