@@ -89,16 +89,26 @@ public final class CpuBackend implements Backend {
 
     /** Package-private so tests can force the scalar GEMM. */
     CpuBackend(int threads, boolean vector) {
+        this(threads, vector, null);
+    }
+
+    /** Package-private so tests can run every blocking on any CPU; null: the one for this CPU. */
+    CpuBackend(int threads, GemmBlocking forced) {
+        this(threads, true, forced);
+    }
+
+    private CpuBackend(int threads, boolean vector, GemmBlocking forced) {
         if (threads < 1) {
             throw new IllegalArgumentException("cpu backend: threads must be at least 1, got " + threads);
         }
         boolean useVector = vector && vectorApiPresent();
-        MicroKernel kernel = useVector ? VectorKernels.create() : new ScalarGemmKernel();
+        GemmBlocking blocking = !useVector ? null : forced != null ? forced : GemmBlocking.forThisCpu(VectorKernels.lanes());
+        MicroKernel kernel = useVector ? VectorKernels.create(blocking) : new ScalarGemmKernel();
         if (useVector) {
             warmUp(kernel);
         }
         this.pool = new WorkerPool(threads);
-        this.gemm = new Gemm(kernel, pool);
+        this.gemm = useVector ? new Gemm(kernel, pool, blocking.kc(), blocking.reason()) : new Gemm(kernel, pool);
         this.vector = useVector;
         if (!useVector) {
             LOG.info(() -> "cpu backend: scalar GEMM path ("

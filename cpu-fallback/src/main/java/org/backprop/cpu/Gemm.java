@@ -53,6 +53,7 @@ final class Gemm {
     private static final long INLINE_FLOPS = 1L << 18;
 
     private final int kcLimit;
+    private final String why;
     private final MicroKernel kernel;
     private final int mr;
     private final int nr;
@@ -91,6 +92,12 @@ final class Gemm {
     }
 
     Gemm(MicroKernel kernel, WorkerPool pool, int kcLimit) {
+        this(kernel, pool, kcLimit, null);
+    }
+
+    /** {@code why} names the CPU family the blocking was chosen for, shown by {@link #describe()}. */
+    Gemm(MicroKernel kernel, WorkerPool pool, int kcLimit, String why) {
+        this.why = why;
         this.kcLimit = kcLimit;
         this.kernel = kernel;
         this.mr = kernel.mr();
@@ -100,7 +107,7 @@ final class Gemm {
     }
 
     String describe() {
-        return kernel.describe();
+        return kernel.describe() + ", KC " + kcLimit + (why == null ? "" : " (" + why + ")");
     }
 
     void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
@@ -265,10 +272,11 @@ final class Gemm {
                 dst[d + 3] = a[s3 + p];
             }
         } else if (!transA) {
-            for (int r = 0; r < h; r++) {
-                int src = (r0 + r) * k + pc;
-                for (int p = 0; p < kc; p++) {
-                    dst[base + p * mr + r] = a[src + p];
+            // the strip's rows read side by side (h streams), mr contiguous floats written per k step
+            int s0 = r0 * k + pc;
+            for (int p = 0, d = base; p < kc; p++, d += mr) {
+                for (int r = 0, src = s0 + p; r < h; r++, src += k) {
+                    dst[d + r] = a[src];
                 }
             }
         } else if (h == mr && mr == 4) {

@@ -4,7 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The GEMM micro-kernel on the Vector API: a 4-row × 4-vector block of accumulators (4×64 floats
+ * The GEMM micro-kernel on the Vector API chosen for AMD Zen 4/5 (see {@link GemmBlocking}): a 4-row × 4-vector block of accumulators (4×64 floats
  * with 512-bit vectors), fed per k step by four loads of packed B and four broadcasts of packed A
  * into sixteen fused multiply-adds. This is the only class that names {@code jdk.incubator.vector},
  * so the scalar path never loads it.
@@ -28,8 +28,12 @@ final class VectorGemmKernel implements MicroKernel {
 
     @Override
     public String describe() {
-        return S.vectorBitSize() >= 512 ? "AVX-512 (" + L + " floats) vector GEMM"
-                : S.vectorBitSize() + "-bit (" + L + " floats) vector GEMM";
+        return describe(S, MR, NR);
+    }
+
+    static String describe(VectorSpecies<Float> s, int mr, int nr) {
+        return (s.vectorBitSize() >= 512 ? "AVX-512" : s.vectorBitSize() + "-bit") + " vector GEMM, "
+                + mr + "x" + nr + " tile";
     }
 
     static int lanes() {

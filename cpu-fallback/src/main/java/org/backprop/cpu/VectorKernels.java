@@ -8,8 +8,16 @@ final class VectorKernels {
 
     private VectorKernels() { }
 
-    static MicroKernel create() {
-        return new VectorGemmKernel();
+    static MicroKernel create(GemmBlocking blocking) {
+        return switch (blocking.shape()) {
+            case "12x2" -> new VectorGemmKernel12x2();
+            case "6x2" -> new VectorGemmKernel6x2();
+            default -> new VectorGemmKernel();
+        };
+    }
+
+    static int lanes() {
+        return VectorGemmKernel.lanes();
     }
 
     static void sigmoid(float[] x, float[] y, int from, int to) {

@@ -1,0 +1,90 @@
+package org.backprop.cpu;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The GEMM register blocking (micro-kernel shape, in rows × vectors) and k-block length for the CPU
+ * this JVM runs on, chosen once at start-up from the vendor and the vector width — because the
+ * best shape follows the core's load/FMA/shuffle ports and its L1/L2, which differ by family:
+ * <ul>
+ *   <li><b>Intel AVX-512</b> (Skylake-SP to Emerald Rapids: 2 FMA-512 ports, 48 KB L1, L2 that
+ *       feeds about 32 B/cycle in practice): 12×2 vectors, KC 256. The packed 32 KB B strip lives
+ *       in L1 and only A (48 B per 24 FMAs) streams from L2. Measured on a Sapphire Rapids-class
+ *       Xeon (see {@link VectorGemmKernel12x2}): kernel alone 233 GFLOP/s of 240 measured peak,
+ *       against 150 for 4×4 at KC 1024, whose 256 B of B per 16 FMAs had to come from L2.</li>
+ *   <li><b>AMD Zen 4/5 with AVX-512</b>: 4×4 vectors, KC 1024 — measured best on a Zen 5 EPYC
+ *       (kernel 222 GFLOP/s of ~224, training step 11.8 → 8.7 ms against KC 192). Zen's L2 feeds
+ *       the 256 B per k step of a 64-wide strip fast enough, so the longer k-block, which writes
+ *       C once per product, wins there. Not re-measured on Zen with 12×2.</li>
+ *   <li><b>256-bit vectors (AVX2)</b>, 16 registers: 6×2 vectors (12 accumulators), KC 256: the
+ *       shape Haswell-class BLAS kernels use, by register count; not measured here.</li>
+ * </ul>
+ * {@code -Dbackprop.cpu.gemm=ROWSxVECTORS[:KC]} (e.g. {@code 4x4:1024}) overrides the choice.
+ */
+record GemmBlocking(int rows, int vectors, int kc, String reason) {
+
+    static final String PROPERTY = "backprop.cpu.gemm";
+
+    static GemmBlocking forThisCpu(int lanes) {
+        String forced = System.getProperty(PROPERTY);
+        if (forced != null && !forced.isBlank()) {
+            return parse(forced.trim());
+        }
+        return choose(cpuInfo("vendor_id"), lanes);
+    }
+
+    /** The table above; {@code vendor} as /proc/cpuinfo spells it, {@code lanes} floats per vector. */
+    static GemmBlocking choose(String vendor, int lanes) {
+        if (lanes >= 16 && "AuthenticAMD".equals(vendor)) {
+            return new GemmBlocking(4, 4, 1024, "AMD AVX-512");
+        }
+        if (lanes >= 16) {
+            return new GemmBlocking(12, 2, 256, "GenuineIntel".equals(vendor) ? "Intel AVX-512" : "AVX-512");
+        }
+        return new GemmBlocking(6, 2, 256, lanes + "-float vectors");
+    }
+
+    static GemmBlocking parse(String spec) {
+        String[] parts = spec.toLowerCase(Locale.ROOT).split(":");
+        String[] shape = parts[0].split("x");
+        try {
+            int rows = Integer.parseInt(shape[0]);
+            int vectors = Integer.parseInt(shape[1]);
+            int kc = parts.length > 1 ? Integer.parseInt(parts[1]) : 256;
+            GemmBlocking b = new GemmBlocking(rows, vectors, kc, PROPERTY + "=" + spec);
+            if (!b.supported() || kc < 1 || parts.length > 2 || shape.length != 2) {
+                throw new IllegalArgumentException();
+            }
+            return b;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(PROPERTY + ": '" + spec
+                    + "' is not one of 4x4, 12x2, 6x2 with an optional :KC (a positive k-block length), e.g. 12x2:256");
+        }
+    }
+
+    boolean supported() {
+        return (rows == 4 && vectors == 4) || (rows == 12 && vectors == 2) || (rows == 6 && vectors == 2);
+    }
+
+    String shape() {
+        return rows + "x" + vectors;
+    }
+
+    private static String cpuInfo(String key) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).trim().equals(key)) {
+                    return line.substring(colon + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no /proc (not Linux): the vector width alone decides
+        }
+        return "";
+    }
+}
