@@ -10,6 +10,10 @@ Request: {"lib": "numpy"|"torch", "device": "cpu"|"cuda", "threads": 2,
           "plan": {"warmup": 3, "samples": 9, "min_sample_s": 0.1},
           "shapes": [{"m": 256, "n": 1024, "k": 784, "trans_a": false, "trans_b": false}, ...]}
 
+A line {"check": {"m":..,"n":..,"k":..,"a":[..],"b":[..]}} in serve mode answers {"c": [..]}, the
+product A·B, so the Java side can verify the kernel this process runs (OPENBLAS_CORETYPE may force
+one) before quoting its times.
+
 With "serve": true and no shapes, the script answers its header line (library, version, BLAS) and
 then one line per shape line it reads, until stdin closes: the Java side alternates its own
 measurement with the peer's shape by shape, so drifting load on a shared machine hits both alike.
@@ -51,6 +55,9 @@ def numpy_peer(req):
     config = openblas_config()
     if config:
         info["blas_config"] = config
+        core = config.split("core=")[-1].strip() if "core=" in config else ""
+        if core:
+            info["blas_core"] = core
 
     def one(s):
         m, n, k = s["m"], s["n"], s["k"]
@@ -62,6 +69,22 @@ def numpy_peer(req):
         opb = b.T if s["trans_b"] else b
         return time_cpu(lambda: np.matmul(opa, opb, out=c), req["plan"])
     return info, one
+
+
+def check(req, r):
+    """The product of the matrices given in the request, row-major, so the caller can verify that
+    the BLAS kernel in this process computes right before any of its times are quoted."""
+    c = r["check"]
+    m, n, k = c["m"], c["n"], c["k"]
+    if req["lib"] == "numpy":
+        import numpy as np
+        a = np.array(c["a"], dtype=np.float32).reshape(m, k)
+        b = np.array(c["b"], dtype=np.float32).reshape(k, n)
+        return {"c": [float(v) for v in (a @ b).ravel()]}
+    import torch
+    a = torch.tensor(c["a"], dtype=torch.float32).reshape(m, k).to(req["device"])
+    b = torch.tensor(c["b"], dtype=torch.float32).reshape(k, n).to(req["device"])
+    return {"c": [float(v) for v in torch.matmul(a, b).cpu().reshape(-1).tolist()]}
 
 
 def blas_name(np):
@@ -153,7 +176,8 @@ def main():
             return
         for line in sys.stdin:
             if line.strip():
-                answer(one(json.loads(line)))
+                r = json.loads(line)
+                answer(check(req, r) if "check" in r else one(r))
         return
     if one is not None:
         info["results"] = [one(s) for s in req["shapes"]]

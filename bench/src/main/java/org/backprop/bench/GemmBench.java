@@ -87,15 +87,16 @@ public final class GemmBench {
             dj.put("backend", name);
             cfg.log().println("bench gemm: " + name + ", " + shapes.size() + " shapes");
             List<Timing.Samples> ours = new ArrayList<>();
-            List<Timing.Samples> peerSamples = new ArrayList<>();
+            List<Timing.Samples[]> peerSamples = new ArrayList<>();
             Peaks peak;
             String oursUnavailable = null;
             PythonPeer.Answer peer;
-            // ours and the peer alternate shape by shape, so drifting load on a shared machine
-            // hits both alike
-            try (Devices.Opened dev = Devices.open(name, cfg.resolvedThreads());
-                 PythonPeer.Session session = openPeer(cfg, peers, gpu)) {
-                peer = session.header();
+            List<BlasKernels.Peer> peerList = new ArrayList<>();
+            // ours and the peers alternate shape by shape, so drifting load on a shared machine
+            // hits all alike
+            try (Devices.Opened dev = Devices.open(name, cfg.resolvedThreads())) {
+                peerList.addAll(openPeers(cfg, peers, gpu));
+                peer = peerList.get(0).session().header();
                 if (dev.ok()) {
                     dj.put("description", dev.backend().description());
                     peak = gpu ? Peaks.gpu(dev.backend().description(), cfg.gpuPeakGflops())
@@ -104,30 +105,57 @@ public final class GemmBench {
                     oursUnavailable = dev.unavailable();
                     peak = gpu ? Peaks.gpu(null, cfg.gpuPeakGflops()) : Peaks.cpu(cfg.resolvedThreads(), cfg.peakGflops());
                 }
+                for (BlasKernels.Peer pr : peerList) {
+                    cfg.log().println("  peer: " + pr.label() + (pr.wrong() != null ? ": " + pr.wrong()
+                            : pr.session().header().ok() ? "" : ": unavailable: " + pr.session().header().unavailable()));
+                }
                 for (Shape s : shapes) {
+                    Timing.Samples[] ps = new Timing.Samples[peerList.size()];
                     if (!dev.ok() && !peer.ok()) {
                         ours.add(null);
-                        peerSamples.add(null);
+                        peerSamples.add(ps);
                         continue;
                     }
                     Timing.Samples o = dev.ok() ? measure(dev.backend(), s, cfg.plan()) : null;
                     ours.add(o);
-                    PythonPeer.Answer a = session.ask(s.toJson());
-                    Timing.Samples p = a.ok() ? Timing.Samples.fromJson(a.json()) : null;
-                    peerSamples.add(p);
-                    if (!a.ok() && peer.ok()) {
-                        peer = a;   // the peer died part-way: say why
+                    StringBuilder line = new StringBuilder();
+                    for (int q = 0; q < peerList.size(); q++) {
+                        BlasKernels.Peer pr = peerList.get(q);
+                        if (!pr.usable()) {
+                            continue;
+                        }
+                        PythonPeer.Answer a = pr.session().ask(s.toJson());
+                        ps[q] = a.ok() ? Timing.Samples.fromJson(a.json()) : null;
+                        if (!a.ok() && q == 0 && peer.ok()) {
+                            peer = a;   // the peer died part-way: say why
+                        }
+                        line.append(String.format("   %s %8s", pr.core() == null ? "peer" : pr.core(),
+                                ps[q] == null ? "–" : Markdown.num(s.flops() / ps[q].median() / 1e9)));
                     }
-                    cfg.log().printf("  %-24s ours %8s GFLOP/s   peer %8s GFLOP/s%n", s.label(),
-                            o == null ? "–" : Markdown.num(s.flops() / o.median() / 1e9),
-                            p == null ? "–" : Markdown.num(s.flops() / p.median() / 1e9));
+                    peerSamples.add(ps);
+                    cfg.log().printf("  %-24s ours %8s GFLOP/s%s GFLOP/s%n", s.label(),
+                            o == null ? "–" : Markdown.num(s.flops() / o.median() / 1e9), line);
+                }
+            } finally {
+                for (BlasKernels.Peer pr : peerList) {
+                    pr.session().close();
                 }
             }
             String peerName = gpu ? "torch.matmul" : "numpy";
             if (peer.ok()) {
-                peerName = gpu ? "torch " + peer.json().get("version") + " matmul"
-                        : "numpy " + peer.json().get("version") + " (" + peer.json().get("blas") + ")";
+                peerName = gpu ? "torch " + peer.json().get("version") + " matmul" : peerList.get(0).label();
             }
+            List<Object> peersJson = new ArrayList<>();
+            for (BlasKernels.Peer pr : peerList) {
+                Map<String, Object> pj = new LinkedHashMap<>();
+                pj.put("label", pr.label());
+                pj.put("blas_core", pr.core());
+                pj.put("openblas_coretype_set", pr.forcedCoretype());
+                pj.put("wrong_results", pr.wrong());
+                pj.put("unavailable", pr.session().header().unavailable());
+                peersJson.add(pj);
+            }
+            dj.put("peers", peersJson);
             dj.put("peak", Map.of("gflops", peak.gflops(), "how", peak.gflopsHow()));
             dj.put("ours_unavailable", oursUnavailable);
             dj.put("peer", peerName);
@@ -148,6 +176,16 @@ public final class GemmBench {
                         .append(peer.json().get("blas_config") != null ? ", " + peer.json().get("blas_config") : "")
                         .append(peer.json().get("device_name") != null ? ", " + peer.json().get("device_name") : "")
                         .append(", ").append(cfg.resolvedThreads()).append(" threads\n");
+                for (BlasKernels.Peer pr : peerList.subList(1, peerList.size())) {
+                    md.append("- its kernel (").append(pr.core() == null ? "unknown" : peerList.get(0).core())
+                            .append(") is below this CPU's best, so a second peer ran: ").append(pr.label())
+                            .append(pr.wrong() != null ? ": " + pr.wrong() : pr.session().header().ok() ? ""
+                                    : ": unavailable: " + pr.session().header().unavailable())
+                            .append("; each row's ratio uses the faster correct peer\n");
+                }
+                if (peerList.get(0).wrong() != null) {
+                    md.append("- ").append(peerName).append(": ").append(peerList.get(0).wrong()).append('\n');
+                }
             }
             md.append("- peak: ").append(peak.gflopsHow()).append('\n');
             md.append("- method: ").append(gpu
@@ -170,7 +208,9 @@ public final class GemmBench {
             for (int i = 0; i < shapes.size(); i++) {
                 Shape s = shapes.get(i);
                 Timing.Samples o = ours.get(i);
-                Timing.Samples p = peerSamples.get(i);
+                Timing.Samples[] ps = peerSamples.get(i);
+                int pick = fastest(ps);
+                Timing.Samples p = pick < 0 ? null : ps[pick];
                 double og = o == null ? Double.NaN : s.flops() / o.median() / 1e9;
                 double pg = p == null ? Double.NaN : s.flops() / p.median() / 1e9;
                 double floor = s.flops() / (peak.gflops() * 1e9);
@@ -178,7 +218,8 @@ public final class GemmBench {
                     t.row(s.label(), s.m() + "×" + s.n() + "×" + s.k(),
                             o == null ? "unavailable" : Markdown.num(og),
                             o == null ? "" : Markdown.f("±%.0f%%", o.spreadPercent() / 2),
-                            p == null ? "unavailable" : Markdown.num(pg),
+                            p == null ? "unavailable" : Markdown.num(pg)
+                                    + (ps.length > 1 && peerList.get(pick).core() != null ? " (" + peerList.get(pick).core() + ")" : ""),
                             Markdown.num(og / pg), Markdown.time(floor),
                             Double.isFinite(og) && Double.isFinite(peak.gflops()) ? Markdown.f("%.0f%%", 100 * og / peak.gflops()) : "–");
                 }
@@ -201,7 +242,17 @@ public final class GemmBench {
                 if (p != null) {
                     Map<String, Object> pj = p.toJson();
                     pj.put("gflops_median", pg);
+                    pj.put("label", peerList.get(pick).label());
                     r.put("peer", pj);
+                }
+                if (ps.length > 1) {
+                    List<Object> all = new ArrayList<>();
+                    for (int q = 0; q < ps.length; q++) {
+                        if (ps[q] != null) {
+                            all.add(withGflops(ps[q], s, peerList.get(q).label()));
+                        }
+                    }
+                    r.put("peers", all);
                 }
                 rows.add(r);
             }
@@ -234,6 +285,43 @@ public final class GemmBench {
         return new Section("gemm", md.toString(), json);
     }
 
+    /** The index of the peer with the least median time, or -1 when none has a sample. */
+    static int fastest(Timing.Samples[] ps) {
+        int best = -1;
+        for (int q = 0; q < ps.length; q++) {
+            if (ps[q] != null && (best < 0 || ps[q].median() < ps[best].median())) {
+                best = q;
+            }
+        }
+        return best;
+    }
+
+    private static Map<String, Object> withGflops(Timing.Samples p, Shape s, String label) {
+        Map<String, Object> pj = p.toJson();
+        pj.put("gflops_median", s.flops() / p.median() / 1e9);
+        pj.put("label", label);
+        return pj;
+    }
+
+    private static List<BlasKernels.Peer> openPeers(BenchConfig cfg, PythonPeer peers, boolean gpu) {
+        Map<String, Object> req = new LinkedHashMap<>();
+        req.put("lib", gpu ? "torch" : "numpy");
+        req.put("device", gpu ? "cuda" : "cpu");
+        req.put("threads", cfg.resolvedThreads());
+        Map<String, Object> plan = new LinkedHashMap<>();
+        plan.put("warmup", cfg.plan().warmup());
+        plan.put("samples", cfg.plan().samples());
+        plan.put("min_sample_s", cfg.plan().minSampleSeconds());
+        req.put("plan", plan);
+        String threads = Integer.toString(cfg.resolvedThreads());
+        Map<String, String> env = Map.of("OPENBLAS_NUM_THREADS", threads, "OMP_NUM_THREADS", threads);
+        if (gpu) {
+            PythonPeer.Session s = peers.open("torch", "gemm_peer.py", req, env);
+            return List.of(new BlasKernels.Peer(s, "torch matmul", null, null, null));
+        }
+        return BlasKernels.openNumpy(peers, req, env, Environment.cpuField("flags"));
+    }
+
     private static String peerShort(boolean gpu) {
         return gpu ? "torch" : "numpy";
     }
@@ -260,18 +348,4 @@ public final class GemmBench {
         return x;
     }
 
-    private static PythonPeer.Session openPeer(BenchConfig cfg, PythonPeer peers, boolean gpu) {
-        Map<String, Object> req = new LinkedHashMap<>();
-        req.put("lib", gpu ? "torch" : "numpy");
-        req.put("device", gpu ? "cuda" : "cpu");
-        req.put("threads", cfg.resolvedThreads());
-        Map<String, Object> plan = new LinkedHashMap<>();
-        plan.put("warmup", cfg.plan().warmup());
-        plan.put("samples", cfg.plan().samples());
-        plan.put("min_sample_s", cfg.plan().minSampleSeconds());
-        req.put("plan", plan);
-        String threads = Integer.toString(cfg.resolvedThreads());
-        return peers.open(gpu ? "torch" : "numpy", "gemm_peer.py", req,
-                Map.of("OPENBLAS_NUM_THREADS", threads, "OMP_NUM_THREADS", threads));
-    }
 }

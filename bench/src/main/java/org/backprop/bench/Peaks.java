@@ -9,13 +9,23 @@ import java.util.Locale;
 public record Peaks(double gflops, String gflopsHow) {
 
     /**
-     * CPU: threads × clock × FLOP per cycle, the clock from /proc/cpuinfo and the FLOP per cycle
+     * CPU: measured with {@link org.backprop.cpu.CpuPeak} where the Vector API is loaded; otherwise
+     * threads × clock × FLOP per cycle, the clock from /proc/cpuinfo and the FLOP per cycle
      * from the widest FMA the flags advertise (2 FMA pipes × lanes × 2). Turbo and narrower FMA
      * datapaths (Zen 4 runs AVX-512 at 256 bits) make this an estimate, never a measurement.
      */
     public static Peaks cpu(int threads, Double givenGflops) {
         if (givenGflops != null) {
             return new Peaks(givenGflops, String.format(Locale.ROOT, "%.0f GFLOP/s, given with --peak-gflops", givenGflops));
+        }
+        java.util.OptionalDouble measured = measuredCpu(threads);
+        if (measured.isPresent() && measured.getAsDouble() > 0) {
+            double g = measured.getAsDouble();
+            int lanes = org.backprop.cpu.CpuPeak.lanes();
+            return new Peaks(g, String.format(Locale.ROOT,
+                    "%.0f GFLOP/s fp32, measured: %d concurrent dependent-free FMA loops (%d-float vectors), "
+                            + "i.e. %.2f GHz held × 2 FMA ports × %d lanes × 2 per thread; override with --peak-gflops",
+                    g, threads, lanes, g / threads / (4.0 * lanes), lanes));
         }
         double ghz;
         try {
@@ -35,6 +45,13 @@ public record Peaks(double gflops, String gflopsHow) {
                 "%.0f GFLOP/s fp32, estimated: %d threads × %.2f GHz × %d FLOP/cycle (%s: 2 FMA pipes × %d lanes × 2), "
                         + "from /proc/cpuinfo (boost clocks can beat it); override with --peak-gflops",
                 peak, threads, ghz, flopsPerCycle, simd, flopsPerCycle / 4));
+    }
+
+    private static final java.util.Map<Integer, java.util.OptionalDouble> MEASURED = new java.util.HashMap<>();
+
+    /** Once per thread count and run: about a second of FMA loops. */
+    static synchronized java.util.OptionalDouble measuredCpu(int threads) {
+        return MEASURED.computeIfAbsent(threads, t -> org.backprop.cpu.CpuPeak.measureGflops(t, 300));
     }
 
     /** GPU: the vendor's dense fp32 (non-tensor-core) peak for the named part, or the given value. */

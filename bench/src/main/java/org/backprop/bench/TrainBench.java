@@ -278,8 +278,14 @@ public final class TrainBench {
             req.put("workloads", List.of(w.toJson()));
             req.put("target_accuracy", cfg.recipe().targetAccuracy());
             cfg.log().println("bench train: " + w.name() + " in PyTorch on " + device + " (threads " + req.get("threads") + ")");
-            PythonPeer.Answer a = peers.run("torch", "torch_train.py", req,
-                    Map.of("OMP_NUM_THREADS", Integer.toString(cfg.resolvedThreads())), 4 * 3600, cfg.log());
+            Map<String, String> env = Map.of("OMP_NUM_THREADS", Integer.toString(cfg.resolvedThreads()));
+            if (device.equals("cpu")) {
+                List<String> kernelNote = new ArrayList<>();
+                env = BlasKernels.torchEnv(peers, env, cfg.resolvedThreads(), kernelNote);
+                kernelNote.forEach(n -> cfg.log().println("  " + n));
+                notes.addAll(kernelNote);
+            }
+            PythonPeer.Answer a = peers.run("torch", "torch_train.py", req, env, 4 * 3600, cfg.log());
             if (!a.ok()) {
                 runs.add(unavailable("PyTorch " + device, w, a.unavailable()));
                 continue;
