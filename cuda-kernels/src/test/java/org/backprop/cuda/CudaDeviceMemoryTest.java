@@ -49,13 +49,16 @@ class CudaDeviceMemoryTest {
     void runningOutOfMemoryNamesTheRequestAndWhatIsFree() {
         List<Tensor> held = new ArrayList<>();
         try {
-            // 2^31 − 16 floats ≈ 8 GiB per tensor: a handful exhausts any current GPU
+            // 65536 x 32767 floats ≈ 8 GiB per tensor: a handful exhausts any current GPU
+            int rows = 65536;
+            int cols = 32767;
+            long bytes = (long) rows * cols * Float.BYTES;
             CudaOutOfMemoryException e = assertThrows(CudaOutOfMemoryException.class, () -> {
                 for (int i = 0; i < 64; i++) {
-                    held.add(backend.allocate(65536, 32767));
+                    held.add(backend.allocate(rows, cols));
                 }
             });
-            assertTrue(e.getMessage().contains("requested 8589803520 bytes"), e.getMessage());
+            assertTrue(e.getMessage().contains("requested " + bytes + " bytes"), e.getMessage());
             assertTrue(e.getMessage().contains("free"), e.getMessage());
             assertTrue(e.getMessage().contains("smaller batch"), e.getMessage());
         } finally {
