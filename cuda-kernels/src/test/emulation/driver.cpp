@@ -39,6 +39,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <pthread.h>
 #include <unistd.h>
 #include <vector>
 #include <sys/mman.h>
@@ -356,6 +357,7 @@ double shuffleSlots[1024];
 bool shuffleMisused = false;
 sigjmp_buf faultJump;
 volatile sig_atomic_t inKernel = 0;
+pthread_t launchingThread;
 volatile uintptr_t faultAddress = 0;
 struct sigaction previousSegv, previousBus;
 
@@ -448,7 +450,8 @@ bool runBlockFibers(unsigned threads) {
 }
 
 void onFault(int sig, siginfo_t *info, void *uc) {
-    if (inKernel) {
+    // only the launching thread's faults are ours: the JVM takes SIGSEGV on purpose elsewhere
+    if (inKernel && pthread_equal(pthread_self(), launchingThread)) {
         faultAddress = (uintptr_t) info->si_addr;
         inKernel = 0;
         siglongjmp(faultJump, 1);
@@ -768,6 +771,7 @@ API CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz,
     emu::blockDim = {bx, by, bz};
     inFibers = f->entry->barriers;
     bool diverged = false;
+    launchingThread = pthread_self();
     inKernel = 1;
     if (sigsetjmp(faultJump, 1) == 0) {
         for (unsigned z = 0; z < gz && !diverged; ++z)
