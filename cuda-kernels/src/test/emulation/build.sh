@@ -8,16 +8,19 @@ out="${1:?usage: build.sh OUTPUT_DIR}"
 resources="$here/../../main/resources/org/backprop/cuda/ptx/RESOURCES.txt"
 mkdir -p "$out"
 rm -f "$out/NOT-BUILT.txt"
+not_built() {   # an old build must not be mistaken for this one
+    rm -f "$out/libcuda.so.1" "$out/libcublas.so.12" "$out/.sources.sha256"
+    echo "emulated CUDA driver not built: $1" | tee "$out/NOT-BUILT.txt"
+    exit 0
+}
 rm -rf "$out/reports"
 mkdir -p "$out/reports"   # one exit report per JVM of this run
 cxx="${CXX:-g++}"
 if ! command -v "$cxx" >/dev/null 2>&1; then
-    echo "emulated CUDA driver not built: no C++ compiler ($cxx) on this machine" | tee "$out/NOT-BUILT.txt"
-    exit 0
+    not_built "no C++ compiler ($cxx) on this machine; the emulated CUDA tests skip"
 fi
 if [ "$(uname -m)" != "x86_64" ] || [ "$(uname -s)" != "Linux" ]; then
-    echo "emulated CUDA driver not built: written for Linux x86-64, this is $(uname -s) $(uname -m)" | tee "$out/NOT-BUILT.txt"
-    exit 0
+    not_built "written for Linux x86-64, this is $(uname -s) $(uname -m); the emulated CUDA tests skip"
 fi
 stamp="$out/.sources.sha256"
 sources="$(cat "$here"/*.cpp "$here"/*.h "$here"/*.map "$here/build.sh" "$here"/../../main/cuda/* "$resources" | sha256sum)"
