@@ -111,14 +111,17 @@ class EmulatedDriverTest {
     }
 
     @Test
-    void theEmulatorRefusesOutOfRangeCopiesCallsWithoutAContextAndKernelsWritingPastAnAllocation()
+    void theEmulatorRefusesBadCopiesContextlessCallsLaunchesOverTheLimitsAndKernelsWritingPastAnAllocation()
             throws Exception {
         Map<String, String> out = child("misuse", Emulation.dir());
         assertTrue(out.get("oversized copy").contains("CUDA_ERROR_INVALID_VALUE"), out.toString());
         assertTrue(out.get("free without context").contains("CUDA_ERROR_INVALID_CONTEXT"), out.toString());
         assertTrue(out.get("overrunning kernel").contains("CUDA_ERROR_ILLEGAL_ADDRESS"), out.toString());
+        assertTrue(out.get("2048 threads per block").contains("CUDA_ERROR_INVALID_VALUE"), out.toString());
+        assertTrue(out.get("gemm above its .maxntid").contains("CUDA_ERROR_INVALID_VALUE"), out.toString());
+        assertTrue(out.get("grid y of 65536").contains("CUDA_ERROR_INVALID_VALUE"), out.toString());
         Map<String, String> report = report();
-        assertEquals("3", report.get("misuses"), report.toString());
+        assertEquals("6", report.get("misuses"), report.toString());
         assertTrue(report.get("first_misuse").contains("outside any live allocation"), report.toString());
     }
 }

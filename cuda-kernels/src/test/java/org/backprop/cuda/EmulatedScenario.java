@@ -69,6 +69,15 @@ public final class EmulatedScenario {
         }
     }
 
+    private static void refused(String what, Runnable launch) {
+        try {
+            launch.run();
+            System.out.println(what + ": accepted");
+        } catch (CudaOpException e) {
+            System.out.println(what + ": " + e.getMessage());
+        }
+    }
+
     /** Mistakes the emulator must refuse, each through the real JCuda natives. */
     private static void misuse() {
         CudaDevice d = CudaDevice.get();
@@ -98,6 +107,13 @@ public final class EmulatedScenario {
         cuMemFree(p);
         try (CudaBackend b = new CudaBackend(d, CudaBackend.GemmChoice.PTX)) {
             CudaTensor small = (CudaTensor) b.allocate(1, 3);
+            CudaLaunch launch = new CudaLaunch(d, true);
+            refused("2048 threads per block", () -> launch.kernel("fill", Kernel.FILL, 1, 1, 2048, 1,
+                    small.pointer, 1f, 3));
+            refused("gemm above its .maxntid", () -> launch.kernel("gemm", Kernel.GEMM_NN, 1, 1, 512, 1,
+                    1, 1, 1, 1f, small.pointer, 1, small.pointer, 1, 0f, small.pointer, 1));
+            refused("grid y of 65536", () -> launch.kernel("gemm", Kernel.GEMM_NN, 1, 65536, 256, 1,
+                    1, 1, 1, 1f, small.pointer, 1, small.pointer, 1, 0f, small.pointer, 1));
             try {
                 // fill's kernel told to write 300 floats into a tensor of 3: into the guard page
                 new CudaLaunch(d, true).elementwise("fill", Kernel.FILL, 300, small.pointer, 1f, 300);
