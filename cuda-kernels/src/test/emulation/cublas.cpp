@@ -7,7 +7,9 @@
 #include <cstddef>
 #include <cstdarg>
 #include <cstdio>
+#include <algorithm>
 #include <set>
+#include <vector>
 #include <mutex>
 
 #define API extern "C" __attribute__((visibility("default")))
@@ -102,16 +104,21 @@ API int cublasSgemm_v2(Handle *h, int ta, int tb, int m, int n, int k, const flo
     if (k > 0 && !backprop_emu_inside(B, extent(bRows, bCols, ldb))) return refuse(INVALID_VALUE, "cublasSgemm: B outside any live allocation");
     if (!backprop_emu_inside(C, extent(m, n, ldc))) return refuse(INVALID_VALUE, "cublasSgemm: C outside any live allocation");
     float a = *alpha, b = *beta;
+    std::vector<double> acc((size_t) m);
     for (int j = 0; j < n; ++j) {
-        for (int i = 0; i < m; ++i) {
-            double s = 0;
-            for (int p = 0; p < k; ++p) {
-                double av = ta == OP_N ? A[i + (size_t) p * lda] : A[p + (size_t) i * lda];
-                double bv = tb == OP_N ? B[p + (size_t) j * ldb] : B[j + (size_t) p * ldb];
-                s += av * bv;
+        std::fill(acc.begin(), acc.end(), 0.0);
+        for (int p = 0; p < k; ++p) {
+            double bv = tb == OP_N ? B[p + (size_t) j * ldb] : B[j + (size_t) p * ldb];
+            if (ta == OP_N) {   // walk a column of A: contiguous
+                const float *col = A + (size_t) p * lda;
+                for (int i = 0; i < m; ++i) acc[i] += (double) col[i] * bv;
+            } else {            // op(A)(i, p) = A(p, i): walk rows of op(A) at stride lda
+                for (int i = 0; i < m; ++i) acc[i] += (double) A[p + (size_t) i * lda] * bv;
             }
+        }
+        for (int i = 0; i < m; ++i) {
             float *c = &C[i + (size_t) j * ldc];
-            *c = b == 0.0f ? (float) (a * s) : (float) (a * s + (double) b * *c);   // beta == 0: C is not read
+            *c = b == 0.0f ? (float) (a * acc[i]) : (float) (a * acc[i] + (double) b * *c);   // beta == 0: C is not read
         }
     }
     return SUCCESS;

@@ -345,6 +345,12 @@ struct Fiber {
     dim3 tid;
 };
 
+extern "C" char __start_emu_shared[], __stop_emu_shared[];
+
+void poisonShared() {
+    memset(__start_emu_shared, 0xff, (size_t) (__stop_emu_shared - __start_emu_shared));
+}
+
 std::vector<Fiber> fibers;
 char *stacks = nullptr;
 size_t stackCount = 0;
@@ -764,6 +770,7 @@ API CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz,
         }
     }
     ++launches;
+    long misusesBefore = misuses.load();
     runningKernel = f->kernel;
     runningParams = params;
     shuffleMisused = false;
@@ -778,6 +785,7 @@ API CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz,
             for (unsigned y = 0; y < gy && !diverged; ++y)
                 for (unsigned x = 0; x < gx && !diverged; ++x) {
                     emu::blockIdx = {x, y, z};
+                    poisonShared();
                     if (inFibers) {
                         diverged = !runBlockFibers((unsigned) threads);
                     } else {
@@ -798,6 +806,7 @@ API CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz,
     }
     inFibers = false;
     if (diverged) return refuse(CUDA_ERROR_LAUNCH_FAILED, "%s: threads wait at different barriers (divergent __syncthreads)", name);
+    if (misuses.load() != misusesBefore) return CUDA_ERROR_LAUNCH_FAILED;   // a bad shuffle or barrier, counted above
     for (size_t i = 0; i < f->entry->params.size(); ++i) {
         if (f->entry->params[i] != 'p') continue;
         const Allocation *a = find((uintptr_t) *(CUdeviceptr *) params[i]);

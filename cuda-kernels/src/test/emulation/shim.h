@@ -32,7 +32,10 @@ using emu::gridDim;
 #define __global__
 #define __device__
 #define __forceinline__ inline
-#define __shared__ static
+// Shared variables are statics in one section, which the driver fills with 0xff (NaN) before
+// each block, as uninitialised shared memory would be: a kernel that reads shared memory it did
+// not write sees NaN instead of the previous block's values.
+#define __shared__ static __attribute__((section("emu_shared")))
 #define __align__(n) __attribute__((aligned(n)))
 #define __launch_bounds__(...)
 #define __restrict__ __restrict
