@@ -1,4 +1,8 @@
-// Activations and their backward passes, elementwise over a tensor of n floats.
+// Activations and their backward passes, elementwise over a tensor of n floats: the Backend ops
+// sigmoid, sigmoidBackward, tanh, tanhBackward, relu, reluBackward. The forward kernels carry a
+// _forward suffix only because tanh is already the maths library's name.
+// CPU twin: CpuBackend.sigmoid .. reluBackward (cpu-fallback); judge: ReferenceBackend's methods
+// of the same names (double precision).
 //
 //   sigmoid_forward   y = 1 / (1 + exp(-x))            (y may be x)
 //   sigmoid_backward  dx = dy * y * (1 - y)            (dx may be dy)
@@ -14,8 +18,8 @@
 // Accurate expf/tanhf (no --use_fast_math): parity with the CPU matters more than the last few %.
 //
 // Versions tried: v1 (this one), grid-stride scalar loop. These kernels are memory bound
-// (8-12 bytes per element); speed is UNMEASURED: no GPU was available in the session that wrote
-// them. To measure: bench module, bytes moved / time against the HBM bandwidth.
+// (8-12 bytes per element). Speed: not yet measured on a GPU (bench ops: bytes moved / time
+// against the HBM bandwidth).
 
 extern "C" __global__ void sigmoid_forward(const float *x, float *y, int n) {
     unsigned stride = blockDim.x * gridDim.x;

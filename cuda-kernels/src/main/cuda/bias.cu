@@ -1,16 +1,18 @@
-// Bias add and bias gradient for an m x n row-major tensor and a 1 x n bias.
+// Bias add and bias gradient (Backend.addBias, Backend.biasGradient) for an m x n row-major
+// tensor and a 1 x n bias. CPU twin: CpuBackend.addBias, CpuBackend.biasGradient; judge:
+// ReferenceBackend's methods of the same names.
 //
-//   add_bias   x[i][j] += b[j]                                   (in place)
-//   bias_grad  grad[j] = beta * grad[j] + sum_i delta[i][j]; beta == 0 ignores grad's old
-//              contents (NaN included), as BLAS does for C.
+//   add_bias       x[i][j] += b[j]                                   (in place)
+//   bias_gradient  grad[j] = beta * grad[j] + sum_i delta[i][j]; beta == 0 ignores grad's old
+//                  contents (NaN included), as BLAS does for C.
 //
-// Launch: add_bias 1-D, 256 threads, grid-stride over m*n. bias_grad: block (32, 8), grid
+// Launch: add_bias 1-D, 256 threads, grid-stride over m*n. bias_gradient: block (32, 8), grid
 // ceil(n / 32): the 32 x-threads take 32 adjacent columns (coalesced row reads), the 8 y-threads
 // take rows ty, ty+8, ... in ascending order; the 8 partials of a column are then added by one
 // thread in ascending ty order. The order depends only on m, so the sum is deterministic.
 //
-// Versions tried: v1 (this one). Speed UNMEASURED: no GPU in the session that wrote this. With a
-// batch of 256 and n <= a few thousand this kernel reads one activation-sized tensor: memory bound.
+// Versions tried: v1 (this one). Speed: not yet measured on a GPU. With a batch of 256 and
+// n <= a few thousand this kernel reads one activation-sized tensor: memory bound.
 
 extern "C" __global__ void add_bias(float *x, const float *b, int m, int n) {
     unsigned total = (unsigned) m * (unsigned) n;
@@ -20,7 +22,7 @@ extern "C" __global__ void add_bias(float *x, const float *b, int m, int n) {
     }
 }
 
-extern "C" __global__ void bias_grad(const float *delta, float *grad, int m, int n, float beta) {
+extern "C" __global__ void bias_gradient(const float *delta, float *grad, int m, int n, float beta) {
     __shared__ float partial[8][33];
     int tx = threadIdx.x;
     int ty = threadIdx.y;

@@ -1,4 +1,5 @@
-// Minibatch gather: dst[r][c] = src[idx[start + r]][c] for every row r of dst (rows x cols).
+// Minibatch gather (Backend.gatherRows): dst[r][c] = src[idx[start + r]][c] for every row r of
+// dst (rows x cols). CPU twin: CpuBackend.gatherRows; judge: ReferenceBackend.gatherRows.
 //
 // Java checks the indices on the host when it knows them (they were uploaded from the host); for
 // indices written on the device (argmax) it cannot without a sync, so the kernel itself never
@@ -8,8 +9,8 @@
 // Launch: 1-D, 256 threads, grid = min(ceil(rows*cols/256), 65535), grid-stride over dst, so
 // consecutive threads copy consecutive columns of a row (coalesced on both sides).
 //
-// Versions tried: v1 (this one). Speed UNMEASURED: no GPU in the session that wrote this. A
-// batch of 256 MNIST rows is 800 KB: a few microseconds at HBM bandwidth.
+// Versions tried: v1 (this one). Speed: not yet measured on a GPU. A batch of 256 MNIST rows is
+// 800 KB: a few microseconds at HBM bandwidth.
 
 extern "C" __global__ void gather_rows(const float *src, const int *idx, int start, float *dst,
                                        int srcRows, int rows, int cols) {

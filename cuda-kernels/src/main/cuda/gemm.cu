@@ -1,9 +1,11 @@
-// SGEMM, row-major: C = alpha * op(A) * op(B) + beta * C, op(A) m x k, op(B) k x n, C m x n.
+// GEMM (Backend.gemm) in fp32, row-major: C = alpha * op(A) * op(B) + beta * C, op(A) m x k,
+// op(B) k x n, C m x n. CPU twin: CpuBackend.gemm (cpu-fallback Gemm); judge: ReferenceBackend.gemm.
+// Runs where cuBLAS cannot load, or with -Dbackprop.cuda.gemm=ptx.
 // Leading dimensions are row strides: A is m x lda (lda >= k) untransposed or k x lda (lda >= m)
 // transposed, likewise B; C is m x ldc. With beta == 0, C is never read, so NaN or garbage in it
 // is ignored (the BLAS convention, and Backend.gemm's contract).
 //
-// Entries: sgemm_nn, sgemm_nt, sgemm_tn, sgemm_tt (first letter: A transposed?, second: B), all
+// Entries: gemm_nn, gemm_nt, gemm_tn, gemm_tt (first letter: A transposed?, second: B), all
 // one template, so the four share one tested body and differ only in how a tile is fetched.
 //
 // Launch: 256 threads (1-D), grid (ceil(n/128), ceil(m/128)). Each block computes a 128 x 128
@@ -20,12 +22,12 @@
 // any leading dimension work; no float4 global loads, because lda/ldb need not be multiples of 4.
 // Products accumulate with fmaf in ascending k: deterministic, no split-k.
 //
-// Checked so far without a GPU: ptxas accepts it for sm_75..sm_120 (127 registers, no spills,
-// 8448 bytes of shared memory per block), and src/test/emulation runs this very source on the
-// CPU against double loops for all four transposes, beta = 0 over NaN, and sizes crossing tile
-// edges in m, n and k. Not yet run on a GPU.
+// Checked so far without a GPU: ptxas accepts it for sm_75..sm_120 (register and shared-memory
+// counts in ptx/RESOURCES.txt), and the emulated driver (src/test/emulation) runs this very source
+// on the CPU, inside the contract suite, for all four transposes, beta = 0 over NaN, and sizes
+// crossing tile edges in m, n and k. Not yet run on a GPU.
 //
-// Versions tried: v1 (this one). Speed UNMEASURED: no GPU in the session that wrote it. Planned
+// Versions tried: v1 (this one). Speed: not yet measured on a GPU. Planned
 // comparison: cuBLAS sgemm (when libcublas.so.12 loads) and the FLOP floor (2mnk over the FP32
 // peak: about 60 TFLOP/s on an H100 SXM without tensor cores). Known weak spot: small n (the
 // 10-class output layer) uses 10 of 128 columns of a tile; a 64x64 or skinny variant is the
@@ -117,7 +119,7 @@ __device__ __forceinline__ void store_b(float (*Bs)[BN + PAD], const float rb[4]
 }
 
 template <bool TA, bool TB>
-__device__ __forceinline__ void sgemm_body(int m, int n, int k, float alpha,
+__device__ __forceinline__ void gemm_body(int m, int n, int k, float alpha,
                                            const float *__restrict__ A, int lda,
                                            const float *__restrict__ B, int ldb,
                                            float beta, float *__restrict__ C, int ldc) {
@@ -198,25 +200,25 @@ __device__ __forceinline__ void sgemm_body(int m, int n, int k, float alpha,
 }
 
 extern "C" __global__ void __launch_bounds__(256)
-sgemm_nn(int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
+gemm_nn(int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
          float beta, float *C, int ldc) {
-    sgemm_body<false, false>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    gemm_body<false, false>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 extern "C" __global__ void __launch_bounds__(256)
-sgemm_nt(int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
+gemm_nt(int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
          float beta, float *C, int ldc) {
-    sgemm_body<false, true>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    gemm_body<false, true>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 extern "C" __global__ void __launch_bounds__(256)
-sgemm_tn(int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
+gemm_tn(int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
          float beta, float *C, int ldc) {
-    sgemm_body<true, false>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    gemm_body<true, false>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 extern "C" __global__ void __launch_bounds__(256)
-sgemm_tt(int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
+gemm_tt(int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
          float beta, float *C, int ldc) {
-    sgemm_body<true, true>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    gemm_body<true, true>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
 }

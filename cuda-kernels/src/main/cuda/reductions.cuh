@@ -1,4 +1,4 @@
-// Deterministic reductions shared by softmax.cu, losses.cu and bias.cu.
+// Deterministic reductions shared by softmax.cu, losses.cu, metrics.cu and reductions.cu.
 //
 // Why deterministic: Backend's contract says reductions run in an order that does not depend on
 // the thread count, and CPU/GPU parity plus run-to-run reproducibility are far easier to test

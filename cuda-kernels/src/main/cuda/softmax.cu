@@ -1,14 +1,17 @@
-// Softmax by rows, and softmax fused with categorical cross-entropy.
+// Softmax by rows (Backend.softmax), and softmax fused with categorical cross-entropy
+// (Backend.softmaxCrossEntropy). CPU twin: CpuBackend.softmax, CpuBackend.softmaxCrossEntropy;
+// judge: ReferenceBackend's methods of the same names.
 //
-//   softmax_rows      p[i][j] = exp(x[i][j] - max_i) / sum_j exp(x[i][j] - max_i)
-//   softmax_xent_rows the same p, plus g = (p - y) / m and, per row,
-//                     rowLoss[i] = -sum_j y[i][j] * log p[i][j]
-//                                = sum_{j: y != 0} y[i][j] * (max_i + log(sum_i) - x[i][j]),
-//                     i.e. from the log-sum-exp, finite even where p underflows to 0. Terms with
-//                     y == 0 are skipped (0·log 0 = 0), so -inf logits on wrong classes are fine.
+//   softmax                p[i][j] = exp(x[i][j] - max_i) / sum_j exp(x[i][j] - max_i)
+//   softmax_cross_entropy  the same p, plus g = (p - y) / m and, per row,
+//                          rowLoss[i] = -sum_j y[i][j] * log p[i][j]
+//                                     = sum_{j: y != 0} y[i][j] * (max_i + log(sum_i) - x[i][j]),
+//                          i.e. from the log-sum-exp, finite even where p underflows to 0. Terms
+//                          with y == 0 are skipped (0·log 0 = 0), so -inf logits on wrong classes
+//                          are fine.
 //
 // Loss accumulation is two-pass and deterministic: this kernel writes one double per row into a
-// scratch buffer, then losses.cu:sum_partials_add (one block, fixed order) adds their sum into the
+// scratch buffer, then reductions.cu:add_partials (one block, fixed order) adds their sum into the
 // 1x1 accumulator. atomicAdd would be one launch fewer, but float atomics make the loss depend on
 // scheduling, so two runs (or the CPU and the GPU) could differ in the last bits for no reason;
 // the extra launch over m doubles is negligible next to the GEMMs.
@@ -20,11 +23,11 @@
 //
 // Versions tried: v1 (this one), warp per row, three passes over the row (max, sum, write).
 // A block-per-row variant would suit rows of many thousands of columns; our rows are class
-// scores (10 to ~1000 wide). Speed UNMEASURED: no GPU in the session that wrote this.
+// scores (10 to ~1000 wide). Speed: not yet measured on a GPU.
 
 #include "reductions.cuh"
 
-extern "C" __global__ void softmax_rows(const float *x, float *p, int m, int n) {
+extern "C" __global__ void softmax(const float *x, float *p, int m, int n) {
     int warpsPerBlock = blockDim.x >> 5;
     int row = blockIdx.x * warpsPerBlock + (threadIdx.x >> 5);
     int lane = threadIdx.x & 31;
@@ -51,8 +54,8 @@ extern "C" __global__ void softmax_rows(const float *x, float *p, int m, int n) 
     }
 }
 
-extern "C" __global__ void softmax_xent_rows(const float *x, const float *y, float *p, float *g,
-                                             double *rowLoss, int m, int n, float mRows) {
+extern "C" __global__ void softmax_cross_entropy(const float *x, const float *y, float *p, float *g,
+                                                 double *rowLoss, int m, int n, float mRows) {
     int warpsPerBlock = blockDim.x >> 5;
     int row = blockIdx.x * warpsPerBlock + (threadIdx.x >> 5);
     int lane = threadIdx.x & 31;

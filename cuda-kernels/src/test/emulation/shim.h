@@ -1,53 +1,59 @@
-// Minimal CPU emulation of the CUDA features our kernels use: one std::thread per CUDA thread,
-// __syncthreads as a block barrier, warp shuffles through per-warp slots and barriers.
+// The CUDA C dialect our kernels use, for g++: enough to compile src/main/cuda/*.cu unchanged and
+// run them on the CPU inside the emulated driver (driver.cpp). Every CUDA thread of a block is a
+// fiber (its own small stack) on the launching host thread; __syncthreads and the warp shuffles
+// are barriers the fiber yields at, and the scheduler resumes the fibers once every live thread
+// of the block (or warp) has arrived. Kernels with no barrier in their PTX skip the fibers and run
+// their threads one after another. A logic check, never a timing or memory-model check.
 #pragma once
-#include <barrier>
-#include <thread>
-#include <vector>
 #include <cmath>
-#include <cstring>
 #include <cstdint>
-#include <memory>
-#include <functional>
+#include <cstring>
+#include <cstddef>
+
 struct dim3 { unsigned x = 1, y = 1, z = 1; };
-inline thread_local dim3 threadIdx;
-inline dim3 blockIdx, blockDim, gridDim;
-inline std::barrier<> *g_block_barrier;
-inline std::vector<std::unique_ptr<std::barrier<>>> g_warp_barriers;
-inline double g_slots[1024];
-#define __syncthreads() g_block_barrier->arrive_and_wait()
-#define __global__
-#define __device__
-#define __forceinline__ inline
-#define __shared__ static
-#define __align__(n) __attribute__((aligned(n)))
-#define __launch_bounds__(n)
-#define __restrict__ __restrict
 struct float4 { float x, y, z, w; };
 inline float4 make_float4(float a, float b, float c, float d) { return {a, b, c, d}; }
 inline float __int_as_float(int i) { float f; std::memcpy(&f, &i, 4); return f; }
-inline int linear_tid() { return threadIdx.x + threadIdx.y * blockDim.x; }
-template <class T> T __shfl_xor_sync(unsigned, T v, int off) {
-    int t = linear_tid(); int lane = t & 31; int base = t & ~31;
-    auto &b = *g_warp_barriers[t >> 5];
-    std::memcpy(&g_slots[t], &v, sizeof(T));
-    b.arrive_and_wait();
-    T out; std::memcpy(&out, &g_slots[base + (lane ^ off)], sizeof(T));
-    b.arrive_and_wait();
+
+namespace emu {
+// Set by the scheduler before each thread runs (one launch at a time, under the driver's lock).
+extern dim3 threadIdx, blockIdx, blockDim, gridDim;
+enum class Barrier { block, warp };
+void barrier(Barrier kind);               // yields this fiber until its block / warp has arrived
+double *shuffle_slots();                   // one slot per thread of the block
+void shuffle_misuse(unsigned mask);        // a shuffle whose mask is not the whole warp
+}  // namespace emu
+
+using emu::threadIdx;
+using emu::blockIdx;
+using emu::blockDim;
+using emu::gridDim;
+
+#define __global__
+#define __device__
+#define __forceinline__ inline
+// Shared variables are statics in one section, which the driver fills with 0xff (NaN) before
+// each block, as uninitialised shared memory would be: a kernel that reads shared memory it did
+// not write sees NaN instead of the previous block's values.
+#define __shared__ static __attribute__((section("emu_shared")))
+#define __align__(n) __attribute__((aligned(n)))
+#define __launch_bounds__(...)
+#define __restrict__ __restrict
+
+inline void __syncthreads() { emu::barrier(emu::Barrier::block); }
+
+template <class T>
+T __shfl_xor_sync(unsigned mask, T v, int laneMask) {
+    static_assert(sizeof(T) <= sizeof(double), "shuffle of a type wider than 8 bytes");
+    if (mask != 0xffffffffu) {
+        emu::shuffle_misuse(mask);
+    }
+    unsigned t = threadIdx.x + threadIdx.y * blockDim.x + threadIdx.z * blockDim.x * blockDim.y;
+    double *slots = emu::shuffle_slots();
+    std::memcpy(&slots[t], &v, sizeof(T));
+    emu::barrier(emu::Barrier::warp);   // every lane has written
+    T out;
+    std::memcpy(&out, &slots[(t & ~31u) + ((t & 31u) ^ (unsigned) laneMask)], sizeof(T));
+    emu::barrier(emu::Barrier::warp);   // every lane has read before any writes again
     return out;
-}
-template <class F> void launch(dim3 grid, dim3 block, F f) {
-    gridDim = grid; blockDim = block;
-    unsigned n = block.x * block.y;
-    for (unsigned by = 0; by < grid.y; ++by)
-        for (unsigned bx = 0; bx < grid.x; ++bx) {
-            blockIdx = {bx, by, 1};
-            std::barrier<> bar(n); g_block_barrier = &bar;
-            g_warp_barriers.clear();
-            for (unsigned w = 0; w < (n + 31) / 32; ++w) g_warp_barriers.emplace_back(new std::barrier<>(std::min(32u, n - w * 32)));
-            std::vector<std::thread> ts;
-            for (unsigned t = 0; t < n; ++t)
-                ts.emplace_back([=] { threadIdx = {t % block.x, t / block.x, 1}; f(); });
-            for (auto &t : ts) t.join();
-        }
 }

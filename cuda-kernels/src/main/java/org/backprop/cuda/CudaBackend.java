@@ -1,13 +1,6 @@
 package org.backprop.cuda;
 
 import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
-import static jcuda.driver.JCudaDriver.cuCtxSynchronize;
-import static jcuda.driver.JCudaDriver.cuLaunchKernel;
-import static jcuda.driver.JCudaDriver.cuMemAlloc;
-import static jcuda.driver.JCudaDriver.cuMemFree;
-import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
-import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
-import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,6 +33,10 @@ import org.backprop.core.Tensor;
  *
  * <p>Not thread-safe, like the other backends; it may move between threads (the context is made
  * current on whichever thread calls).
+ *
+ * <p>The op methods read one-to-one like {@code CpuBackend}'s, each launching the kernel of the
+ * same name ({@link Kernel}); launch shapes and parameter marshalling live in {@link CudaLaunch},
+ * device memory and the reduction scratch buffer in {@link CudaMemory}.
  */
 public final class CudaBackend implements Backend {
 
@@ -47,13 +44,6 @@ public final class CudaBackend implements Backend {
     public static final String GEMM_PROPERTY = "backprop.cuda.gemm";
     /** System property: synchronise after every launch, to attribute asynchronous faults. */
     public static final String SYNC_PROPERTY = "backprop.cuda.syncEachOp";
-
-    private static final int BLOCK = 256;
-    private static final int ROWS_PER_BLOCK = BLOCK / 32;   // one warp per row
-    private static final int MAX_GRID = 65535;
-    /** Upper bound of partial sums per reduction: the grid of an elementwise loss kernel. */
-    private static final int MAX_PARTIALS = 1024;
-    private static final int GEMM_TILE = 128;
 
     /** How GEMM runs. */
     public enum GemmChoice {
@@ -71,37 +61,61 @@ public final class CudaBackend implements Backend {
     }
 
     private final CudaDevice device;
+    private final CudaLaunch launch;
+    private final CudaMemory memory;
     private final cublasHandle cublas;
     private final String gemmPath;
-    private final boolean syncEachOp;
     private final Set<CudaTensor> live = Collections.newSetFromMap(new IdentityHashMap<>());
-    private CUdeviceptr scratch;
-    private long scratchBytes;
     private Thread boundThread;
     private boolean closed;
 
     CudaBackend(CudaDevice device, GemmChoice choice) {
         this.device = device;
-        this.syncEachOp = Boolean.getBoolean(SYNC_PROPERTY);
+        this.launch = new CudaLaunch(device, Boolean.getBoolean(SYNC_PROPERTY));
+        this.memory = new CudaMemory(device);
         enter();
-        if (choice == GemmChoice.PTX) {
-            this.cublas = null;
-            this.gemmPath = "PTX SGEMM (asked for with -D" + GEMM_PROPERTY + "=ptx)";
-        } else if (device.cublasLoaded()) {
-            this.cublas = new cublasHandle();
-            try {
-                // default math mode (CUBLAS_DEFAULT_MATH): plain FP32, no TF32 tensor-op rounding
-                JCublas2.cublasCreate(cublas);
-            } catch (RuntimeException e) {
-                throw new CudaOpException("cuda backend: cublasCreate failed: " + NativeErrors.describe(e), e);
+        GemmSetup gemm = GemmSetup.choose(choice, device.cublasProblem, device.cublasVersion, () -> {
+            cublasHandle h = new cublasHandle();
+            // default math mode (CUBLAS_DEFAULT_MATH): plain FP32, no TF32 tensor-op rounding
+            JCublas2.cublasCreate(h);
+            return h;
+        });
+        this.cublas = gemm.handle;
+        this.gemmPath = gemm.path;
+    }
+
+    /** Which GEMM a backend runs, and the cuBLAS handle when that is cuBLAS. */
+    static final class GemmSetup {
+        final cublasHandle handle;
+        final String path;
+
+        private GemmSetup(cublasHandle handle, String path) {
+            this.handle = handle;
+            this.path = path;
+        }
+
+        /**
+         * {@code auto} takes cuBLAS when the probe loaded it and a handle can be made, else our PTX
+         * SGEMM with the reason; {@code cublas} where cuBLAS cannot run is an error, never a switch.
+         */
+        static GemmSetup choose(GemmChoice choice, String cublasProblem, int cublasVersion,
+                                java.util.function.Supplier<cublasHandle> create) {
+            if (choice == GemmChoice.PTX) {
+                return new GemmSetup(null, "PTX SGEMM (asked for with -D" + GEMM_PROPERTY + "=ptx)");
             }
-            this.gemmPath = "cuBLAS " + cublasVersionText(device.cublasVersion);
-        } else if (choice == GemmChoice.CUBLAS) {
-            throw new BackendUnavailableException("-D" + GEMM_PROPERTY + "=cublas but cuBLAS is unavailable: "
-                    + device.cublasProblem);
-        } else {
-            this.cublas = null;
-            this.gemmPath = "PTX SGEMM (cuBLAS unavailable: " + device.cublasProblem + ")";
+            String problem = cublasProblem;
+            if (problem == null) {
+                try {
+                    return new GemmSetup(create.get(), "cuBLAS " + cublasVersionText(cublasVersion));
+                } catch (RuntimeException | LinkageError e) {
+                    problem = "cublasCreate failed: " + NativeErrors.describe(e);
+                }
+            }
+            if (choice == GemmChoice.CUBLAS) {
+                throw new BackendUnavailableException("-D" + GEMM_PROPERTY + "=cublas but cuBLAS is unavailable: "
+                        + problem);
+            }
+            return new GemmSetup(null, "PTX SGEMM (cuBLAS unavailable: " + problem + ")");
         }
     }
 
@@ -143,32 +157,10 @@ public final class CudaBackend implements Backend {
         if (rows < 1 || cols < 1) {
             throw new IllegalArgumentException("allocate: tensor shape must be positive, got " + rows + "x" + cols);
         }
-        long bytes = (long) rows * cols * 4L;
-        CUdeviceptr p = deviceAlloc("allocate " + rows + "x" + cols, bytes);
+        CUdeviceptr p = memory.allocate("allocate " + rows + "x" + cols, (long) rows * cols * 4L);
         CudaTensor t = new CudaTensor(this, p, rows, cols, dtype, null);
         live.add(t);
         return t;
-    }
-
-    private CUdeviceptr deviceAlloc(String what, long bytes) {
-        CUdeviceptr p = new CUdeviceptr();
-        try {
-            cuMemAlloc(p, bytes);
-        } catch (CudaException e) {
-            if (String.valueOf(e.getMessage()).contains("OUT_OF_MEMORY")) {
-                long free = -1;
-                try {
-                    free = device.memoryInfo()[0];
-                } catch (RuntimeException ignored) {
-                    // the out-of-memory report below still names the request
-                }
-                throw new CudaOutOfMemoryException(what + ": requested " + bytes + " bytes but "
-                        + (free >= 0 ? free + " bytes are free" : "the free amount is unknown") + " on " + device.name
-                        + "; use a smaller batch", e);
-            }
-            throw failed(what, e);
-        }
-        return p;
     }
 
     void free(CudaTensor t) {
@@ -176,33 +168,21 @@ public final class CudaBackend implements Backend {
             return;   // already freed by close()
         }
         enter();
-        try {
-            cuMemFree(t.pointer);
-        } catch (CudaException e) {
-            throw failed("free " + t.shape(), e);
-        }
+        memory.free("free " + t.shape(), t.pointer);
     }
 
     @Override
     public void upload(float[] src, Tensor dst) {
         CudaTensor d = owned("upload", dst);
         Checks.length("upload", src.length, d);
-        try {
-            cuMemcpyHtoD(d.pointer, Pointer.to(src), d.bytes());
-        } catch (CudaException e) {
-            throw failed("upload", e);
-        }
+        memory.upload("upload", Pointer.to(src), d.pointer, d.bytes());
     }
 
     @Override
     public void uploadIndices(int[] src, Tensor dst) {
         CudaTensor d = ownedIndices("uploadIndices", dst);
         Checks.length("uploadIndices", src.length, d);
-        try {
-            cuMemcpyHtoD(d.pointer, Pointer.to(src), d.bytes());
-        } catch (CudaException e) {
-            throw failed("uploadIndices", e);
-        }
+        memory.upload("uploadIndices", Pointer.to(src), d.pointer, d.bytes());
         d.forgetHostIndices();
         d.hostIndices = src.clone();
     }
@@ -212,18 +192,14 @@ public final class CudaBackend implements Backend {
     public void download(Tensor src, float[] dst) {
         CudaTensor s = anyOwned("download", src);
         Checks.length("download", dst.length, s);
-        try {
-            if (s.dtype() == Tensor.DType.INT32) {
-                int[] ints = new int[dst.length];
-                cuMemcpyDtoH(Pointer.to(ints), s.pointer, s.bytes());
-                for (int i = 0; i < ints.length; i++) {
-                    dst[i] = ints[i];
-                }
-            } else {
-                cuMemcpyDtoH(Pointer.to(dst), s.pointer, s.bytes());
+        if (s.dtype() == Tensor.DType.INT32) {
+            int[] ints = new int[dst.length];
+            memory.download("download", s.pointer, Pointer.to(ints), s.bytes());
+            for (int i = 0; i < ints.length; i++) {
+                dst[i] = ints[i];
             }
-        } catch (CudaException e) {
-            throw failed("download", e);
+        } else {
+            memory.download("download", s.pointer, Pointer.to(dst), s.bytes());
         }
     }
 
@@ -231,18 +207,13 @@ public final class CudaBackend implements Backend {
     public void downloadIndices(Tensor src, int[] dst) {
         CudaTensor s = ownedIndices("downloadIndices", src);
         Checks.length("downloadIndices", dst.length, s);
-        try {
-            cuMemcpyDtoH(Pointer.to(dst), s.pointer, s.bytes());
-        } catch (CudaException e) {
-            throw failed("downloadIndices", e);
-        }
+        memory.download("downloadIndices", s.pointer, Pointer.to(dst), s.bytes());
     }
 
     @Override
     public void fill(Tensor t, float value) {
         CudaTensor x = owned("fill", t);
-        int n = x.size();
-        launch("fill", Kernel.FILL_VALUE, grid(n), 1, BLOCK, 1, x.pointer, value, n);
+        launch.elementwise("fill", Kernel.FILL, x.size(), x.pointer, value, x.size());
     }
 
     @Override
@@ -253,12 +224,8 @@ public final class CudaBackend implements Backend {
         if (s.pointer.equals(d.pointer)) {
             return;
         }
-        try {
-            cuMemcpyDtoD(d.pointer, s.pointer, s.bytes());
-        } catch (CudaException e) {
-            throw failed("copy", e);
-        }
-        syncIfAsked("copy");
+        memory.copy("copy", s.pointer, d.pointer, s.bytes());
+        launch.syncIfAsked("copy");
     }
 
     // ------------------------------------------------------------------------------ GEMM
@@ -284,18 +251,18 @@ public final class CudaBackend implements Backend {
                         Pointer.to(new float[] {alpha}), tb.pointer, tb.cols(), ta.pointer, ta.cols(),
                         Pointer.to(new float[] {beta}), tc.pointer, tc.cols());
             } catch (CudaException e) {
-                throw failed("gemm (cuBLAS)", e);
+                throw CudaLaunch.failed("gemm (cuBLAS)", e);
             }
-            syncIfAsked("gemm");
+            launch.syncIfAsked("gemm");
             return;
         }
-        int gridX = ceilDiv(n, GEMM_TILE);
-        int gridY = ceilDiv(m, GEMM_TILE);
-        if (gridY > MAX_GRID) {
+        int gridX = CudaLaunch.ceilDiv(n, CudaLaunch.GEMM_TILE);
+        int gridY = CudaLaunch.ceilDiv(m, CudaLaunch.GEMM_TILE);
+        if (gridY > CudaLaunch.MAX_GRID) {
             throw new IllegalArgumentException("gemm: " + m + " rows exceed the PTX SGEMM's limit of "
-                    + (long) MAX_GRID * GEMM_TILE);
+                    + (long) CudaLaunch.MAX_GRID * CudaLaunch.GEMM_TILE);
         }
-        launch("gemm", Kernel.sgemm(transA, transB), gridX, gridY, BLOCK, 1,
+        launch.kernel("gemm", Kernel.gemm(transA, transB), gridX, gridY, CudaLaunch.BLOCK, 1,
                 m, n, k, alpha, ta.pointer, ta.cols(), tb.pointer, tb.cols(), beta, tc.pointer, tc.cols());
     }
 
@@ -306,8 +273,7 @@ public final class CudaBackend implements Backend {
         CudaTensor tx = owned("addBias", x);
         CudaTensor tb = owned("addBias", bias);
         Checks.rowVector("addBias", tb, tx.cols());
-        launch("addBias", Kernel.ADD_BIAS, grid(tx.size()), 1, BLOCK, 1,
-                tx.pointer, tb.pointer, tx.rows(), tx.cols());
+        launch.elementwise("addBias", Kernel.ADD_BIAS, tx.size(), tx.pointer, tb.pointer, tx.rows(), tx.cols());
     }
 
     @Override
@@ -315,8 +281,23 @@ public final class CudaBackend implements Backend {
         CudaTensor d = owned("biasGradient", delta);
         CudaTensor g = owned("biasGradient", grad);
         Checks.rowVector("biasGradient", g, d.cols());
-        launch("biasGradient", Kernel.BIAS_GRAD, ceilDiv(d.cols(), 32), 1, 32, 8,
+        launch.kernel("biasGradient", Kernel.BIAS_GRADIENT, CudaLaunch.ceilDiv(d.cols(), 32), 1, 32, 8,
                 d.pointer, g.pointer, d.rows(), d.cols(), beta);
+    }
+
+    private void unary(String op, Kernel k, Tensor x, Tensor y) {
+        CudaTensor tx = owned(op, x);
+        CudaTensor ty = owned(op, y);
+        Checks.sameShape(op, tx, ty);
+        launch.elementwise(op, k, tx.size(), tx.pointer, ty.pointer, tx.size());
+    }
+
+    private void backward(String op, Kernel k, Tensor y, Tensor dy, Tensor dx) {
+        CudaTensor ty = owned(op, y);
+        CudaTensor tdy = owned(op, dy);
+        CudaTensor tdx = owned(op, dx);
+        Checks.sameShape(op, ty, tdy, tdx);
+        launch.elementwise(op, k, ty.size(), ty.pointer, tdy.pointer, tdx.pointer, ty.size());
     }
 
     @Override
@@ -349,30 +330,12 @@ public final class CudaBackend implements Backend {
         backward("reluBackward", Kernel.RELU_BACKWARD, y, dy, dx);
     }
 
-    private void unary(String op, Kernel k, Tensor x, Tensor y) {
-        CudaTensor tx = owned(op, x);
-        CudaTensor ty = owned(op, y);
-        Checks.sameShape(op, tx, ty);
-        int n = tx.size();
-        launch(op, k, grid(n), 1, BLOCK, 1, tx.pointer, ty.pointer, n);
-    }
-
-    private void backward(String op, Kernel k, Tensor y, Tensor dy, Tensor dx) {
-        CudaTensor ty = owned(op, y);
-        CudaTensor tdy = owned(op, dy);
-        CudaTensor tdx = owned(op, dx);
-        Checks.sameShape(op, ty, tdy, tdx);
-        int n = ty.size();
-        launch(op, k, grid(n), 1, BLOCK, 1, ty.pointer, tdy.pointer, tdx.pointer, n);
-    }
-
     @Override
     public void softmax(Tensor logits, Tensor probabilities) {
         CudaTensor x = owned("softmax", logits);
         CudaTensor p = owned("softmax", probabilities);
         Checks.sameShape("softmax", x, p);
-        launch("softmax", Kernel.SOFTMAX_ROWS, rowGrid(x.rows()), 1, BLOCK, 1,
-                x.pointer, p.pointer, x.rows(), x.cols());
+        launch.rows("softmax", Kernel.SOFTMAX, x.rows(), x.pointer, p.pointer, x.rows(), x.cols());
     }
 
     @Override
@@ -386,8 +349,8 @@ public final class CudaBackend implements Backend {
         Checks.sameShape(op, x, y, p, g);
         Checks.scalar(op, loss);
         int m = x.rows();
-        CUdeviceptr rowLoss = scratch(op, m);
-        launch(op, Kernel.SOFTMAX_XENT_ROWS, rowGrid(m), 1, BLOCK, 1,
+        CUdeviceptr rowLoss = memory.scratch(op, m);
+        launch.rows(op, Kernel.SOFTMAX_CROSS_ENTROPY, m,
                 x.pointer, y.pointer, p.pointer, g.pointer, rowLoss, m, x.cols(), (float) m);
         addPartials(op, rowLoss, m, loss);
     }
@@ -404,9 +367,9 @@ public final class CudaBackend implements Backend {
         Checks.sameShape(op, z, y, p, g);
         Checks.scalar(op, loss);
         int n = z.size();
-        int blocks = partialGrid(n);
-        CUdeviceptr partials = scratch(op, blocks);
-        launch(op, Kernel.SIGMOID_BCE, blocks, 1, BLOCK, 1,
+        int blocks = CudaLaunch.partialGrid(n);
+        CUdeviceptr partials = memory.scratch(op, blocks);
+        launch.kernel(op, Kernel.SIGMOID_BINARY_CROSS_ENTROPY, blocks, 1, CudaLaunch.BLOCK, 1,
                 z.pointer, y.pointer, p.pointer, g.pointer, partials, n, (float) z.rows());
         addPartials(op, partials, blocks, loss);
     }
@@ -421,9 +384,9 @@ public final class CudaBackend implements Backend {
         Checks.sameShape(op, o, y, g);
         Checks.scalar(op, loss);
         int n = o.size();
-        int blocks = partialGrid(n);
-        CUdeviceptr partials = scratch(op, blocks);
-        launch(op, Kernel.SQUARED_ERROR, blocks, 1, BLOCK, 1,
+        int blocks = CudaLaunch.partialGrid(n);
+        CUdeviceptr partials = memory.scratch(op, blocks);
+        launch.kernel(op, Kernel.SQUARED_ERROR, blocks, 1, CudaLaunch.BLOCK, 1,
                 o.pointer, y.pointer, g.pointer, partials, n, (float) o.rows());
         addPartials(op, partials, blocks, loss);
     }
@@ -437,8 +400,8 @@ public final class CudaBackend implements Backend {
         Checks.sameShape(op, o, y);
         Checks.scalar(op, c);
         int m = o.rows();
-        CUdeviceptr hits = scratch(op, m);
-        launch(op, Kernel.COUNT_CORRECT, rowGrid(m), 1, BLOCK, 1, o.pointer, y.pointer, hits, m, o.cols());
+        CUdeviceptr hits = memory.scratch(op, m);
+        launch.rows(op, Kernel.COUNT_CORRECT, m, o.pointer, y.pointer, hits, m, o.cols());
         addPartials(op, hits, m, c);
     }
 
@@ -451,8 +414,7 @@ public final class CudaBackend implements Backend {
                     + tx.shape());
         }
         idx.forgetHostIndices();
-        launch("argmax", Kernel.ARGMAX_ROWS, rowGrid(tx.rows()), 1, BLOCK, 1,
-                tx.pointer, idx.pointer, tx.rows(), tx.cols());
+        launch.rows("argmax", Kernel.ARGMAX, tx.rows(), tx.pointer, idx.pointer, tx.rows(), tx.cols());
     }
 
     @Override
@@ -461,17 +423,16 @@ public final class CudaBackend implements Backend {
         CudaTensor s = owned("sumOfSquares", sum);
         Checks.scalar("sumOfSquares", s);
         int n = tx.size();
-        int blocks = partialGrid(n);
-        CUdeviceptr partials = scratch("sumOfSquares", blocks);
-        launch("sumOfSquares", Kernel.SUM_OF_SQUARES, blocks, 1, BLOCK, 1, tx.pointer, partials, n);
+        int blocks = CudaLaunch.partialGrid(n);
+        CUdeviceptr partials = memory.scratch("sumOfSquares", blocks);
+        launch.kernel("sumOfSquares", Kernel.SUM_OF_SQUARES, blocks, 1, CudaLaunch.BLOCK, 1, tx.pointer, partials, n);
         addPartials("sumOfSquares", partials, blocks, s);
     }
 
     @Override
     public void scale(Tensor x, float alpha) {
         CudaTensor tx = owned("scale", x);
-        int n = tx.size();
-        launch("scale", Kernel.SCALE_INPLACE, grid(n), 1, BLOCK, 1, tx.pointer, alpha, n);
+        launch.elementwise("scale", Kernel.SCALE, tx.size(), tx.pointer, alpha, tx.size());
     }
 
     // ------------------------------------------------------------------------------ optimisers
@@ -481,8 +442,7 @@ public final class CudaBackend implements Backend {
         CudaTensor p = owned("sgdUpdate", param);
         CudaTensor g = owned("sgdUpdate", grad);
         Checks.sameShape("sgdUpdate", p, g);
-        int n = p.size();
-        launch("sgdUpdate", Kernel.SGD_UPDATE, grid(n), 1, BLOCK, 1, p.pointer, g.pointer, lr, n);
+        launch.elementwise("sgdUpdate", Kernel.SGD_UPDATE, p.size(), p.pointer, g.pointer, lr, p.size());
     }
 
     @Override
@@ -491,9 +451,8 @@ public final class CudaBackend implements Backend {
         CudaTensor g = owned("momentumUpdate", grad);
         CudaTensor v = owned("momentumUpdate", velocity);
         Checks.sameShape("momentumUpdate", p, g, v);
-        int n = p.size();
-        launch("momentumUpdate", Kernel.MOMENTUM_UPDATE, grid(n), 1, BLOCK, 1,
-                p.pointer, g.pointer, v.pointer, lr, momentum, n);
+        launch.elementwise("momentumUpdate", Kernel.MOMENTUM_UPDATE, p.size(),
+                p.pointer, g.pointer, v.pointer, lr, momentum, p.size());
     }
 
     @Override
@@ -509,9 +468,8 @@ public final class CudaBackend implements Backend {
         }
         float bc1 = (float) (1.0 - Math.pow(beta1, step));
         float bc2 = (float) (1.0 - Math.pow(beta2, step));
-        int n = p.size();
-        launch("adamUpdate", Kernel.ADAM_UPDATE, grid(n), 1, BLOCK, 1,
-                p.pointer, g.pointer, tm.pointer, tv.pointer, lr, beta1, beta2, eps, bc1, bc2, n);
+        launch.elementwise("adamUpdate", Kernel.ADAM_UPDATE, p.size(),
+                p.pointer, g.pointer, tm.pointer, tv.pointer, lr, beta1, beta2, eps, bc1, bc2, p.size());
     }
 
     // ------------------------------------------------------------------------------ data
@@ -534,18 +492,14 @@ public final class CudaBackend implements Backend {
                 }
             }
         }
-        launch("gatherRows", Kernel.GATHER_ROWS, grid(d.size()), 1, BLOCK, 1,
+        launch.elementwise("gatherRows", Kernel.GATHER_ROWS, d.size(),
                 s.pointer, idx.pointer, start, d.pointer, s.rows(), d.rows(), d.cols());
     }
 
     @Override
     public void synchronize() {
         enter();
-        try {
-            cuCtxSynchronize();
-        } catch (CudaException e) {
-            throw failed("synchronize", e);
-        }
+        launch.synchronize("synchronize");
     }
 
     /** Frees tensors still open, the scratch buffer and the cuBLAS handle; the context stays (see CudaDevice). */
@@ -560,16 +514,13 @@ public final class CudaBackend implements Backend {
         for (CudaTensor t : new ArrayList<>(live)) {
             try {
                 live.remove(t);
-                cuMemFree(t.pointer);
+                memory.free("close", t.pointer);
             } catch (RuntimeException e) {
                 first = first == null ? e : first;
             }
         }
         try {
-            if (scratch != null) {
-                cuMemFree(scratch);
-                scratch = null;
-            }
+            memory.close();
             if (cublas != null) {
                 JCublas2.cublasDestroy(cublas);
             }
@@ -622,103 +573,8 @@ public final class CudaBackend implements Backend {
         return (CudaTensor) t;
     }
 
-    /** A device buffer of at least {@code doubles} doubles, reused across calls, grown on demand. */
-    private CUdeviceptr scratch(String op, int doubles) {
-        long need = Math.max((long) doubles, MAX_PARTIALS) * 8L;
-        if (need > scratchBytes) {
-            long grown = Math.max(need, scratchBytes * 2);
-            if (scratch != null) {
-                try {
-                    cuCtxSynchronize();   // queued kernels may still use the old buffer
-                    cuMemFree(scratch);
-                } catch (CudaException e) {
-                    throw failed(op, e);
-                }
-                scratch = null;
-                scratchBytes = 0;
-            }
-            scratch = deviceAlloc(op + " (scratch for the reduction)", grown);
-            scratchBytes = grown;
-        }
-        return scratch;
-    }
-
+    /** The second pass of every reduction: {@code acc += sum of count partials}, one block, fixed order. */
     private void addPartials(String op, CUdeviceptr partials, int count, CudaTensor acc) {
-        launch(op, Kernel.SUM_PARTIALS_ADD, 1, 1, BLOCK, 1, partials, count, acc.pointer);
-    }
-
-    private static int ceilDiv(long a, int b) {
-        return (int) ((a + b - 1) / b);
-    }
-
-    private static int grid(long n) {
-        return (int) Math.min(ceilDiv(n, BLOCK), MAX_GRID);
-    }
-
-    private static int partialGrid(long n) {
-        return (int) Math.min(ceilDiv(n, BLOCK), MAX_PARTIALS);
-    }
-
-    private static int rowGrid(int rows) {
-        return ceilDiv(rows, ROWS_PER_BLOCK);
-    }
-
-    /**
-     * Launches {@code k} on the default stream after checking the arguments against its
-     * signature (the same table {@code PtxWiringTest} checks against the PTX).
-     */
-    void launch(String op, Kernel k, int gridX, int gridY, int blockX, int blockY, Object... args) {
-        Pointer params = Pointer.to(kernelParams(k, args));
-        try {
-            cuLaunchKernel(device.function(k), gridX, gridY, 1, blockX, blockY, 1, 0, null, params, null);
-        } catch (CudaException e) {
-            throw failed(op + " (kernel " + k.entry() + ", grid " + gridX + "x" + gridY
-                    + ", block " + blockX + "x" + blockY + ")", e);
-        }
-        syncIfAsked(op);
-    }
-
-    /** The pointers cuLaunchKernel wants, one per argument, after checking them against {@code k}'s signature. */
-    static Pointer[] kernelParams(Kernel k, Object... args) {
-        String sig = k.signature();
-        if (args.length != sig.length()) {
-            throw new IllegalStateException("kernel " + k.entry() + " takes " + sig.length() + " arguments ("
-                    + sig + "), Java passed " + args.length);
-        }
-        Pointer[] ps = new Pointer[args.length];
-        for (int i = 0; i < args.length; i++) {
-            Object a = args[i];
-            char want = sig.charAt(i);
-            if (want == 'p' && a instanceof CUdeviceptr) {
-                ps[i] = Pointer.to((CUdeviceptr) a);
-            } else if (want == 'i' && a instanceof Integer) {
-                ps[i] = Pointer.to(new int[] {(Integer) a});
-            } else if (want == 'f' && a instanceof Float) {
-                ps[i] = Pointer.to(new float[] {(Float) a});
-            } else {
-                throw new IllegalStateException("kernel " + k.entry() + " argument " + i + ": signature " + sig
-                        + " wants '" + want + "', Java passed " + (a == null ? "null" : a.getClass().getSimpleName()));
-            }
-        }
-        return ps;
-    }
-
-    private void syncIfAsked(String op) {
-        if (syncEachOp) {
-            try {
-                cuCtxSynchronize();
-            } catch (CudaException e) {
-                throw failed(op, e);
-            }
-        }
-    }
-
-    private static CudaOpException failed(String op, CudaException e) {
-        String code = NativeErrors.describe(e);
-        String hint = code.contains("ILLEGAL_ADDRESS") || code.contains("LAUNCH_FAILED")
-                || code.contains("MISALIGNED") || code.contains("ILLEGAL_INSTRUCTION")
-                ? " (a fault in an earlier asynchronous kernel surfaces at a later call; run with -D"
-                + SYNC_PROPERTY + "=true to pin it to its op)" : "";
-        return new CudaOpException(op + ": " + code + hint, e);
+        launch.kernel(op, Kernel.ADD_PARTIALS, 1, 1, CudaLaunch.BLOCK, 1, partials, count, acc.pointer);
     }
 }

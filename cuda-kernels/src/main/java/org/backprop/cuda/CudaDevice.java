@@ -12,7 +12,7 @@ import static jcuda.driver.JCudaDriver.cuDriverGetVersion;
 import static jcuda.driver.JCudaDriver.cuInit;
 import static jcuda.driver.JCudaDriver.cuMemGetInfo;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
-import static jcuda.driver.JCudaDriver.cuModuleLoadData;
+import static jcuda.driver.JCudaDriver.cuModuleLoadDataJIT;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,10 +27,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import jcuda.driver.CUcontext;
+import jcuda.Pointer;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUjit_option;
 import jcuda.driver.CUmodule;
+import jcuda.driver.CUresult;
+import jcuda.driver.JITOptions;
 import jcuda.driver.JCudaDriver;
 import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasHandle;
@@ -198,12 +202,11 @@ final class CudaDevice {
                     step = "reading " + k.resource();
                     byte[] ptx = readPtx(k.resource());
                     isa = ptxIsa(ptx);
-                    step = "cuModuleLoadData(" + k.module() + ".ptx)";
+                    step = "cuModuleLoadDataEx(" + k.module() + ".ptx)";
                     module = new CUmodule();
-                    try {
-                        cuModuleLoadData(module, ptx);
-                    } catch (RuntimeException e) {
-                        return Availability.unusable(ptxRejected(k.module(), isa, driver[0], e));
+                    String rejected = loadModule(module, k.module(), ptx, isa, driver[0]);
+                    if (rejected != null) {
+                        return Availability.unusable(rejected);
                     }
                     modules.put(k.module(), module);
                 }
@@ -249,15 +252,70 @@ final class CudaDevice {
         return step + " failed: " + why;
     }
 
-    private static String ptxRejected(String module, String isa, int driverVersion, RuntimeException e) {
-        String code = NativeErrors.describe(e);
+    /** Bytes of the JIT's error log buffer: ptxas messages for a whole module fit easily. */
+    static final int JIT_LOG_BYTES = 8192;
+
+    /**
+     * Loads one PTX module through the driver's JIT (cuModuleLoadDataEx) with an error-log buffer;
+     * returns null on success, else the one-line reason, with the JIT compiler's own first line.
+     */
+    private static String loadModule(CUmodule module, String name, byte[] ptx, String isa, int driverVersion) {
+        JITOptions jit = new JITOptions();
+        jit.putInt(CUjit_option.CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES, JIT_LOG_BYTES);
+        jit.putBytes(CUjit_option.CU_JIT_ERROR_LOG_BUFFER, new byte[JIT_LOG_BYTES]);
+        int result;
+        try {
+            // the JIT variant returns its code instead of throwing, so the log can be read first
+            result = cuModuleLoadDataJIT(module, Pointer.to(ptx), jit);
+        } catch (RuntimeException e) {
+            return ptxRejected(name, isa, driverVersion, NativeErrors.describe(e), "");
+        }
+        if (result == CUresult.CUDA_SUCCESS) {
+            return null;
+        }
+        return ptxRejected(name, isa, driverVersion, CUresult.stringFor(result),
+                jitLog(jit.getBytes(CUjit_option.CU_JIT_ERROR_LOG_BUFFER)));
+    }
+
+    /** The NUL-terminated text the JIT wrote, as one line ("" when it wrote nothing). */
+    static String jitLog(byte[] buffer) {
+        if (buffer == null) {
+            return "";
+        }
+        int len = 0;
+        while (len < buffer.length && buffer[len] != 0) {
+            len++;
+        }
+        return new String(buffer, 0, len, StandardCharsets.UTF_8).strip().replaceAll("\\s*\\R\\s*", "; ");
+    }
+
+    static String ptxRejected(String module, String isa, int driverVersion, String code, String log) {
         String cuda = driverVersion / 1000 + "." + (driverVersion % 1000) / 10;
+        String jit = log.isEmpty() ? "" : " (JIT: " + NativeErrors.firstLine(log) + ")";
         if (code.contains("UNSUPPORTED_PTX_VERSION") || code.contains("INVALID_PTX") || code.contains("NO_BINARY")) {
             return "the NVIDIA driver (CUDA " + cuda + ") rejected our PTX " + module + ".ptx (PTX ISA " + isa
-                    + ", from nvcc 13.0): " + code + "; a driver of the R580 series (CUDA 13) or newer is needed, "
-                    + "or regenerate the PTX with an older nvcc (scripts/regen-ptx.sh)";
+                    + "): " + code + jit + "; PTX ISA " + isa + " needs a driver of CUDA "
+                    + cudaForIsa(isa) + " or newer";
         }
-        return "cuModuleLoadData(" + module + ".ptx) failed: " + code;
+        return "cuModuleLoadDataEx(" + module + ".ptx) failed: " + code + jit;
+    }
+
+    /** The first CUDA release whose driver accepts PTX ISA {@code isa}, from NVIDIA's PTX release notes. */
+    static String cudaForIsa(String isa) {
+        switch (isa) {
+            case "7.8": return "11.8";
+            case "8.0": return "12.0";
+            case "8.1": return "12.1";
+            case "8.2": return "12.2";
+            case "8.3": return "12.3";
+            case "8.4": return "12.4";
+            case "8.5": return "12.5";
+            case "8.6": return "12.7";
+            case "8.7": return "12.8";
+            case "8.8": return "12.9";
+            case "9.0": return "13.0";
+            default: return "? (PTX ISA " + isa + ")";
+        }
     }
 
     private static int probeCublas() {

@@ -8,6 +8,7 @@ package org.backprop.cuda;
  * without its Java call changing fails a CI test instead of reading garbage on a GPU.
  */
 enum Kernel {
+    // One constant per kernel, named after the Backend op it implements; module = the .cu file.
     SIGMOID_FORWARD("activations", "sigmoid_forward", "ppi"),
     SIGMOID_BACKWARD("activations", "sigmoid_backward", "pppi"),
     TANH_FORWARD("activations", "tanh_forward", "ppi"),
@@ -15,31 +16,34 @@ enum Kernel {
     RELU_FORWARD("activations", "relu_forward", "ppi"),
     RELU_BACKWARD("activations", "relu_backward", "pppi"),
 
-    SOFTMAX_ROWS("softmax", "softmax_rows", "ppii"),
-    SOFTMAX_XENT_ROWS("softmax", "softmax_xent_rows", "pppppiif"),
+    SOFTMAX("softmax", "softmax", "ppii"),
+    SOFTMAX_CROSS_ENTROPY("softmax", "softmax_cross_entropy", "pppppiif"),
 
-    SUM_PARTIALS_ADD("losses", "sum_partials_add", "pip"),
-    SIGMOID_BCE("losses", "sigmoid_bce", "pppppif"),
+    SIGMOID_BINARY_CROSS_ENTROPY("losses", "sigmoid_binary_cross_entropy", "pppppif"),
     SQUARED_ERROR("losses", "squared_error", "ppppif"),
-    SUM_OF_SQUARES("losses", "sum_of_squares", "ppi"),
-    COUNT_CORRECT("losses", "count_correct", "pppii"),
-    ARGMAX_ROWS("losses", "argmax_rows", "ppii"),
+
+    COUNT_CORRECT("metrics", "count_correct", "pppii"),
+    ARGMAX("metrics", "argmax", "ppii"),
+    SUM_OF_SQUARES("metrics", "sum_of_squares", "ppi"),
+
+    ADD_PARTIALS("reductions", "add_partials", "pip"),
 
     ADD_BIAS("bias", "add_bias", "ppii"),
-    BIAS_GRAD("bias", "bias_grad", "ppiif"),
+    BIAS_GRADIENT("bias", "bias_gradient", "ppiif"),
 
-    SGD_UPDATE("optim", "sgd_update", "ppfi"),
-    MOMENTUM_UPDATE("optim", "momentum_update", "pppffi"),
-    ADAM_UPDATE("optim", "adam_update", "ppppffffffi"),
-    SCALE_INPLACE("optim", "scale_inplace", "pfi"),
-    FILL_VALUE("optim", "fill_value", "pfi"),
+    SGD_UPDATE("optimizers", "sgd_update", "ppfi"),
+    MOMENTUM_UPDATE("optimizers", "momentum_update", "pppffi"),
+    ADAM_UPDATE("optimizers", "adam_update", "ppppffffffi"),
+
+    FILL("elementwise", "fill", "pfi"),
+    SCALE("elementwise", "scale", "pfi"),
 
     GATHER_ROWS("gather", "gather_rows", "ppipiii"),
 
-    SGEMM_NN("gemm", "sgemm_nn", "iiifpipifpi"),
-    SGEMM_NT("gemm", "sgemm_nt", "iiifpipifpi"),
-    SGEMM_TN("gemm", "sgemm_tn", "iiifpipifpi"),
-    SGEMM_TT("gemm", "sgemm_tt", "iiifpipifpi");
+    GEMM_NN("gemm", "gemm_nn", "iiifpipifpi"),
+    GEMM_NT("gemm", "gemm_nt", "iiifpipifpi"),
+    GEMM_TN("gemm", "gemm_tn", "iiifpipifpi"),
+    GEMM_TT("gemm", "gemm_tt", "iiifpipifpi");
 
     /** Where the PTX modules live on the class path. */
     static final String PTX_DIR = "/org/backprop/cuda/ptx/";
@@ -65,10 +69,10 @@ enum Kernel {
 
     String resource() { return PTX_DIR + module + ".ptx"; }
 
-    static Kernel sgemm(boolean transA, boolean transB) {
+    static Kernel gemm(boolean transA, boolean transB) {
         if (transA) {
-            return transB ? SGEMM_TT : SGEMM_TN;
+            return transB ? GEMM_TT : GEMM_TN;
         }
-        return transB ? SGEMM_NT : SGEMM_NN;
+        return transB ? GEMM_NT : GEMM_NN;
     }
 }

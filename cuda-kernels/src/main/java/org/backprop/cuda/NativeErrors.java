@@ -15,6 +15,9 @@ final class NativeErrors {
     private static final Pattern MISSING_LIB =
             Pattern.compile("([\\w.+-]+\\.so(?:\\.\\d+)*): cannot open shared object file");
     private static final Pattern UNDEFINED_SYMBOL = Pattern.compile("undefined symbol: (\\S+)");
+    /** The dynamic linker's "(path/)libX.so.N: version `V' not found": a library under the right soname but of another release. */
+    private static final Pattern MISSING_VERSION =
+            Pattern.compile("(?:[^\\s:]*/)?([\\w.+-]+\\.so(?:\\.\\d+)*): version `([^']+)' not found");
     private static final Pattern CUDA_ERROR = Pattern.compile("\\b(CUDA_ERROR_\\w+|CUBLAS_STATUS_\\w+)\\b");
 
     private NativeErrors() { }
@@ -35,6 +38,12 @@ final class NativeErrors {
                 return "no NVIDIA driver: " + lib + " not found (JCuda's driver binding links it)";
             }
             return lib + " not found";
+        }
+        m = MISSING_VERSION.matcher(all);
+        if (m.find()) {
+            return m.group(1) + " lacks symbol version " + m.group(2) + ": it is another release than the one JCuda "
+                    + jcudaVersion() + " was built for (for cuBLAS: a libcublas.so.12 link to cuBLAS 13 does not work; "
+                    + "install cuBLAS 12 or use the PTX GEMM)";
         }
         m = UNDEFINED_SYMBOL.matcher(all);
         if (m.find()) {

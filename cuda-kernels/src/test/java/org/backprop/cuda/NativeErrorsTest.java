@@ -1,6 +1,8 @@
 package org.backprop.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jcuda.CudaException;
 
@@ -47,5 +49,17 @@ class NativeErrorsTest {
     @Test
     void anUnknownFailureKeepsOnlyItsFirstLine() {
         assertEquals("IllegalStateException: boom", NativeErrors.describe(new IllegalStateException("boom\nat x.y")));
+    }
+
+    @Test
+    void aCublas13LinkedAsSoname12IsNamedAsTheWrongRelease() {
+        // what the dynamic linker says when libcublas.so.12 is a symbolic link to cuBLAS 13
+        UnsatisfiedLinkError e = new UnsatisfiedLinkError("/tmp/libJCublas2-12.6.0-linux-x86_64.so: "
+                + "/usr/local/cuda/lib64/libcublas.so.12: version `libcublas.so.12' not found "
+                + "(required by /tmp/libJCublas2-12.6.0-linux-x86_64.so)");
+        String why = NativeErrors.describe(e);
+        assertTrue(why.startsWith("libcublas.so.12 lacks symbol version libcublas.so.12: it is another release"), why);
+        assertTrue(why.contains("cuBLAS 13"), why);
+        assertFalse(why.contains("/tmp/"), why);
     }
 }

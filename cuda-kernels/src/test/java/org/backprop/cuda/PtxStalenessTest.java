@@ -83,4 +83,46 @@ class PtxStalenessTest {
             }
         }
     }
+
+    /** CUDA 12.0's PTX ISA: the oldest driver we support (R525) loads nothing newer. */
+    static final String ISA = "8.0";
+    static final String[] PTXAS_TARGETS = {"sm_75", "sm_80", "sm_86", "sm_89", "sm_90", "sm_100", "sm_120"};
+
+    @Test
+    void everyModuleIsCommittedAtPtxIsa80() throws Exception {
+        for (String name : sourceHashes().keySet()) {
+            if (name.endsWith(".cu")) {
+                String module = name.replace(".cu", "");
+                String isa = CudaDevice.ptxIsa(PtxWiringTest.ptxText(module).getBytes(StandardCharsets.US_ASCII));
+                assertEquals(ISA, isa, module + ".ptx declares PTX ISA " + isa + ", which drivers before CUDA "
+                        + CudaDevice.cudaForIsa(isa) + " refuse" + REGENERATE);
+            }
+        }
+    }
+
+    @Test
+    void ptxasAssembledEveryLaunchedKernelForEveryTargetArchitecture() throws IOException {
+        Map<String, java.util.Set<String>> archsByEntry = new TreeMap<>();
+        try (InputStream in = PtxStalenessTest.class.getResourceAsStream(Kernel.PTX_DIR + "RESOURCES.txt")) {
+            assertNotNull(in, "RESOURCES.txt is missing" + REGENERATE);
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] f = line.trim().split("\\s+");
+                archsByEntry.computeIfAbsent(f[1] + "." + f[2], k -> new java.util.TreeSet<>()).add(f[0]);
+            }
+        }
+        for (Kernel k : Kernel.values()) {
+            java.util.Set<String> archs = archsByEntry.getOrDefault(k.module() + "." + k.entry(), java.util.Set.of());
+            for (String sm : PTXAS_TARGETS) {
+                assertTrue(archs.contains(sm), k.entry() + " in " + k.module() + ".ptx has no ptxas record for " + sm
+                        + REGENERATE);
+            }
+        }
+        String manifest = new String(PtxStalenessTest.class.getResourceAsStream(MANIFEST).readAllBytes(),
+                StandardCharsets.UTF_8);
+        assertTrue(manifest.contains(".version rewritten to " + ISA), "SOURCES.sha256 does not record ISA " + ISA
+                + REGENERATE);
+    }
 }

@@ -107,19 +107,19 @@ class PtxWiringTest {
     @Test
     void aLaunchWithTheWrongArgumentCountIsRefused() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> CudaBackend.kernelParams(Kernel.SCALE_INPLACE, new CUdeviceptr(), 1f));
-        assertTrue(e.getMessage().contains("scale_inplace"), e.getMessage());
+                () -> CudaLaunch.kernelParams(Kernel.SCALE, new CUdeviceptr(), 1f));
+        assertTrue(e.getMessage().contains("scale"), e.getMessage());
     }
 
     @Test
     void aLaunchWithAnArgumentOfTheWrongTypeIsRefused() {
         // an int where the kernel takes a float would be reinterpreted bit for bit on the device
         assertThrows(IllegalStateException.class,
-                () -> CudaBackend.kernelParams(Kernel.SCALE_INPLACE, new CUdeviceptr(), 1, 3));
+                () -> CudaLaunch.kernelParams(Kernel.SCALE, new CUdeviceptr(), 1, 3));
     }
 
     @Test
     void aLaunchMatchingTheSignatureIsAccepted() {
-        assertEquals(3, CudaBackend.kernelParams(Kernel.SCALE_INPLACE, new CUdeviceptr(), 1f, 3).length);
+        assertEquals(3, CudaLaunch.kernelParams(Kernel.SCALE, new CUdeviceptr(), 1f, 3).length);
     }
 }

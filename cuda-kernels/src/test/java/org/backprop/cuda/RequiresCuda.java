@@ -17,9 +17,12 @@ class RequiresCuda implements ExecutionCondition {
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         Availability a = CudaDevice.probe();
-        return a.usable()
-                ? ConditionEvaluationResult.enabled("CUDA: " + a.detail())
-                : ConditionEvaluationResult.disabled("CUDA not usable here: " + a.detail());
+        if (a.usable()) {
+            return ConditionEvaluationResult.enabled("CUDA: " + a.detail());
+        }
+        String notBuilt = Emulation.notBuiltReason();
+        return ConditionEvaluationResult.disabled("CUDA not usable here: " + a.detail()
+                + (notBuilt == null ? "" : " (" + notBuilt + ")"));
     }
 
     static final class AndCpu extends RequiresCuda {
@@ -37,6 +40,21 @@ class RequiresCuda implements ExecutionCondition {
                 return ConditionEvaluationResult.disabled("no cpu backend registered on the test class path: "
                         + e.getMessage());
             }
+        }
+    }
+
+    /** Also needs cuBLAS: where it cannot load, the PTX-GEMM contract already covers that path. */
+    static final class AndCublas extends RequiresCuda {
+
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            ConditionEvaluationResult cuda = super.evaluateExecutionCondition(context);
+            if (cuda.isDisabled()) {
+                return cuda;
+            }
+            CudaDevice d = CudaDevice.get();
+            return d.cublasLoaded() ? cuda : ConditionEvaluationResult.disabled("cuBLAS unavailable ("
+                    + d.cublasProblem + "): the PTX GEMM path is CudaPtxGemmContractTest's, not run twice");
         }
     }
 }

@@ -1,17 +1,16 @@
-// Optimiser updates (in place) and two elementwise utilities, over tensors of n floats.
+// Optimiser updates in place over tensors of n floats: Backend.sgdUpdate, Backend.momentumUpdate,
+// Backend.adamUpdate. CPU twin: CpuBackend's methods of the same names; judge: ReferenceBackend's.
 //
 //   sgd_update       p -= lr * g
 //   momentum_update  v = mu * v + g;  p -= lr * v                        (PyTorch's form)
 //   adam_update      m = b1*m + (1-b1)*g;  v = b2*v + (1-b2)*g^2;
 //                    p -= lr * (m / bc1) / (sqrt(v / bc2) + eps)
 //                    with bc1 = 1 - b1^t, bc2 = 1 - b2^t computed on the host in double
-//   scale_inplace    x *= alpha
-//   fill_value       x = value
 //
 // Launch: 1-D, 256 threads, grid = min(ceil(n/256), 65535), grid-stride.
 //
-// Versions tried: v1 (this one). Speed UNMEASURED: no GPU in the session that wrote this. Adam
-// moves 4 tensors in and 3 out: 28 bytes per parameter, memory bound.
+// Versions tried: v1 (this one). Speed: not yet measured on a GPU. Adam moves 4 tensors in and
+// 3 out: 28 bytes per parameter, memory bound.
 
 extern "C" __global__ void sgd_update(float *p, const float *g, float lr, int n) {
     unsigned stride = blockDim.x * gridDim.x;
@@ -40,19 +39,5 @@ extern "C" __global__ void adam_update(float *p, const float *g, float *m, float
         m[i] = mv;
         v[i] = vv;
         p[i] -= lr * (mv / bc1) / (sqrtf(vv / bc2) + eps);
-    }
-}
-
-extern "C" __global__ void scale_inplace(float *x, float alpha, int n) {
-    unsigned stride = blockDim.x * gridDim.x;
-    for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < (unsigned) n; i += stride) {
-        x[i] *= alpha;
-    }
-}
-
-extern "C" __global__ void fill_value(float *x, float value, int n) {
-    unsigned stride = blockDim.x * gridDim.x;
-    for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < (unsigned) n; i += stride) {
-        x[i] = value;
     }
 }

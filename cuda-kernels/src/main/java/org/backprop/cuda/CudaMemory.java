@@ -1,0 +1,116 @@
+package org.backprop.cuda;
+
+import static jcuda.driver.JCudaDriver.cuCtxSynchronize;
+import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
+
+import jcuda.CudaException;
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+
+/**
+ * Device memory for one {@link CudaBackend}: allocation with an out-of-memory message a user can
+ * act on, the three copies, and the one scratch buffer every two-pass reduction writes its
+ * partial sums to (sized once, grown on demand, so a training step allocates nothing).
+ */
+final class CudaMemory {
+
+    private final CudaDevice device;
+    private CUdeviceptr scratch;
+    private long scratchBytes;
+
+    CudaMemory(CudaDevice device) {
+        this.device = device;
+    }
+
+    CUdeviceptr allocate(String what, long bytes) {
+        CUdeviceptr p = new CUdeviceptr();
+        try {
+            cuMemAlloc(p, bytes);
+        } catch (CudaException e) {
+            if (String.valueOf(e.getMessage()).contains("OUT_OF_MEMORY")) {
+                throw outOfMemory(what, bytes, e);
+            }
+            throw CudaLaunch.failed(what, e);
+        }
+        return p;
+    }
+
+    private CudaOutOfMemoryException outOfMemory(String what, long bytes, CudaException e) {
+        long free = -1;
+        try {
+            free = device.memoryInfo()[0];
+        } catch (RuntimeException ignored) {
+            // the out-of-memory report below still names the request
+        }
+        return new CudaOutOfMemoryException(what + ": requested " + bytes + " bytes but "
+                + (free >= 0 ? free + " bytes are free" : "the free amount is unknown") + " on " + device.name
+                + "; use a smaller batch", e);
+    }
+
+    void free(String what, CUdeviceptr p) {
+        try {
+            cuMemFree(p);
+        } catch (CudaException e) {
+            throw CudaLaunch.failed(what, e);
+        }
+    }
+
+    void upload(String op, Pointer src, CUdeviceptr dst, long bytes) {
+        try {
+            cuMemcpyHtoD(dst, src, bytes);
+        } catch (CudaException e) {
+            throw CudaLaunch.failed(op, e);
+        }
+    }
+
+    void download(String op, CUdeviceptr src, Pointer dst, long bytes) {
+        try {
+            cuMemcpyDtoH(dst, src, bytes);
+        } catch (CudaException e) {
+            throw CudaLaunch.failed(op, e);
+        }
+    }
+
+    void copy(String op, CUdeviceptr src, CUdeviceptr dst, long bytes) {
+        try {
+            cuMemcpyDtoD(dst, src, bytes);
+        } catch (CudaException e) {
+            throw CudaLaunch.failed(op, e);
+        }
+    }
+
+    /** A device buffer of at least {@code doubles} doubles, reused across calls, grown on demand. */
+    CUdeviceptr scratch(String op, int doubles) {
+        long need = Math.max((long) doubles, CudaLaunch.MAX_PARTIALS) * 8L;
+        if (need > scratchBytes) {
+            long grown = Math.max(need, scratchBytes * 2);
+            if (scratch != null) {
+                try {
+                    cuCtxSynchronize();   // queued kernels may still use the old buffer
+                    cuMemFree(scratch);
+                } catch (CudaException e) {
+                    throw CudaLaunch.failed(op, e);
+                }
+                scratch = null;
+                scratchBytes = 0;
+            }
+            scratch = allocate(op + " (scratch for the reduction)", grown);
+            scratchBytes = grown;
+        }
+        return scratch;
+    }
+
+    /** Frees the scratch buffer; tensors are the backend's to free. */
+    void close() {
+        if (scratch != null) {
+            CUdeviceptr s = scratch;
+            scratch = null;
+            scratchBytes = 0;
+            free("close (scratch)", s);
+        }
+    }
+}
