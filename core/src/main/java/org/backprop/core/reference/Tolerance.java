@@ -1,6 +1,7 @@
 package org.backprop.core.reference;
 
 import java.util.Locale;
+import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -27,23 +28,25 @@ public final class Tolerance {
     private final boolean exact;
     private final Supplier<ElementBound> element;
     private final double norm;
+    private final DoubleSupplier normFloor;
     private final String why;
 
-    private Tolerance(boolean exact, Supplier<ElementBound> element, double norm, String why) {
+    private Tolerance(boolean exact, Supplier<ElementBound> element, double norm, DoubleSupplier normFloor, String why) {
         this.exact = exact;
         this.element = element;
         this.norm = norm;
+        this.normFloor = normFloor;
         this.why = why;
     }
 
     /** The output must equal the reference rounded to float32: a copy, a comparison, one correctly rounded operation. */
     public static Tolerance exact(String why) {
-        return new Tolerance(true, null, Double.NaN, why);
+        return new Tolerance(true, null, Double.NaN, null, why);
     }
 
     /** |a − e| ≤ rel·|e| + abs. */
     public static Tolerance relAbs(double rel, double abs, String why) {
-        return new Tolerance(false, () -> (i, e) -> rel * Math.abs(e) + abs, Double.NaN, why);
+        return new Tolerance(false, () -> (i, e) -> rel * Math.abs(e) + abs, Double.NaN, null, why);
     }
 
     /** |a − e| ≤ abs. */
@@ -56,17 +59,21 @@ public final class Tolerance {
      * over the inputs, like GEMM's, is paid once per check, not once per backend run).
      */
     public static Tolerance perElement(Supplier<ElementBound> bound, String why) {
-        return new Tolerance(false, bound, Double.NaN, why);
+        return new Tolerance(false, bound, Double.NaN, null, why);
     }
 
     /** ‖a − e‖ ≤ rel·‖e‖ (Frobenius norms). */
     public static Tolerance norm(double rel, String why) {
-        return new Tolerance(false, null, rel, why);
+        return new Tolerance(false, null, rel, () -> 0, why);
     }
 
-    /** This bound and, in addition, a relative bound on the norm of the difference. */
-    public Tolerance andNorm(double rel, String normWhy) {
-        return new Tolerance(exact, element, rel, why + "; " + normWhy);
+    /**
+     * This bound and, in addition, ‖a − e‖ ≤ rel·max(‖e‖, floor): the floor (computed only when
+     * checked) stands in for ‖e‖ where cancellation makes the expected values smaller than the
+     * rounding errors' scale.
+     */
+    public Tolerance andNorm(double rel, DoubleSupplier floor, String normWhy) {
+        return new Tolerance(exact, element, rel, floor, why + "; " + normWhy);
     }
 
     public String why() {
@@ -141,7 +148,7 @@ public final class Tolerance {
             }
         }
         if (!Double.isNaN(norm) && Double.isFinite(worst)) {
-            double rel = Math.sqrt(diff2) / Math.max(Math.sqrt(norm2), Double.MIN_NORMAL);
+            double rel = Math.sqrt(diff2) / Math.max(Math.max(Math.sqrt(norm2), normFloor.getAsDouble()), Double.MIN_NORMAL);
             double r = rel / (factor * norm);
             if (r > worst) {
                 worst = r;
