@@ -54,6 +54,7 @@ wanted=",${STEPS:-$default_steps},"
 noted=","
 want() {   # true when step group $1 is in STEPS; otherwise one "not in STEPS" row for it
     case "$wanted" in *",$1,"*) return 0 ;; esac
+    [ -n "${STEPS:-}" ] || return 1   # the phase's own choice needs no row per step left out
     case "$noted" in *",$1,"*) ;; *) steps+=("$1|-|0|not in STEPS"); noted="$noted$1," ;; esac
     return 1
 }
@@ -157,7 +158,9 @@ run_cp="$dev/lib/*"
 console=$(ls "$dev"/test/junit-platform-console-standalone-*.jar 2>/dev/null | head -n 1)
 extra=""
 for j in "$dev"/test/*.jar; do
-    case "$(basename "$j")" in junit-platform-console-*|backprop-*-tests.jar) ;; *) extra="$extra:$j" ;; esac
+    # every other jar there (core's test-jar: the contracts) joins both test class paths
+    case "$(basename "$j")" in junit-platform-console-*|backprop-cuda-kernels-tests.jar|backprop-cli-tests.jar) ;;
+        *) extra="$extra:$j" ;; esac
 done
 bp=("$java_bin" "${jopts[@]}" -cp "$run_cp" org.backprop.cli.Main)   # `backprop` without the launcher
 
@@ -262,7 +265,7 @@ for split, pre in (("train", "train"), ("test", "t10k")):
 PY
 [ \$? -eq 0 ] || exit 1
 echo "--- torch cuda"
-PYTHONUNBUFFERED=1 "$python" "$root/bench/python/torch_train.py" <<JSON
+PYTHONUNBUFFERED=1 "$python" "$root/bench/python/torch_train.py" <<JSON && echo
 {"device": "cuda", "threads": [1],
  "data": {"x_train": "$work/x_train.f32", "y_train": "$work/y_train.i32",
           "x_test": "$work/x_test.f32", "y_test": "$work/y_test.i32",
@@ -302,9 +305,9 @@ section "summary (call $phase)"
 short() { sed -E 's/^(### [^ ]+ \(timeout [0-9]+s\)): .*/\1/' | cut -c1-200; }
 {
     echo
-    echo "--- jit"
-    grep -E '^--- .*\.ptx|registers|spill|rror|^cuda:|^  (device|driver|kernels|cuBLAS|GEMM)' "$runlog" 2>/dev/null \
-        | short | head -n 40
+    echo "--- jit and devices"
+    grep -E '^--- .*\.ptx|registers|spill|rror|^(cuda|cpu) |^  (device|driver|kernels|cuBLAS|GEMM)' "$runlog" \
+        2>/dev/null | short | head -n 40
     if [ -f "$tests_log" ]; then
         echo "--- tests"
         # the counts of each launcher run, and every test or class that did not pass (✘ failed,
