@@ -17,9 +17,9 @@ import org.backprop.core.reference.OpCase.Run;
  * thread-determinism test and {@code backprop parity} all run these cases, so a bound is stated
  * once and every judge applies the same one.
  *
- * <p>To add an op: write one {@code add(...)} line in the family's method below, with a body that
- * draws its inputs from the run's generator, calls the op and registers each output with a
- * {@link Tolerance} that says why. Behaviour that random inputs cannot show (special values, ties,
+ * <p>To add an op: write one {@code eachMatrix(...)} line (or {@code add(...)} for shapes of its
+ * own) in the family's method below, with a body that draws its inputs from the run's generator,
+ * calls the op and registers each output with a {@link Tolerance} that says why. Behaviour that random inputs cannot show (special values, ties,
  * views, rejections) stays a named test in the contract.
  */
 public final class OpCatalogue {
