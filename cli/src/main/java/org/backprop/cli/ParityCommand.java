@@ -109,7 +109,7 @@ final class ParityCommand implements Callable<Integer> {
                 }
             }
             StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-44s", "op"));
-            columns.forEach(name -> head.append(String.format(Locale.ROOT, "%22s", name + " max err, of bound")));
+            columns.forEach(name -> head.append(String.format(Locale.ROOT, "%21s", name + " max err, of bound")));
             System.out.println(head);
             for (Map.Entry<String, Worst> e : worst.entrySet()) {
                 StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-44s", e.getKey()));

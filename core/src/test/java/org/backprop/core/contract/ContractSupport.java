@@ -1,7 +1,6 @@
 package org.backprop.core.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.List;
@@ -91,9 +90,5 @@ interface ContractSupport {
             tol[i] = rtol * Math.abs(expected[i]) + atol;
         }
         assertClose(what, expected, actual, tol);
-    }
-
-    static void assertFinite(String what, float v) {
-        assertTrue(Float.isFinite(v), what + " is " + v);
     }
 }

@@ -1,19 +1,10 @@
 package org.backprop.core.contract;
 
-import static org.backprop.core.contract.ContractSupport.assertClose;
-import static org.backprop.core.contract.ContractSupport.rnd;
-import static org.backprop.core.reference.OpCatalogue.softmaxTolerance;
-import static org.backprop.core.reference.OpCatalogue.sumTolerance;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.Random;
 
 import org.backprop.core.Tensor;
 import org.backprop.core.reference.OpCase;
-import org.backprop.core.reference.ReferenceBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
