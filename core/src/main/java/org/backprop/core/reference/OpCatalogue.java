@@ -290,13 +290,20 @@ public final class OpCatalogue {
             + " 32u·1e-3 absolute for outputs near zero";
 
     private void activations() {
-        forward("sigmoid", Backend::sigmoid, -12, 12, Tolerance.relAbs(32 * U, 32 * U * 1e-3, TRANSCENDENTAL));
-        forward("tanh", Backend::tanh, -6, 6, Tolerance.relAbs(32 * U, 32 * U * 1e-3, TRANSCENDENTAL));
+        String library = "one library call (CUDA's expf and tanhf within 2 ulp, Java's Math within 1) plus a"
+                + " rounding or two: 8u relative, 8u absolute where y is near 0";
+        forward("sigmoid", Backend::sigmoid, -12, 12,
+                Tolerance.relAbs(32 * U, 32 * U * 1e-3, TRANSCENDENTAL).andPair(8 * U, 8 * U, library));
+        forward("tanh", Backend::tanh, -6, 6,
+                Tolerance.relAbs(32 * U, 32 * U * 1e-3, TRANSCENDENTAL).andPair(8 * U, 8 * U, library));
         forward("relu", Backend::relu, -1, 1, Tolerance.exact("a comparison, no arithmetic"));
         String poly = "dy·f'(y) with f' a short float32 polynomial in y ∈ [-1, 1]: a few roundings of terms"
                 + " bounded by |dy| ≤ 2: 32u absolute";
-        backward("sigmoidBackward", ReferenceBackend::sigmoid, Backend::sigmoidBackward, Tolerance.abs(32 * U, poly));
-        backward("tanhBackward", Math::tanh, Backend::tanhBackward, Tolerance.abs(32 * U, poly));
+        String samePoly = "the same few float32 roundings of the same y and dy: 8u relative, 24u absolute";
+        backward("sigmoidBackward", ReferenceBackend::sigmoid, Backend::sigmoidBackward,
+                Tolerance.abs(32 * U, poly).andPair(8 * U, 24 * U, samePoly));
+        backward("tanhBackward", Math::tanh, Backend::tanhBackward,
+                Tolerance.abs(32 * U, poly).andPair(8 * U, 24 * U, samePoly));
         backward("reluBackward", x -> x > 0 ? x : 0, Backend::reluBackward,
                 Tolerance.exact("dy where y > 0, else 0: no arithmetic"));
     }
@@ -343,7 +350,9 @@ public final class OpCatalogue {
                 r.backend().softmax(z, p);
                 r.output("probabilities", p, Tolerance.relAbs(softmaxTolerance(8, cols), Float.MIN_NORMAL,
                         "relative per probability: x − max rounded, exp within a few ulp, a row sum of n terms:"
-                                + " 16u·(2 + max|x| + √n)"));
+                                + " 16u·(2 + max|x| + √n)")
+                        .andPair(2 * (16 + cols + 8) * U, 1e-37, "x − max (≤ 16) rounded, exp within 2 ulp, the"
+                                + " worst case γ_n of the row sum and one division, on both sides"));
             });
         }
         eachMatrix("softmaxCrossEntropy", "", Family.LOSSES,
@@ -408,10 +417,12 @@ public final class OpCatalogue {
         Tensor loss = r.upload(new float[] {-2f}, 1, 1);
         r.backend().sigmoidBinaryCrossEntropy(zt, yt, p, g, loss);
         if (!gradAliasesProbabilities) {
-            r.output("probabilities", p, Tolerance.relAbs(32 * U, Float.MIN_NORMAL, "σ(z) in float32: a few ulp"));
+            r.output("probabilities", p, Tolerance.relAbs(32 * U, Float.MIN_NORMAL, "σ(z) in float32: a few ulp")
+                    .andPair(8 * U, 8 * U, "one library exp and a division on each side"));
         }
         r.output("grad", g, Tolerance.abs(34 * U / rows,
-                "(σ(z) − y)/m: σ's error plus one rounding of a difference of values ≤ 1, over m"));
+                "(σ(z) − y)/m: σ's error plus one rounding of a difference of values ≤ 1, over m")
+                .andPair(8 * U, 16 * U / rows, "the two σ's differences, plus one rounding, over m"));
         r.output("loss (added to -2)", loss, Tolerance.perElement(() -> {
             double mag = 2;
             for (float v : z) {

@@ -29,24 +29,27 @@ public final class Tolerance {
     private final Supplier<ElementBound> element;
     private final double norm;
     private final DoubleSupplier normFloor;
+    private final ElementBound pair;
     private final String why;
 
-    private Tolerance(boolean exact, Supplier<ElementBound> element, double norm, DoubleSupplier normFloor, String why) {
+    private Tolerance(boolean exact, Supplier<ElementBound> element, double norm, DoubleSupplier normFloor,
+                      ElementBound pair, String why) {
         this.exact = exact;
         this.element = element;
         this.norm = norm;
         this.normFloor = normFloor;
+        this.pair = pair;
         this.why = why;
     }
 
     /** The output must equal the reference rounded to float32: a copy, a comparison, one correctly rounded operation. */
     public static Tolerance exact(String why) {
-        return new Tolerance(true, null, Double.NaN, null, why);
+        return new Tolerance(true, null, Double.NaN, null, null, why);
     }
 
     /** |a − e| ≤ rel·|e| + abs. */
     public static Tolerance relAbs(double rel, double abs, String why) {
-        return new Tolerance(false, () -> (i, e) -> rel * Math.abs(e) + abs, Double.NaN, null, why);
+        return new Tolerance(false, () -> (i, e) -> rel * Math.abs(e) + abs, Double.NaN, null, null, why);
     }
 
     /** |a − e| ≤ abs. */
@@ -59,12 +62,12 @@ public final class Tolerance {
      * over the inputs, like GEMM's, is paid once per check, not once per backend run).
      */
     public static Tolerance perElement(Supplier<ElementBound> bound, String why) {
-        return new Tolerance(false, bound, Double.NaN, null, why);
+        return new Tolerance(false, bound, Double.NaN, null, null, why);
     }
 
     /** ‖a − e‖ ≤ rel·‖e‖ (Frobenius norms). */
     public static Tolerance norm(double rel, String why) {
-        return new Tolerance(false, null, rel, () -> 0, why);
+        return new Tolerance(false, null, rel, () -> 0, null, why);
     }
 
     /**
@@ -73,7 +76,17 @@ public final class Tolerance {
      * rounding errors' scale.
      */
     public Tolerance andNorm(double rel, DoubleSupplier floor, String normWhy) {
-        return new Tolerance(exact, element, rel, floor, why + "; " + normWhy);
+        return new Tolerance(exact, element, rel, floor, pair, why + "; " + normWhy);
+    }
+
+    /**
+     * A tighter bound for two float32 backends against each other than twice the bound against the
+     * reference: |a − b| ≤ rel·|e| + abs, where both compute the same float32 formula with library
+     * functions of known accuracy (within 2 ulp) and so differ by less than either errs.
+     */
+    public Tolerance andPair(double rel, double abs, String pairWhy) {
+        return new Tolerance(exact, element, norm, normFloor, (i, e) -> rel * Math.abs(e) + abs,
+                why + "; against each other: " + pairWhy);
     }
 
     public String why() {
@@ -133,8 +146,10 @@ public final class Tolerance {
                     ratio = ok ? 0 : Double.POSITIVE_INFINITY;
                 }
                 if (bound != null) {
-                    double allowed = factor * bound.allowed(i, e);
-                    ratio = Math.max(ratio, d == 0 ? 0 : allowed > 0 ? d / allowed : Double.POSITIVE_INFINITY);
+                    ratio = Math.max(ratio, over(d, factor * bound.allowed(i, e)));
+                }
+                if (pair != null && b != null) {
+                    ratio = Math.max(ratio, over(d, pair.allowed(i, e)));
                 }
             }
             if (ratio > worst || (i == 0 && detail.isEmpty())) {
@@ -156,6 +171,10 @@ public final class Tolerance {
             }
         }
         return new Verdict(worst, maxAbs, detail);
+    }
+
+    private static double over(double d, double allowed) {
+        return d == 0 ? 0 : allowed > 0 ? d / allowed : Double.POSITIVE_INFINITY;
     }
 
     private static boolean same(float expected, double actual) {
