@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the cuda-kernels test suite (contract, PTX-GEMM contract, CPU/GPU parity, memory, wiring)
-# on a GPU machine from prebuilt jars: no Maven needed there.
+# Runs the cuda-kernels test suite (contract, PTX-GEMM contract, CPU/GPU parity, training contract,
+# memory, wiring) on a GPU machine from prebuilt jars: no Maven needed there.
 #
 # Build once where Maven is (no GPU needed):
 #   mvn -B -ntp -Pgpu-check -pl cuda-kernels -am package -DskipTests

@@ -36,7 +36,10 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
     # shellcheck disable=SC2086
     mvn -B -ntp -q -DskipTests -Pgpu-check ${MVN_ARGS:-} package || die "maven build failed"
 fi
-cli_jar=$(ls cli/target/backprop-cli-*.jar 2>/dev/null | grep -v -e sources -e tests | head -n 1 || true)
+cli_jar=""
+for j in cli/target/backprop-cli-*.jar; do
+    case "$j" in *sources*|*tests*) ;; *) [ -f "$j" ] && cli_jar="$j" && break ;; esac
+done
 [ -n "$cli_jar" ] && [ -d cli/target/lib ] || die "cli/target has no jar or lib/ (build first)"
 for d in cuda-kernels/target/test-classes cli/target/test-classes cuda-kernels/target/gpu-check/lib; do
     [ -d "$d" ] || die "$d missing (build with -Pgpu-check, tests compiled)"

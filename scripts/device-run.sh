@@ -1,43 +1,60 @@
 #!/usr/bin/env bash
-# Verifies Backprop on a GPU machine in one call, building nothing: everything comes from .device/
-# (made by scripts/device-prepare.sh, carried by the device tool). See scripts/README-device.md.
+# First light for Backprop on one GPU, in two device calls that together fit 15 minutes of device
+# time, building nothing there: everything comes from .device/ (made by scripts/device-prepare.sh,
+# carried by the device tool). See scripts/README-device.md.
 #
-#   bash scripts/device-run.sh        raw outputs under $OUT (default target/device-out)
+#   bash scripts/device-run.sh            call 1 (PHASE=1, ~6 minutes of work): the evidence
+#   PHASE=2 bash scripts/device-run.sh    call 2 (~4 minutes), made at once while the machine is warm
 #
-# Steps, each under its own `timeout`, the whole within DEVICE_BUDGET_S (default 540 s); a step
-# that fails or times out is recorded and the next one runs:
-#   env      nvidia-smi, java -version, the cuBLAS libraries found, `backprop devices`   run.log
-#   tests    JUnit console: every cuda-kernels test; cli TrainingParityTest, CommandLineTest tests.log
-#   parity   backprop parity --large                                                   parity.log
-#   train    reference MLP (784-1024-1024-10 sigmoid, SGD 0.1, batch 256, 3 epochs) on cuda
-#            and on the CPU (all cores), then the default recipe on cuda               train.log
-#   torch    bench/python/torch_train.py on the same MLP and data, CUDA and CPU       torch.log
-#   bench    backprop bench gemm, ops, train, each apart (BENCH=parts, the default), or one
-#            `backprop bench` (BENCH=all), or each --quick (BENCH=quick), or none  bench.log, bench.tar.gz
-# At most 7 files land in $OUT (the device tool returns 8): run.log ends with the step table.
+# Call 1, in this order, each step under its own `timeout`, the whole within DEVICE_BUDGET_S
+# (default 390 s); a step that fails or times out is recorded and the next one runs:
+#   env           date, CPU, nvidia-smi, cuBLAS libraries found, java, python            run.log
+#   jit           ptxas -v of every committed PTX module for sm_90 (registers, spills), then
+#                 `backprop devices`, whose CUDA probe loads every module through the driver's JIT
+#   tests-cuda    the GPU test classes (contract on both GEMM paths, CPU/CUDA parity, training
+#                 contract, device memory, availability), -Dbackprop.cuda.syncEachOp=true  tests.log
+#   train-parity  cli TrainingParityTest: 200 SGD steps of the reference MLP on CPU and CUDA
+#   parity        backprop parity: the op catalogue on cpu and cuda against the reference parity.log
+#   train-*       the reference MLP (784-1024-1024-10 sigmoid, SGD 0.1, batch 256, 3 epochs) on
+#                 cuda and on the CPU (all cores), then the default recipe on both         train.log
+#   torch-cuda    bench/python/torch_train.py: the same MLP on CUDA, data on the device   torch.log
+# Call 2:
+#   bench-gemm, bench-ops   backprop bench gemm|ops --backend cuda, torch.matmul beside
+#                           bench.log, bench-gemm.tar.gz, bench-ops.tar.gz
+# Every step appends to its file in $OUT while it runs, so a call cut short still returns what ran.
+# Left to CI, which runs them on every commit: the PTX wiring and staleness tests, NativeErrorsTest,
+# CommandLineTest, the CPU suites, and `bench train` (whose large CPU half would eat the budget).
 #
-# Environment: JAVA=/path/to/java or JAVA=bundled (default: java on PATH when it is 17 or newer,
-# else the runtime in .device/jre.tar.xz), PYTHON (default: the first python3 that imports torch),
-# DEVICE_BUDGET_S, BENCH, THREADS (default: nproc), STEPS (default tests,parity,train,torch,bench:
-# the steps to run; the env step always runs).
+# Environment: PHASE (1 or 2), STEPS (comma list that replaces the phase's steps: any of jit,
+# tests, trainparity, parity, train, torch, bench; env always runs), DEVICE_BUDGET_S (default 390
+# for call 1, 240 for call 2), JAVA=/path/to/java or JAVA=bundled (default: java on PATH when it
+# is 17 or newer, else the runtime in .device/jre.tar.xz), PYTHON (default: the first python3
+# that imports torch), THREADS (default: nproc), OUT (default target/device-out).
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
+cd "$root" || exit 2
 dev="$root/.device"
 OUT="${OUT:-$root/target/device-out}"
 mkdir -p "$OUT"
-budget="${DEVICE_BUDGET_S:-540}"
-reserve=15            # seconds kept for packing the outputs and the summary
+phase="${PHASE:-1}"
+case "$phase" in
+    1) default_steps=jit,tests,trainparity,parity,train,torch; default_budget=390 ;;
+    2) default_steps=bench; default_budget=240 ;;
+    *) echo "device-run: PHASE must be 1 or 2, not '$phase'" >&2; exit 2 ;;
+esac
+budget="${DEVICE_BUDGET_S:-$default_budget}"
+reserve=10            # seconds kept for the summary
 t_start=$SECONDS
 work="$(mktemp -d /tmp/backprop-device.XXXXXX)"
 runlog="$OUT/run.log"
 : > "$runlog"
 threads="${THREADS:-$(nproc 2>/dev/null || echo 1)}"
 steps=()              # "name|rc|seconds|note" per step, for the table at the end
-wanted=",${STEPS:-tests,parity,train,torch,bench},"
+wanted=",${STEPS:-$default_steps},"
 noted=","
 want() {   # true when step group $1 is in STEPS; otherwise one "not in STEPS" row for it
     case "$wanted" in *",$1,"*) return 0 ;; esac
+    [ -n "${STEPS:-}" ] || return 1   # the phase's own choice needs no row per step left out
     case "$noted" in *",$1,"*) ;; *) steps+=("$1|-|0|not in STEPS"); noted="$noted$1," ;; esac
     return 1
 }
@@ -72,7 +89,7 @@ step() {
     return 0
 }
 
-section "machine"
+section "machine (call $phase)"
 log "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 log "host: $(hostname 2>/dev/null) | $(uname -srm) | $threads cpus | $(free -g 2>/dev/null | awk '/^Mem:/ {print $2 " GiB memory"}')"
 log "cpu: $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//')"
@@ -91,7 +108,7 @@ fi
 log "nvcc: $(nvcc --version 2>/dev/null | tail -n 1 || echo 'not found')"
 log "cuBLAS libraries:"
 found=$(timeout 30 find /usr/local /usr/lib /opt -name 'libcublas.so*' 2>/dev/null | head -n 40)
-{ ls /usr/local/cuda*/lib64 2>/dev/null | grep -i cublas
+{ for f in /usr/local/cuda*/lib64/*cublas*; do [ -e "$f" ] && echo "$f"; done
   ldconfig -p 2>/dev/null | grep -i cublas
   echo "$found"
 } | grep -v '^$' | sort -u | sed 's/^/  /' | tee -a "$runlog"
@@ -99,7 +116,8 @@ found=$(timeout 30 find /usr/local /usr/lib /opt -name 'libcublas.so*' 2>/dev/nu
 # folder on the library path so that the cuBLAS GEMM path is tried; otherwise the PTX GEMM runs
 cublas12=$(echo "$found" | grep 'libcublas\.so\.12' | head -n 1)
 if [ -n "$cublas12" ]; then
-    export LD_LIBRARY_PATH="$(dirname "$cublas12")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    LD_LIBRARY_PATH="$(dirname "$cublas12")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    export LD_LIBRARY_PATH
     log "libcublas.so.12 found: $cublas12 (added to LD_LIBRARY_PATH)"
 else
     log "no libcublas.so.12 here: JCublas 12.6 cannot load, expect the PTX GEMM path"
@@ -140,7 +158,9 @@ run_cp="$dev/lib/*"
 console=$(ls "$dev"/test/junit-platform-console-standalone-*.jar 2>/dev/null | head -n 1)
 extra=""
 for j in "$dev"/test/*.jar; do
-    case "$(basename "$j")" in junit-platform-console-*|backprop-*-tests.jar) ;; *) extra="$extra:$j" ;; esac
+    # every other jar there (core's test-jar: the contracts) joins both test class paths
+    case "$(basename "$j")" in junit-platform-console-*|backprop-cuda-kernels-tests.jar|backprop-cli-tests.jar) ;;
+        *) extra="$extra:$j" ;; esac
 done
 bp=("$java_bin" "${jopts[@]}" -cp "$run_cp" org.backprop.cli.Main)   # `backprop` without the launcher
 
@@ -150,41 +170,83 @@ for p in "${PYTHON:-}" python3 /usr/bin/python3 /opt/torch/.venv/bin/python3; do
 done
 log "python with torch: ${python:-none} $([ -n "$python" ] && "$python" -c 'import torch; print(torch.__version__, "cuda", torch.cuda.is_available())' 2>&1)"
 
-section "devices"
-timeout 120 "${bp[@]}" devices 2>&1 | tee -a "$runlog"
 
-# --- tests: the console launcher, one line per test (tree), output captured in tests.log
-tests_log="$OUT/tests.log"
-if want tests; then
-junit=(org.junit.platform.console.ConsoleLauncher execute --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests)
-# cuda-kernels runs from its module folder, as under Maven (PtxStalenessTest reads src/main/cuda)
-step tests-cuda-kernels 240 30 "$tests_log" "$root/cuda-kernels" \
-    "$java_bin" "${jopts[@]}" -Xmx8g \
-    -cp "$dev/test/backprop-cuda-kernels-tests.jar$extra:$run_cp:$console" \
-    "${junit[@]}" --select-package org.backprop.cuda
-step tests-cli 180 30 "$tests_log" "$root/cli" \
-    "$java_bin" "${jopts[@]}" -Xmx8g \
-    -cp "$dev/test/backprop-cli-tests.jar$extra:$run_cp:$console" \
-    "${junit[@]}" --select-class org.backprop.cli.TrainingParityTest --select-class org.backprop.cli.CommandLineTest
+
+# --- jit: our PTX through ptxas for this GPU (register and spill report), then the driver's JIT
+# (the CUDA probe behind `backprop devices` loads every module)
+ptx_dir="$root/cuda-kernels/src/main/resources/org/backprop/cuda/ptx"
+ptxas_bin=$(command -v ptxas || ls /usr/local/cuda*/bin/ptxas 2>/dev/null | head -n 1)
+if want jit; then
+    if [ -n "$ptxas_bin" ]; then
+        cat > "$work/ptxas.sh" <<EOF
+rc=0
+"$ptxas_bin" --version | tail -n 1
+for f in "$ptx_dir"/*.ptx; do
+    echo "--- \$(basename "\$f"): \$(grep -m1 '^\.version' "\$f")"
+    "$ptxas_bin" -arch=sm_90 -v -o /dev/null "\$f" 2>&1 | grep -E 'Compiling|registers|spill|rror' || rc=1
+done
+exit \$rc
+EOF
+        step ptxas-sm90 60 10 "$runlog" "$work" bash "$work/ptxas.sh"
+    else
+        log "ptxas: not found here (the driver's JIT in the devices step still compiles our PTX)"
+    fi
+    step devices 90 10 "$runlog" "$work" "${bp[@]}" devices
+else
+    timeout 60 "${bp[@]}" devices >> "$runlog" 2>&1
 fi
 
-# --- parity: every op against the float64 reference, large shapes included
-want parity && step parity 180 20 "$OUT/parity.log" "$work" "${bp[@]}" parity --large
+# --- tests: the console launcher, one line per test (tree); only the classes that need a GPU
+tests_log="$OUT/tests.log"
+junit=(org.junit.platform.console.ConsoleLauncher execute --disable-banner --disable-ansi-colors --details=tree
+       --fail-if-no-tests)
+sync=(-Dbackprop.cuda.syncEachOp=true)   # one fault is pinned on its op, not on every later test
+gpu_classes=(CudaContractTest CudaPtxGemmContractTest CpuCudaParityTest CudaTrainingTest CudaDeviceMemoryTest
+             CudaAvailabilityTest)
+if want tests; then
+    select=()
+    tests_jar="$dev/test/backprop-cuda-kernels-tests.jar"
+    listing=$(unzip -Z1 "$tests_jar" 2>/dev/null || "$(dirname "$java_bin")/jar" tf "$tests_jar" 2>/dev/null \
+              || python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$tests_jar")
+    for c in "${gpu_classes[@]}"; do
+        if echo "$listing" | grep -qx "org/backprop/cuda/$c.class"; then
+            select+=(--select-class "org.backprop.cuda.$c")
+        else
+            echo "### $c: not in the test jar, left out" >> "$tests_log"
+        fi
+    done
+    # cuda-kernels runs from its module folder, as under Maven
+    step tests-cuda 210 30 "$tests_log" "$root/cuda-kernels" \
+        "$java_bin" "${jopts[@]}" "${sync[@]}" -Xmx16g \
+        -cp "$tests_jar$extra:$run_cp:$console" "${junit[@]}" "${select[@]}"
+fi
+want trainparity && step train-parity 120 20 "$tests_log" "$root/cli" \
+    "$java_bin" "${jopts[@]}" "${sync[@]}" -Xmx16g \
+    -cp "$dev/test/backprop-cli-tests.jar$extra:$run_cp:$console" \
+    "${junit[@]}" --select-class org.backprop.cli.TrainingParityTest
 
-# --- training: the reference MLP on cuda and on the CPU beside it, then the default recipe
+# --- parity: every op of the catalogue on cpu and cuda against the float64 reference
+want parity && step parity 120 20 "$OUT/parity.log" "$work" "${bp[@]}" parity
+
+# --- training on full MNIST: the reference MLP, then the default recipe, each on cuda and the CPU
 train_log="$OUT/train.log"
+# shellcheck disable=SC2054  # 1024,1024 is one argument: the hidden layer sizes
 ref=(--data "$mnist" --layers 1024,1024 --activation sigmoid --optimizer sgd --lr 0.1 --lr-decay 1
      --batch 256 --epochs 3 --no-progress)
-want train && step train-cuda-reference 150 20 "$train_log" "$work" "${bp[@]}" train --backend cuda "${ref[@]}"
-want train && step train-cpu-reference 180 20 "$train_log" "$work" "${bp[@]}" train --backend cpu --threads "$threads" "${ref[@]}"
+if want train; then
+    step train-cuda-reference 75 20 "$train_log" "$work" "${bp[@]}" train --backend cuda "${ref[@]}"
+    step train-cpu-reference 75 20 "$train_log" "$work" "${bp[@]}" train --backend cpu --threads "$threads" "${ref[@]}"
+    step train-cuda-default 60 15 "$train_log" "$work" "${bp[@]}" train --backend cuda --data "$mnist" --no-progress
+    step train-cpu-default 75 15 "$train_log" "$work" "${bp[@]}" train --backend cpu --threads "$threads" \
+        --data "$mnist" --no-progress
+fi
 
-# --- PyTorch on the same MLP, the data uploaded to the device once (bench/python/torch_train.py)
+# --- PyTorch on CUDA: the same MLP and rows, the data uploaded to the device once, TF32 off
 torch_log="$OUT/torch.log"
 if ! want torch; then
     :
 elif [ -n "$python" ]; then
     cat > "$work/torch_ref.sh" <<EOF
-rc=0
 # the Java side's view of MNIST: pixels / 255 as little-endian float32, labels as int32
 "$python" - "$mnist" "$work" <<'PY'
 import gzip, sys, numpy as np
@@ -202,54 +264,36 @@ for split, pre in (("train", "train"), ("test", "t10k")):
     print(split, x.shape, file=sys.stderr)
 PY
 [ \$? -eq 0 ] || exit 1
-req() {  # req DEVICE THREADS: the JSON request of torch_train.py for the reference MLP, 3 epochs
-  cat <<JSON
-{"device": "\$1", "threads": [\$2],
+echo "--- torch cuda"
+PYTHONUNBUFFERED=1 "$python" "$root/bench/python/torch_train.py" <<JSON && echo
+{"device": "cuda", "threads": [1],
  "data": {"x_train": "$work/x_train.f32", "y_train": "$work/y_train.i32",
           "x_test": "$work/x_test.f32", "y_test": "$work/y_test.i32",
           "n_train": 60000, "n_test": 10000, "features": 784, "classes": 10},
  "workloads": [{"name": "reference", "hidden": [1024, 1024], "activation": "sigmoid",
                 "optimizer": "sgd", "lr": 0.1, "batch": 256, "epochs": 3, "max_samples": 0, "max_test": 0}]}
 JSON
-}
-echo "--- torch cuda"
-req cuda 1 | PYTHONUNBUFFERED=1 "$python" "$root/bench/python/torch_train.py" || rc=1
-echo
-echo "--- torch cpu, $threads threads"
-req cpu $threads | PYTHONUNBUFFERED=1 "$python" "$root/bench/python/torch_train.py" || rc=1
-exit \$rc
 EOF
-    step torch-reference 180 20 "$torch_log" "$work" bash "$work/torch_ref.sh"
+    step torch-cuda 90 20 "$torch_log" "$work" bash "$work/torch_ref.sh"
 else
     echo "no python3 with torch and numpy here" >> "$torch_log"
-    steps+=("torch-reference|-|0|skipped: no python3 with torch")
+    steps+=("torch-cuda|-|0|skipped: no python3 with torch")
 fi
 
-want train && step train-cuda-default 150 20 "$train_log" "$work" "${bp[@]}" train --backend cuda --data "$mnist" --no-progress
-
-# --- bench: each part in its own folder (a part that fails leaves the others' results)
+# --- call 2, bench: the GEMM sweep and per-op times on cuda with torch.matmul beside; each part
+# is packed into $OUT as soon as it ends, so a part that runs out of time keeps the other's results
 bench_log="$OUT/bench.log"
-bench_mode="${BENCH:-parts}"
-py=(--python "${python:-auto}")
-want bench || bench_mode=none
-case "$bench_mode" in
-    parts|quick)   # gemm, ops, train apart: a part that fails or runs out of time keeps the others
-        quick=(); [ "$bench_mode" = quick ] && quick=(--quick)
-        for part in gemm ops train; do
-            cap=200; [ "$part" = train ] && cap=600
-            step "bench-$part" "$cap" 30 "$bench_log" "$work" "${bp[@]}" bench "$part" "${quick[@]}" \
-                --out "$work/bench/$part" --data "$mnist" "${py[@]}"
-        done ;;
-    all)           # one `backprop bench`: one report, but nothing is written if any part fails
-        step bench-all 600 60 "$bench_log" "$work" "${bp[@]}" bench --out "$work/bench/all" --data "$mnist" "${py[@]}" ;;
-    none) ;;
-    *) steps+=("bench|-|0|skipped: unknown BENCH=$bench_mode") ;;
-esac
-[ -d "$work/bench" ] && tar -C "$work" -czf "$OUT/bench.tar.gz" bench
+if want bench; then
+    for part in gemm ops; do
+        step "bench-$part" 110 30 "$bench_log" "$work" "${bp[@]}" bench "$part" --backend cuda \
+            --out "$work/bench/$part" --data "$mnist" --python "${python:-auto}"
+        [ -d "$work/bench/$part" ] && tar -C "$work/bench" -czf "$OUT/bench-$part.tar.gz" "$part"
+    done
+fi
 
 # --- summary: the table, then the lines that carry the numbers (the device tool returns the end
 # of stdout, so this comes last)
-section "summary"
+section "summary (call $phase)"
 {
     printf '%-22s %5s %6s  %s\n' step exit secs result
     for s in "${steps[@]}"; do
@@ -261,19 +305,32 @@ section "summary"
 short() { sed -E 's/^(### [^ ]+ \(timeout [0-9]+s\)): .*/\1/' | cut -c1-200; }
 {
     echo
-    echo "--- tests"
-    # the counts of each launcher run, and every test or class that did not pass (✘ failed,
-    # ■ aborted, ↷ skipped) with its reason
-    grep -E '^### tests|^\[ +[0-9]+ tests (successful|failed|aborted|skipped)|^\[ +[0-9]+ containers failed|✘|■|↷' \
-        "$tests_log" 2>/dev/null | short | head -n 40
-    echo "--- parity"
-    grep -E -v '^WARNING|^###' "$OUT/parity.log" 2>/dev/null | short | head -n 30
-    echo "--- train (data, model, epochs)"
-    grep -E '^###|^data:|^model:|^epoch|^done:|^backprop:|Exception' "$train_log" 2>/dev/null | short | head -n 40
-    echo "--- torch"
-    grep -E '^---|^torch |unavailable|Error' "$torch_log" 2>/dev/null | short | head -n 10
-    echo "--- bench"
-    grep -E '^###|^backprop:|Exception' "$bench_log" 2>/dev/null | short
+    echo "--- jit and devices"
+    grep -E '^--- .*\.ptx|registers|spill|rror|^(cuda|cpu) |^  (device|driver|kernels|cuBLAS|GEMM)' "$runlog" \
+        2>/dev/null | short | head -n 40
+    if [ -f "$tests_log" ]; then
+        echo "--- tests"
+        # the counts of each launcher run, and every test or class that did not pass (✘ failed,
+        # ■ aborted, ↷ skipped) with its reason
+        grep -E '^### |^\[ +[0-9]+ tests (successful|failed|aborted|skipped)|^\[ +[0-9]+ containers failed|✘|■|↷' \
+            "$tests_log" | short | head -n 40
+    fi
+    if [ -f "$OUT/parity.log" ]; then
+        echo "--- parity"
+        grep -E -v '^WARNING|^###' "$OUT/parity.log" | short | tail -n 12
+    fi
+    if [ -f "$train_log" ]; then
+        echo "--- train (data, model, epochs)"
+        grep -E '^###|^data:|^model:|^epoch|^done:|^backprop:|Exception' "$train_log" | short | head -n 50
+    fi
+    if [ -f "$torch_log" ]; then
+        echo "--- torch"
+        grep -E '^---|^torch |unavailable|Error' "$torch_log" | short | head -n 10
+    fi
+    if [ -f "$bench_log" ]; then
+        echo "--- bench"
+        grep -E '^###|^backprop:|Exception|^\|' "$bench_log" | short | head -n 60
+    fi
     echo "--- files in \$OUT: $(cd "$OUT" && ls | tr '\n' ' ')"
 } | tee -a "$runlog"
 rm -rf "$work"

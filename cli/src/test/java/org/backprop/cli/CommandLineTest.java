@@ -64,9 +64,11 @@ class CommandLineTest {
 
     @Test
     void parityHoldsEveryOpOfEveryUsableBackendToItsBound() {
-        Cli.Run r = Cli.run("parity");
+        // the reduced shapes keep CI short; the standard set runs in the backends' contract tests
+        Cli.Run r = Cli.run("parity", "--reduced");
         assertEquals(0, r.exit(), r.out() + r.err());
-        assertTrue(r.out().contains("gemm TT") && r.out().contains("adam update"), r.out());
+        assertTrue(r.out().contains("gemm TT alpha beta") && r.out().contains("adamUpdate 3 steps"), r.out());
+        assertTrue(r.out().contains("reduced shapes"), r.out());
         assertTrue(r.out().contains("parity: every op within its bound"), r.out());
     }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Random;
 import org.backprop.core.Backend;
 import org.backprop.cpu.CpuBackend;
 import org.backprop.data.Dataset;
@@ -17,40 +16,13 @@ import org.backprop.io.Npz;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Model-level behaviour on the CPU backend: convergence, checkpoints, initial weights, divergence. */
+/**
+ * Model-level behaviour on the CPU backend: checkpoints, initial weights, divergence, clipping.
+ * Convergence and gradient checks are in the training contract ({@link CpuTrainingTest}).
+ */
 class TrainingTest {
 
     @TempDir Path dir;
-
-    /** Two Gaussian-free blobs separated by the line x + 2y = 0.3 with a margin of 0.1. */
-    static Dataset separable(int n, long seed) {
-        Random r = new Random(seed);
-        float[] x = new float[2 * n];
-        int[] y = new int[n];
-        for (int i = 0; i < n; ) {
-            float a = 2 * r.nextFloat() - 1, b = 2 * r.nextFloat() - 1;
-            float s = a + 2 * b - 0.3f;
-            if (Math.abs(s) < 0.1f) {
-                continue;
-            }
-            x[2 * i] = a;
-            x[2 * i + 1] = b;
-            y[i] = s > 0 ? 1 : 0;
-            i++;
-        }
-        return TestData.dataset(x, 2, y, 2);
-    }
-
-    @Test
-    void logisticRegressionSeparatesALinearlySeparableSetPerfectly() {
-        Dataset d = separable(400, 1);
-        try (Backend b = new CpuBackend(2);
-             Model m = Model.builder(2).dense(1, Activation.SIGMOID).init(Init.ZEROS).build(b);
-             Optimizer sgd = Optimizer.sgd(2f)) {
-            TrainResult r = new Trainer(m, Loss.BINARY_CROSS_ENTROPY, sgd).fit(d, d, new FitOptions(20, 150, 3), null);
-            assertEquals(1.0, r.last().testAccuracy(), "training accuracy on the separable set");
-        }
-    }
 
     @Test
     void aSavedCheckpointAndItsNpzExportPredictExactlyLikeTheModel() throws Exception {

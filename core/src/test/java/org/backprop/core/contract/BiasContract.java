@@ -1,0 +1,29 @@
+package org.backprop.core.contract;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.backprop.core.Tensor;
+import org.backprop.core.reference.OpCase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Bias add and bias gradient (column sums). */
+interface BiasContract extends ContractSupport {
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.backprop.core.contract.Catalogue#bias")
+    default void biasCaseMatchesReference(OpCase c) {
+        check(c);
+    }
+
+    @Test
+    default void biasOpsRejectAWrongBiasShape() {
+        Tensor x = track(backend().allocate(4, 3));
+        Tensor b = track(backend().allocate(1, 4));
+        Tensor col = track(backend().allocate(3, 1));
+        assertThrows(IllegalArgumentException.class, () -> backend().addBias(x, b));
+        assertThrows(IllegalArgumentException.class, () -> backend().addBias(x, col));
+        assertThrows(IllegalArgumentException.class, () -> backend().biasGradient(x, 0f, b));
+    }
+}
