@@ -44,6 +44,7 @@ public final class SparkClusterTraining implements ClusterTraining {
         try {
             return new SparkTrainer(spark, job.model(), job.loss(), job.optimizer(), job.spec())
                     .withSyncEvery(job.syncEvery())
+                    .withReport(System.out::println)
                     .fit(job.train(), job.test(), job.options(), listener);
         } finally {
             if (!joined) {

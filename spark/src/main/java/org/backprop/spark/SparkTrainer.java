@@ -71,6 +71,7 @@ public final class SparkTrainer {
     private int partitions;
     private Fault fault;
     private RunStats stats;
+    private java.util.function.Consumer<String> report = line -> LOG.info(line);
 
     /**
      * @param model     the driver's model: its parameters start the run and hold the result
@@ -106,6 +107,12 @@ public final class SparkTrainer {
             throw new IllegalArgumentException("partitions must be positive (or 0 for the default), got " + p);
         }
         this.partitions = p;
+        return this;
+    }
+
+    /** Where the line saying how the run is spread (master, partitions, mode) goes; the log by default. */
+    public SparkTrainer withReport(java.util.function.Consumer<String> out) {
+        this.report = out;
         return this;
     }
 
@@ -175,10 +182,12 @@ public final class SparkTrainer {
         } catch (SparkException e) {
             throw rootCause(e);
         } finally {
-            try {
-                blocks.foreachPartition(it -> Replicas.release(run, TaskContext.getPartitionId()));
-            } catch (RuntimeException ignored) {
-                // best effort: executors drop their replicas when the application ends anyway
+            if (Replicas.count() > 0 || !jsc.master().startsWith("local")) {
+                try {
+                    blocks.foreachPartition(it -> Replicas.release(run, TaskContext.getPartitionId()));
+                } catch (Exception ignored) {
+                    // best effort: executors drop their replicas when the application ends anyway
+                }
             }
             Replicas.releaseRun(run);
             blocks.unpersist(false);
@@ -211,7 +220,7 @@ public final class SparkTrainer {
         int batch = Math.min(options.batch(), n);
         int batches = (n + batch - 1) / batch;
         CoreBridge.Architecture arch = CoreBridge.Architecture.of(model);
-        LOG.info(() -> String.format(Locale.ROOT, "spark: master %s, %d partition%s of %d rows, %s",
+        report.accept(String.format(Locale.ROOT, "spark: master %s, %d partition%s of %d rows, %s",
                 jsc.master(), layout.size(), layout.size() == 1 ? "" : "s", n, syncEvery == 1
                         ? "synchronous SGD (one treeAggregate per batch)"
                         : "local SGD, parameters averaged every " + syncEvery + " batches"));
@@ -400,6 +409,7 @@ public final class SparkTrainer {
             TaskContext tc = TaskContext.get();
             if (fault != null && tc != null && tc.attemptNumber() == 0 && fault.epoch == epoch
                     && fault.batch == batchIndex && fault.partition == tc.partitionId()) {
+                INJECTED.incrementAndGet();
                 throw new IllegalStateException("injected failure of partition " + fault.partition + " in epoch "
                         + epoch + ", batch " + (batchIndex + 1));
             }
@@ -407,6 +417,9 @@ public final class SparkTrainer {
     }
 
     record Fault(int epoch, int batch, int partition) implements Serializable { }
+
+    /** Failures injected in this JVM so far (tests check that the fault really fired). */
+    static final java.util.concurrent.atomic.AtomicInteger INJECTED = new java.util.concurrent.atomic.AtomicInteger();
 
     /** The driver's parameters and optimiser state at the start of a local-SGD round. */
     record RoundStart(float[] parameters, Map<String, float[]> state, int steps) implements Serializable { }
