@@ -45,11 +45,12 @@ public final class SparkBench {
         int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         String hidden = args.length > 3 ? args[3] : "512,512";
         Path cache = MnistFetcher.defaultCacheDir();
-        Dataset.Split data = Mnist.present(cache) ? Mnist.load(cache) : Mnist.sample();
+        boolean full = Mnist.present(cache);
+        Dataset.Split data = full ? Mnist.load(cache) : Mnist.sample();
         Dataset train = data.train().take(rows);
         Dataset test = data.test().take(1000);
         System.out.printf(Locale.ROOT, "# Spark data-parallel training, %d rows of %s, batch %d, 784-%s-10 ReLU, Adam%n",
-                train.size(), data.train().name(), batch, hidden.replace(',', '-'));
+                train.size(), full ? "MNIST" : "the bundled MNIST sample", batch, hidden.replace(',', '-'));
         System.out.println("load average before: " + loadavg());
         List<String> table = new ArrayList<>();
         table.add("| run | samples/s | Spark jobs | job time − compute, per job |");
