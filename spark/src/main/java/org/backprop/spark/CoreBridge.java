@@ -54,6 +54,11 @@ final class CoreBridge {
 
     // ------------------------------------------------------------------ driver side
 
+    /** Rejects a loss that cannot be trained through the model's output layer, as Trainer does. */
+    static void checkLoss(Model model, Loss loss, Optimizer optimizer) {
+        new Trainer(model, loss, optimizer);
+    }
+
     static int parameterCount(Model model) {
         return Math.toIntExact(model.parameterCount());
     }

@@ -42,10 +42,15 @@ public final class SparkClusterTraining implements ClusterTraining {
         }
         SparkSession spark = builder.getOrCreate();
         try {
-            return new SparkTrainer(spark, job.model(), job.loss(), job.optimizer(), job.spec())
+            SparkTrainer trainer = new SparkTrainer(spark, job.model(), job.loss(), job.optimizer(), job.spec())
                     .withSyncEvery(job.syncEvery())
-                    .withReport(System.out::println)
-                    .fit(job.train(), job.test(), job.options(), listener);
+                    .withReport(System.out::println);
+            TrainResult result = trainer.fit(job.train(), job.test(), job.options(), listener);
+            SparkTrainer.RunStats s = trainer.lastRunStats();
+            System.out.printf(java.util.Locale.ROOT, "spark: %d jobs for %d steps, executors computed on %s,"
+                    + " %.1f ms per job outside compute%n", s.jobs(), s.steps(), s.executorBackends(),
+                    1e3 * s.overheadPerJob());
+            return result;
         } finally {
             if (!joined) {
                 spark.stop();

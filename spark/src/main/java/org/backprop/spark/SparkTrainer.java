@@ -83,7 +83,7 @@ public final class SparkTrainer {
             throw new IllegalArgumentException("optimizer spec " + spec.name() + " does not describe the "
                     + optimizer.name() + " optimiser");
         }
-        new org.backprop.nn.Trainer(model, loss, optimizer); // rejects a loss that does not fit the output layer
+        CoreBridge.checkLoss(model, loss, optimizer);
         this.spark = spark;
         this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         this.model = model;

@@ -64,6 +64,7 @@ class CommandLineTest {
         assertEquals(0, r.exit(), r.out());
         assertTrue(r.out().contains("spark: master local[2], 2 partitions of 5000 rows, synchronous SGD"), r.out());
         assertTrue(r.out().contains("epoch 1/2  loss ") && r.out().contains("epoch 2/2  loss "), r.out());
+        assertTrue(r.out().contains("spark: 80 jobs for 80 steps, executors computed on cpu,"), r.out());
         ModelState saved = Checkpoint.load(ckpt);
         assertEquals("2", saved.metadata().get("epoch"));
         // 5000 rows in batches of 128: 40 Adam steps per epoch, counted on the driver
