@@ -281,6 +281,9 @@ final class TrainCommand implements Callable<Integer> {
         if (syncEvery != 1 && spark == null) {
             throw new IllegalArgumentException("--sync-every only applies to --spark training");
         }
+        if (spark != null) {
+            ClusterTrainings.find("spark"); // before the data is read: a missing module is said at once
+        }
         if (fallback != null && !fallback.equalsIgnoreCase("cpu")) {
             throw new IllegalArgumentException("--fallback takes only 'cpu', got '" + fallback + "'");
         }
