@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.backprop.bench.Charts;
+import org.backprop.cluster.ClusterJob;
+import org.backprop.cluster.ClusterTrainings;
 import org.backprop.core.Backend;
 import org.backprop.core.BackendOptions;
 import org.backprop.core.Backends;
@@ -23,6 +25,7 @@ import org.backprop.nn.Init;
 import org.backprop.nn.Loss;
 import org.backprop.nn.Model;
 import org.backprop.nn.Optimizer;
+import org.backprop.nn.OptimizerSpec;
 import org.backprop.nn.TrainResult;
 import org.backprop.nn.Trainer;
 import org.backprop.nn.TrainingDivergedException;
@@ -129,6 +132,16 @@ final class TrainCommand implements Callable<Integer> {
                     + " last completed epoch.")
     String fallback;
 
+    @Option(names = {"--spark", "--master"}, paramLabel = "MASTER", arity = "0..1", fallbackValue = "",
+            description = "Train data-parallel on Apache Spark: local[2], spark://host:7077, yarn, k8s://...;"
+                    + " alone (under spark-submit), the master spark-submit was given. Needs the spark module.")
+    String spark;
+
+    @Option(names = "--sync-every", paramLabel = "K", defaultValue = "1",
+            description = "With --spark: 1 = synchronous SGD (one Spark job per batch); K > 1 = K local steps per"
+                    + " partition, then parameters and optimiser state averaged (default: ${DEFAULT-VALUE}).")
+    int syncEvery;
+
     /** The last completed epoch's parameters and optimiser state, kept on the host for --fallback. */
     private ModelState lastGood;
 
@@ -192,7 +205,7 @@ final class TrainCommand implements Callable<Integer> {
                     .withLrDecay(recipe.lrDecay).withConfusion(confusion);
             TrainResult result;
             try {
-                result = trainer.fit(tt.train(), tt.test(), fo, s -> {
+                org.backprop.nn.EpochListener onEpoch = s -> {
                     System.out.println(s.line());
                     seen.add(s);
                     if (memory) {
@@ -204,7 +217,11 @@ final class TrainCommand implements Callable<Integer> {
                     if (fallback != null) {
                         lastGood = Checkpoints.capture(model, opt, recipe.metadata(s.epoch()));
                     }
-                });
+                };
+                result = spark == null ? trainer.fit(tt.train(), tt.test(), fo, onEpoch)
+                        : ClusterTrainings.find("spark").fit(new ClusterJob(spark, syncEvery, model, recipe.loss, opt,
+                                OptimizerSpec.of(recipe.optimizer, recipe.lr, recipe.momentum), tt.train(), tt.test(), fo),
+                                onEpoch);
             } catch (TrainingDivergedException e) {
                 String kept = checkpointEvery > 0 && Files.exists(checkpoint)
                         ? "; the last good checkpoint is " + checkpoint : "";
@@ -257,6 +274,15 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (init != null) {
             DataArgs.requireFile(init, "--init");
+        }
+        if (syncEvery < 1 || syncEvery > 1_000_000) {
+            throw new IllegalArgumentException("--sync-every must be between 1 and 1000000 steps, got " + syncEvery);
+        }
+        if (syncEvery != 1 && spark == null) {
+            throw new IllegalArgumentException("--sync-every only applies to --spark training");
+        }
+        if (spark != null) {
+            ClusterTrainings.find("spark"); // before the data is read: a missing module is said at once
         }
         if (fallback != null && !fallback.equalsIgnoreCase("cpu")) {
             throw new IllegalArgumentException("--fallback takes only 'cpu', got '" + fallback + "'");
