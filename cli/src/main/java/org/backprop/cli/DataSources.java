@@ -3,7 +3,6 @@ package org.backprop.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.logging.Logger;
 import org.backprop.data.CsvReader;
 import org.backprop.data.DataException;
@@ -29,11 +28,7 @@ final class DataSources {
             case "mnist" -> {
                 Path dir = cache != null ? cache : MnistFetcher.defaultCacheDir();
                 try {
-                    if (!Mnist.present(dir)) {
-                        log.info("MNIST is not in " + dir + "; fetching it");
-                        MnistFetcher.fetch(dir, Optional.empty());
-                    }
-                    Dataset.Split sp = Mnist.load(dir);
+                    Dataset.Split sp = Mnist.loadOrFetch(dir, log::info);
                     return new DataArgs.TrainTest(sp.train(), sp.test(), "MNIST from " + dir + ", "
                             + sp.train().size() + " training and " + sp.test().size() + " test images");
                 } catch (DataException | java.io.UncheckedIOException e) {

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.backprop.core.Backend;
 import org.backprop.io.ModelState;
-import org.backprop.nn.Checkpoints;
 import org.backprop.nn.Evaluation;
 import org.backprop.nn.Loss;
 import org.backprop.nn.Model;
@@ -41,12 +40,12 @@ final class EvalCommand implements Callable<Integer> {
         ModelState state = TrainCommand.readWeights(modelFile);
         DataArgs.TrainTest tt = data.loadRaw(seed);
         try (Backend backend = backendOption.open();
-             Model model = Checkpoints.restore(state, backend);
+             Model model = Model.fromState(state, backend);
              Optimizer unused = Optimizer.sgd(1f)) {
             Loss loss = switch (model.outputActivation()) {
                 case SOFTMAX -> Loss.CROSS_ENTROPY;
                 case SIGMOID -> Loss.BINARY_CROSS_ENTROPY;
-                default -> Loss.MSE;
+                default -> Loss.SQUARED_ERROR;
             };
             Evaluation e = new Trainer(model, loss, unused).evaluate(Scaling.apply(state, tt.test()), batch);
             System.out.println("model: " + model.describe());

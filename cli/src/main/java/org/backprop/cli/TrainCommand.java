@@ -3,7 +3,6 @@ package org.backprop.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,7 +15,6 @@ import org.backprop.io.Checkpoint;
 import org.backprop.io.ModelState;
 import org.backprop.io.Npz;
 import org.backprop.nn.Activation;
-import org.backprop.nn.Checkpoints;
 import org.backprop.nn.EpochStats;
 import org.backprop.nn.FitOptions;
 import org.backprop.nn.Init;
@@ -26,6 +24,7 @@ import org.backprop.nn.Optimizer;
 import org.backprop.nn.TrainResult;
 import org.backprop.nn.Trainer;
 import org.backprop.nn.TrainingDivergedException;
+import org.backprop.nn.TrainingRecipe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -57,13 +56,24 @@ final class TrainCommand implements Callable<Integer> {
             description = "Loss (default: ce for a softmax output, bce for a sigmoid output).")
     String loss;
 
-    @Option(names = "--optimizer", paramLabel = "sgd|momentum|adam", defaultValue = "adam",
-            description = "Update rule (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--optimizer", paramLabel = "sgd|momentum|nesterov|rmsprop|adam|adamw", defaultValue = "adam",
+            description = "Update rule, PyTorch's definitions (default: ${DEFAULT-VALUE}).")
     String optimizer;
 
     @Option(names = "--lr", paramLabel = "RATE",
-            description = "Learning rate (default: 0.001 for adam, 0.1 for sgd, 0.05 for momentum).")
+            description = "Learning rate (default: 0.001 for adam, adamw and rmsprop, 0.1 for sgd, 0.05 for momentum"
+                    + " and nesterov).")
     Float lr;
+
+    @Option(names = "--weight-decay", paramLabel = "LAMBDA",
+            description = "L2 weight decay, PyTorch's weight_decay: adds LAMBDA*w to every gradient; decoupled"
+                    + " (w -= lr*LAMBDA*w) for adamw (default: 0, and 0.01 for adamw).")
+    Float weightDecay;
+
+    @Option(names = "--dropout", paramLabel = "P[,P...]",
+            description = "Inverted dropout after the hidden layers: one rate for all, or one per hidden layer;"
+                    + " off in evaluation and prediction (default: none).")
+    String dropout;
 
     @Option(names = "--lr-decay", paramLabel = "GAMMA", defaultValue = "0.8",
             description = "Multiply the learning rate by GAMMA after every epoch; 1 keeps it constant"
@@ -131,13 +141,15 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The last completed epoch's parameters and optimiser state, kept on the host for --fallback. */
     private ModelState lastGood;
+    /** Epochs already done: 0, the checkpoint's when resuming, the last good one after a fallback. */
+    private int startEpoch;
 
     @Override
     public Integer call() throws Exception {
         validate();
         DataArgs.TrainTest tt = data.load(seed);
         System.out.println("data: " + tt.description());
-        Recipe recipe = resume == null ? Recipe.fromOptions(this, tt) : Recipe.fromCheckpoint(resume, this);
+        TrainingRecipe recipe = resume == null ? fromOptions() : fromCheckpoint(resume);
         ModelState start = resume != null ? Checkpoint.load(resume) : init != null ? readWeights(init) : null;
         List<EpochStats> seen = new ArrayList<>();
         Backend backend = backendOption.open();
@@ -148,12 +160,12 @@ final class TrainCommand implements Callable<Integer> {
                     || e instanceof TrainingDivergedException) {
                 throw e;
             }
-            int after = lastGood == null ? recipe.startEpoch : Integer.parseInt(lastGood.metadata().get("epoch"));
+            int after = lastGood == null ? startEpoch : Integer.parseInt(lastGood.metadata().get("epoch"));
             System.err.println("backprop: backend " + backend.name() + " failed: " + e.getMessage()
                     + "; continuing on the CPU after epoch " + after);
             closeQuietly(backend);
             backend = Backends.open("cpu", new BackendOptions(backendOption.threads == null ? 0 : backendOption.threads));
-            recipe.startEpoch = after;
+            startEpoch = after;
             return lastGood == null ? run(backend, recipe, tt, start, resume != null, seen)
                     : run(backend, recipe, tt, lastGood, true, seen);
         } finally {
@@ -170,28 +182,31 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Builds the model on {@code backend} from {@code start} (if any) and trains it to --epochs. */
-    private int run(Backend backend, Recipe recipe, DataArgs.TrainTest tt, ModelState start, boolean withOptimizer,
+    private int run(Backend backend, TrainingRecipe recipe, DataArgs.TrainTest tt, ModelState start, boolean withOptimizer,
                     List<EpochStats> seen) {
-        try (Model model = recipe.build(backend, tt);
-             Optimizer opt = recipe.optimizer()) {
+        int classes = Math.max(tt.train().classes(), tt.test().classes());
+        int outputs = recipe.output() == Activation.SIGMOID && classes <= 2 ? 1 : classes;
+        try (Model model = recipe.build(backend, tt.train().featureCount(), outputs);
+             Optimizer opt = recipe.newOptimizer()) {
             if (start != null) {
-                Checkpoints.load(model, start);
+                model.loadState(start);
                 if (withOptimizer) {
-                    opt.importState(model, start.extras());
+                    opt.importState(model.parameters(), start.extras());
                 } else {
                     System.out.println("initial weights: " + init);
                 }
             }
-            Trainer trainer = new Trainer(model, recipe.loss, opt);
-            System.out.println("model: " + model.describe() + ", " + recipe.loss.id() + " loss, " + opt
-                    + (recipe.lrDecay < 1 ? " decayed x" + recipe.lrDecay + " per epoch" : "")
+            Trainer trainer = new Trainer(model, recipe.loss(), opt);
+            System.out.println("model: " + model.describe() + ", " + recipe.loss().id() + " loss, " + opt
+                    + (recipe.lrDecay() < 1 ? " decayed x" + recipe.lrDecay() + " per epoch" : "")
                     + ", batch " + batch + ", backend " + backend.description());
             boolean bar = progress != null ? progress : System.console() != null && System.getenv("CI") == null;
             FitOptions fo = new FitOptions(batch, epochs, seed)
-                    .withStartEpoch(recipe.startEpoch).withProgress(bar).withClipNorm(clipNorm)
-                    .withLrDecay(recipe.lrDecay).withConfusion(confusion);
+                    .withStartEpoch(startEpoch).withClipNorm(clipNorm)
+                    .withLrDecay(recipe.lrDecay()).withConfusion(confusion);
             TrainResult result;
-            try {
+            try (ProgressLine line = bar ? new ProgressLine() : null) {
+                trainer.onBatch(line);
                 result = trainer.fit(tt.train(), tt.test(), fo, s -> {
                     System.out.println(s.line());
                     seen.add(s);
@@ -202,7 +217,7 @@ final class TrainCommand implements Callable<Integer> {
                         saveCheckpoint(checkpoint, model, opt, recipe, s.epoch(), tt.scaler());
                     }
                     if (fallback != null) {
-                        lastGood = Checkpoints.capture(model, opt, recipe.metadata(s.epoch()));
+                        lastGood = model.state(opt, recipe.metadata(s.epoch()));
                     }
                 });
             } catch (TrainingDivergedException e) {
@@ -218,7 +233,7 @@ final class TrainCommand implements Callable<Integer> {
                     100 * last.testAccuracy(), last.epoch(), last.epoch() == 1 ? "" : "s", result.totalSeconds());
             if (save != null) {
                 if (save.toString().endsWith(".npz")) {
-                    Npz.save(save, Scaling.attach(Checkpoints.capture(model, null, recipe.metadata(epochs)), tt.scaler()));
+                    Npz.save(save, Scaling.attach(model.state(null, recipe.metadata(epochs)), tt.scaler()));
                 } else {
                     saveCheckpoint(save, model, opt, recipe, epochs, tt.scaler());
                 }
@@ -283,150 +298,84 @@ final class TrainCommand implements Callable<Integer> {
         return p.toString().endsWith(".npz") ? Npz.load(p) : Checkpoint.load(p);
     }
 
-    private static void saveCheckpoint(Path p, Model model, Optimizer opt, Recipe recipe, int epoch,
+    private static void saveCheckpoint(Path p, Model model, Optimizer opt, TrainingRecipe recipe, int epoch,
                                        org.backprop.data.Standardizer scaler) {
-        Checkpoint.save(p, Scaling.attach(Checkpoints.capture(model, opt, recipe.metadata(epoch)), scaler));
+        Checkpoint.save(p, Scaling.attach(model.state(opt, recipe.metadata(epoch)), scaler));
     }
 
-    /** Everything that defines a run, from the options or from a checkpoint being resumed. */
-    static final class Recipe {
-        int[] hidden;
-        Activation activation;
-        Activation output;
-        Loss loss;
-        String optimizer;
-        float lr;
-        float lrDecay;
-        float momentum;
-        Init init;
-        long seed;
-        int batch;
-        int startEpoch;
-
-        static Recipe fromOptions(TrainCommand c, DataArgs.TrainTest tt) {
-            Recipe r = new Recipe();
-            r.hidden = parseLayers(c.layers);
-            r.activation = Activation.parse(c.activation);
-            if (r.activation == Activation.SOFTMAX) {
-                throw new IllegalArgumentException("--activation softmax is only for the output layer: use --output softmax");
-            }
-            r.output = Activation.parse(c.output);
-            if (r.output != Activation.SOFTMAX && r.output != Activation.SIGMOID) {
-                throw new IllegalArgumentException("--output must be softmax or sigmoid, got " + c.output);
-            }
-            r.loss = c.loss != null ? Loss.parse(c.loss)
-                    : r.output == Activation.SOFTMAX ? Loss.CROSS_ENTROPY : Loss.BINARY_CROSS_ENTROPY;
-            r.optimizer = c.optimizer.toLowerCase(Locale.ROOT);
-            r.lr = c.lr != null ? c.lr : defaultLr(r.optimizer);
-            r.lrDecay = c.lrDecay;
-            r.momentum = c.momentum;
-            Init chosen = Init.parse(c.weightInit);
-            r.init = chosen == Init.AUTO && r.hidden.length == 0 ? Init.ZEROS : chosen;
-            r.seed = c.seed;
-            r.batch = c.batch;
-            r.startEpoch = 0;
-            return r;
+    /** The recipe the options ask for. */
+    private TrainingRecipe fromOptions() {
+        int[] hidden = parseLayers(layers);
+        Activation act = Activation.parse(activation);
+        if (act == Activation.SOFTMAX) {
+            throw new IllegalArgumentException("--activation softmax is only for the output layer: use --output softmax");
         }
+        Activation out = Activation.parse(output);
+        if (out != Activation.SOFTMAX && out != Activation.SIGMOID) {
+            throw new IllegalArgumentException("--output must be softmax or sigmoid, got " + output);
+        }
+        Loss l = loss != null ? Loss.parse(loss) : out == Activation.SOFTMAX ? Loss.CROSS_ENTROPY : Loss.BINARY_CROSS_ENTROPY;
+        String opt = optimizer.toLowerCase(Locale.ROOT);
+        float rate = lr != null ? lr : TrainingRecipe.defaultLr(opt);
+        float decay = weightDecay != null ? weightDecay : opt.equals("adamw") ? 0.01f : 0f;
+        if (!(decay >= 0 && decay < 1)) {
+            throw new IllegalArgumentException("--weight-decay must be in [0, 1), got " + decay);
+        }
+        float[] drop = null;
+        if (dropout != null) {
+            if (hidden.length == 0) {
+                throw new IllegalArgumentException("--dropout needs a hidden layer: dropout goes after hidden layers,"
+                        + " and --layers none has none");
+            }
+            drop = TrainingRecipe.parseRates(dropout, hidden.length);
+        }
+        Init chosen = Init.parse(weightInit);
+        Init in = chosen == Init.AUTO && hidden.length == 0 ? Init.ZEROS : chosen;
+        return new TrainingRecipe(hidden, act, out, l, opt, rate, lrDecay, momentum, decay, drop, in, seed, batch, epochs);
+    }
 
-        static Recipe fromCheckpoint(Path file, TrainCommand c) throws java.io.IOException {
-            ModelState st = Checkpoint.load(file);
-            Map<String, String> m = st.metadata();
-            Recipe r = new Recipe();
+    /** The recipe a checkpoint being resumed was trained with; its seed and batch win over the options. */
+    private TrainingRecipe fromCheckpoint(Path file) throws java.io.IOException {
+        ModelState st = Checkpoint.load(file);
+        TrainingRecipe r;
+        try {
+            r = TrainingRecipe.fromMetadata(st);
+            startEpoch = Integer.parseInt(st.metadata().get("epoch"));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--resume: " + file + " lacks the run settings a resume needs"
+                    + " (it was not written by --checkpoint-every or --save): " + e.getMessage());
+        }
+        if (r.seed() != seed || r.batch() != batch) {
+            seed = r.seed();
+            batch = r.batch();
+            System.out.println("resume: using the checkpoint's seed " + r.seed() + " and batch " + r.batch());
+        }
+        if (startEpoch >= epochs) {
+            throw new IllegalArgumentException("--resume: the checkpoint already completed " + startEpoch
+                    + " epochs; ask for more with --epochs");
+        }
+        System.out.println("resume: " + file + " after epoch " + startEpoch);
+        return r.withEpochs(epochs);
+    }
+
+    static int[] parseLayers(String s) {
+        String t = s.trim();
+        if (t.isEmpty() || t.equalsIgnoreCase("none")) {
+            return new int[0];
+        }
+        String[] parts = t.split(",");
+        int[] out = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
             try {
-                r.hidden = new int[st.layers().size() - 1];
-                for (int i = 0; i < r.hidden.length; i++) {
-                    r.hidden[i] = st.layers().get(i).outputs();
-                }
-                r.activation = r.hidden.length == 0 ? Activation.RELU : Activation.parse(st.layers().get(0).activation());
-                r.output = Activation.parse(st.layers().get(st.layers().size() - 1).activation());
-                r.loss = Loss.parse(m.get("loss"));
-                r.optimizer = m.get("optimizer");
-                r.lr = Float.parseFloat(m.get("lr"));
-                r.lrDecay = Float.parseFloat(m.getOrDefault("lr-decay", "1"));
-                r.momentum = Float.parseFloat(m.getOrDefault("momentum", "0.9"));
-                r.seed = Long.parseLong(m.get("seed"));
-                r.batch = Integer.parseInt(m.get("batch"));
-                r.startEpoch = Integer.parseInt(m.get("epoch"));
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("--resume: " + file + " lacks the run settings a resume needs"
-                        + " (it was not written by --checkpoint-every or --save): " + e.getMessage());
+                out[i] = Integer.parseInt(parts[i].trim());
+            } catch (NumberFormatException e) {
+                out[i] = -1;
             }
-            r.init = Init.ZEROS;
-            if (r.seed != c.seed || r.batch != c.batch) {
-                c.seed = r.seed;
-                c.batch = r.batch;
-                System.out.println("resume: using the checkpoint's seed " + r.seed + " and batch " + r.batch);
+            if (out[i] < 1 || out[i] > 1 << 20) {
+                throw new IllegalArgumentException("--layers: '" + parts[i].trim() + "' is not a layer width:"
+                        + " expected positive integers separated by commas, e.g. 1024,1024, or 'none'");
             }
-            if (r.startEpoch >= c.epochs) {
-                throw new IllegalArgumentException("--resume: the checkpoint already completed " + r.startEpoch
-                        + " epochs; ask for more with --epochs");
-            }
-            System.out.println("resume: " + file + " after epoch " + r.startEpoch);
-            return r;
         }
-
-        Model build(Backend backend, DataArgs.TrainTest tt) {
-            int classes = Math.max(tt.train().classes(), tt.test().classes());
-            int outputs = output == Activation.SIGMOID && classes <= 2 ? 1 : classes;
-            Model.Builder b = Model.builder(tt.train().featureCount());
-            for (int h : hidden) {
-                b.dense(h, activation);
-            }
-            return b.dense(outputs, output).init(init).seed(seed).build(backend);
-        }
-
-        Optimizer optimizer() {
-            return switch (optimizer) {
-                case "sgd" -> Optimizer.sgd(lr);
-                case "momentum" -> Optimizer.momentum(lr, momentum);
-                case "adam" -> Optimizer.adam(lr);
-                default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer
-                        + "': expected sgd, momentum or adam");
-            };
-        }
-
-        Map<String, String> metadata(int epoch) {
-            Map<String, String> m = new LinkedHashMap<>();
-            m.put("epoch", Integer.toString(epoch));
-            m.put("loss", loss.id());
-            m.put("optimizer", optimizer);
-            m.put("lr", Float.toString(lr));
-            m.put("lr-decay", Float.toString(lrDecay));
-            m.put("momentum", Float.toString(momentum));
-            m.put("seed", Long.toString(seed));
-            m.put("batch", Integer.toString(batch));
-            return m;
-        }
-
-        static float defaultLr(String optimizer) {
-            return switch (optimizer) {
-                case "sgd" -> 0.1f;
-                case "momentum" -> 0.05f;
-                case "adam" -> 0.001f;
-                default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer
-                        + "': expected sgd, momentum or adam");
-            };
-        }
-
-        static int[] parseLayers(String s) {
-            String t = s.trim();
-            if (t.isEmpty() || t.equalsIgnoreCase("none")) {
-                return new int[0];
-            }
-            String[] parts = t.split(",");
-            int[] out = new int[parts.length];
-            for (int i = 0; i < parts.length; i++) {
-                try {
-                    out[i] = Integer.parseInt(parts[i].trim());
-                } catch (NumberFormatException e) {
-                    out[i] = -1;
-                }
-                if (out[i] < 1 || out[i] > 1 << 20) {
-                    throw new IllegalArgumentException("--layers: '" + parts[i].trim() + "' is not a layer width:"
-                            + " expected positive integers separated by commas, e.g. 1024,1024, or 'none'");
-                }
-            }
-            return out;
-        }
+        return out;
     }
 }

@@ -12,6 +12,8 @@ import org.backprop.io.Checkpoint;
 import org.backprop.io.ModelState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** train, save, eval, predict and resume through the command line, on the bundled sample. */
 class TrainEndToEndTest {
@@ -52,17 +54,24 @@ class TrainEndToEndTest {
         assertEquals(e.out(), e2.out(), "the .npz export evaluates exactly like the checkpoint");
     }
 
-    /** Resume equivalence: 4 epochs straight equals 2 epochs, a checkpoint, then 2 more. */
-    @Test
-    void resumingFromACheckpointGivesTheSameParametersAsAnUninterruptedRun() throws Exception {
+    /**
+     * Resume equivalence: 4 epochs straight equals 2 epochs, a checkpoint, then 2 more; also with
+     * dropout (its mask is keyed by the optimiser's step, which the checkpoint carries) and
+     * decoupled weight decay, both read back from the checkpoint rather than the command line.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"--optimizer adam", "--optimizer adamw --weight-decay 0.05 --dropout 0.3,0.2"})
+    void resumingFromACheckpointGivesTheSameParametersAsAnUninterruptedRun(String recipe) throws Exception {
         Path straight = dir.resolve("straight.bpm");
         Path half = dir.resolve("half.bpm");
         Path resumed = dir.resolve("resumed.bpm");
-        String[] common = {"--data", "mnist-sample", "--layers", "32", "--batch", "100", "--backend", "cpu",
-                "--optimizer", "adam", "--seed", "7"};
+        String[] common = concat(recipe.split(" "), "--data", "mnist-sample", "--layers", "32,16", "--batch", "100",
+                "--backend", "cpu", "--seed", "7");
         assertEquals(0, Cli.run(concat(common, "train", "--epochs", "4", "--save", straight.toString())).exit());
         assertEquals(0, Cli.run(concat(common, "train", "--epochs", "2", "--save", half.toString())).exit());
-        Cli.Run r = Cli.run(concat(common, "train", "--epochs", "4", "--resume", half.toString(), "--save", resumed.toString()));
+        // the resumed run is given none of the recipe's options: they come from the checkpoint
+        Cli.Run r = Cli.run("train", "--data", "mnist-sample", "--backend", "cpu", "--batch", "100", "--seed", "7",
+                "--epochs", "4", "--resume", half.toString(), "--save", resumed.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("epoch 3/4") && !r.out().contains("epoch 2/4"), r.out());
         ModelState a = Checkpoint.load(straight), b = Checkpoint.load(resumed);

@@ -2,11 +2,11 @@ package org.backprop.nn;
 
 /**
  * How {@link Trainer#fit} runs: batch size, epochs, the seed of the per-epoch shuffle, the epoch to
- * resume after, whether to draw a progress bar, gradient-norm clipping (0 = off), and how often
+ * resume after, gradient-norm clipping (0 = off), and how often
  * (in batches) the running loss is read back to check it is finite, whether to build a confusion
  * matrix, and the per-epoch learning-rate decay factor.
  */
-public record FitOptions(int batch, int epochs, long seed, int startEpoch, boolean progress,
+public record FitOptions(int batch, int epochs, long seed, int startEpoch,
                          float clipNorm, int checkEvery, boolean confusion, float lrDecay) {
 
     public FitOptions {
@@ -31,31 +31,27 @@ public record FitOptions(int batch, int epochs, long seed, int startEpoch, boole
     }
 
     public FitOptions(int batch, int epochs, long seed) {
-        this(batch, epochs, seed, 0, false, 0f, 10, false, 1f);
+        this(batch, epochs, seed, 0, 0f, 10, false, 1f);
     }
 
     public FitOptions withStartEpoch(int e) {
-        return new FitOptions(batch, epochs, seed, e, progress, clipNorm, checkEvery, confusion, lrDecay);
-    }
-
-    public FitOptions withProgress(boolean p) {
-        return new FitOptions(batch, epochs, seed, startEpoch, p, clipNorm, checkEvery, confusion, lrDecay);
+        return new FitOptions(batch, epochs, seed, e, clipNorm, checkEvery, confusion, lrDecay);
     }
 
     public FitOptions withClipNorm(float c) {
-        return new FitOptions(batch, epochs, seed, startEpoch, progress, c, checkEvery, confusion, lrDecay);
+        return new FitOptions(batch, epochs, seed, startEpoch, c, checkEvery, confusion, lrDecay);
     }
 
     public FitOptions withCheckEvery(int c) {
-        return new FitOptions(batch, epochs, seed, startEpoch, progress, clipNorm, c, confusion, lrDecay);
+        return new FitOptions(batch, epochs, seed, startEpoch, clipNorm, c, confusion, lrDecay);
     }
 
     /** Multiply the learning rate by this after every epoch (1 = constant). */
     public FitOptions withLrDecay(float g) {
-        return new FitOptions(batch, epochs, seed, startEpoch, progress, clipNorm, checkEvery, confusion, g);
+        return new FitOptions(batch, epochs, seed, startEpoch, clipNorm, checkEvery, confusion, g);
     }
 
     public FitOptions withConfusion(boolean c) {
-        return new FitOptions(batch, epochs, seed, startEpoch, progress, clipNorm, checkEvery, c, lrDecay);
+        return new FitOptions(batch, epochs, seed, startEpoch, clipNorm, checkEvery, c, lrDecay);
     }
 }

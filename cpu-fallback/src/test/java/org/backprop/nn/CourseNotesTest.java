@@ -39,10 +39,10 @@ class CourseNotesTest {
             m.setParameters(0, w, new float[] {-2f});
             Dataset one = TestData.dataset(new float[] {4f, -2f, 1f}, 3, new int[] {1}, 2);
             assertEquals(0.9526, m.predict(one.features(), 1)[0], 5e-5);
-            Trainer t = new Trainer(m, Loss.MSE, sgd);
-            double cost = t.lossAndGradients(one);
+            Trainer t = new Trainer(m, Loss.SQUARED_ERROR, sgd);
+            double cost = t.lossAndGradients(one, 0L, 1);
             assertEquals(0.00225, cost, 5e-6);
-            float[] grad = t.gradients(0)[0];
+            float[] grad = TestData.gradients(m, 0)[0];
             double eps = 1e-2;
             for (int i = 0; i < 3; i++) {
                 float[] plus = w.clone();
@@ -50,9 +50,9 @@ class CourseNotesTest {
                 plus[i] += (float) eps;
                 minus[i] -= (float) eps;
                 m.setParameters(0, plus, new float[] {-2f});
-                double lp = t.lossAndGradients(one);
+                double lp = t.lossAndGradients(one, 0L, 1);
                 m.setParameters(0, minus, new float[] {-2f});
-                double lm = t.lossAndGradients(one);
+                double lm = t.lossAndGradients(one, 0L, 1);
                 double fd = (lp - lm) / (plus[i] - minus[i]);
                 // central difference: truncation O(eps²·f‴) ≈ 1e-6 here; fp32 loss rounding ≈ 1e-8/eps
                 assertEquals(fd, grad[i], 2e-5 + 1e-3 * Math.abs(fd), "dC/dw" + i);
@@ -68,8 +68,8 @@ class CourseNotesTest {
         try (b; Model m = Model.builder(4).dense(1, Activation.SIGMOID).init(Init.XAVIER).seed(5).build(b);
              Optimizer sgd = Optimizer.sgd(0.1f)) {
             Trainer t = new Trainer(m, Loss.BINARY_CROSS_ENTROPY, sgd);
-            t.lossAndGradients(d);
-            float[][] g = t.gradients(0);
+            t.lossAndGradients(d, 0L, 1);
+            float[][] g = TestData.gradients(m, 0);
             float[] yhat = m.predict(d.features(), d.size());
             for (int j = 0; j < 4; j++) {
                 double ll = 0;

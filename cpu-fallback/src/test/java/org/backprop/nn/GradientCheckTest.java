@@ -25,9 +25,9 @@ class GradientCheckTest {
             out.add(Arguments.of(Loss.CROSS_ENTROPY, hidden, Activation.SOFTMAX, 3));
             out.add(Arguments.of(Loss.BINARY_CROSS_ENTROPY, hidden, Activation.SIGMOID, 1));
             out.add(Arguments.of(Loss.BINARY_CROSS_ENTROPY, hidden, Activation.SIGMOID, 3));
-            out.add(Arguments.of(Loss.MSE, hidden, Activation.SIGMOID, 3));
-            out.add(Arguments.of(Loss.MSE, hidden, Activation.TANH, 3));
-            out.add(Arguments.of(Loss.MSE, hidden, Activation.IDENTITY, 3));
+            out.add(Arguments.of(Loss.SQUARED_ERROR, hidden, Activation.SIGMOID, 3));
+            out.add(Arguments.of(Loss.SQUARED_ERROR, hidden, Activation.TANH, 3));
+            out.add(Arguments.of(Loss.SQUARED_ERROR, hidden, Activation.IDENTITY, 3));
         }
         return out;
     }
@@ -45,12 +45,37 @@ class GradientCheckTest {
                 3e-3, 1e-2);
     }
 
+    static List<Arguments> dropoutPairs() {
+        List<Arguments> out = new ArrayList<>();
+        for (Activation hidden : new Activation[] {Activation.SIGMOID, Activation.TANH, Activation.RELU}) {
+            out.add(Arguments.of(Loss.CROSS_ENTROPY, hidden, Activation.SOFTMAX, 3));
+            out.add(Arguments.of(Loss.SQUARED_ERROR, hidden, Activation.SIGMOID, 3));
+        }
+        return out;
+    }
+
+    /**
+     * With the dropout key fixed (seed 5, step 3) the mask is fixed, so the training loss is a
+     * smooth function of the parameters and backprop through dropout must match its differences.
+     */
+    @ParameterizedTest(name = "{0} with {1} hidden + dropout 0.4, {2} output x{3}")
+    @MethodSource("dropoutPairs")
+    void backpropThroughDropoutMatchesFiniteDifferences(Loss loss, Activation hidden, Activation output, int outputs) {
+        check(new ReferenceBackend(), loss, hidden, output, outputs, 1e-3, 2e-3, 0.4f);
+        check(new org.backprop.cpu.CpuBackend(2), loss, hidden, output, outputs, 3e-3, 1e-2, 0.4f);
+    }
+
     private static void check(Backend b, Loss loss, Activation hidden, Activation output, int outputs,
                               double eps, double tol) {
+        check(b, loss, hidden, output, outputs, eps, tol, 0f);
+    }
+
+    private static void check(Backend b, Loss loss, Activation hidden, Activation output, int outputs,
+                              double eps, double tol, float dropout) {
         int classes = outputs == 1 ? 2 : outputs;
         Dataset d = TestData.random(6, 5, classes, 3);
-        try (b; Model m = Model.builder(5).dense(4, hidden).dense(3, hidden).dense(outputs, output)
-                .init(Init.XAVIER).seed(9).build(b);
+        try (b; Model m = Model.builder(5).dense(4, hidden).dropout(dropout).dense(3, hidden).dropout(dropout)
+                .dense(outputs, output).init(Init.XAVIER).seed(9).build(b);
              Optimizer sgd = Optimizer.sgd(0.1f)) {
             // nonzero biases keep ReLU pre-activations off their kink at exactly 0, where a
             // central difference averages the two one-sided slopes and backprop takes one
@@ -64,8 +89,8 @@ class GradientCheckTest {
             }
             Trainer t = new Trainer(m, loss, sgd);
             for (int l = 0; l < m.layers().size(); l++) {
-                t.lossAndGradients(d); // the gradients at the unperturbed parameters
-                float[][] grads = t.gradients(l);
+                t.lossAndGradients(d, 5L, 3); // the gradients at the unperturbed parameters
+                float[][] grads = TestData.gradients(m, l);
                 float[] w = m.weights(l);
                 float[] bias = m.bias(l);
                 for (int which = 0; which < 2; which++) {
@@ -74,10 +99,10 @@ class GradientCheckTest {
                         float saved = p[i];
                         p[i] = (float) (saved + eps);
                         m.setParameters(l, w, bias);
-                        double lp = t.lossAndGradients(d);
+                        double lp = t.lossAndGradients(d, 5L, 3);
                         p[i] = (float) (saved - eps);
                         m.setParameters(l, w, bias);
-                        double lm = t.lossAndGradients(d);
+                        double lm = t.lossAndGradients(d, 5L, 3);
                         p[i] = saved;
                         m.setParameters(l, w, bias);
                         double fd = (lp - lm) / (2 * eps);

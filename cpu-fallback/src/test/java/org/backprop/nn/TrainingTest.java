@@ -61,10 +61,10 @@ class TrainingTest {
             new Trainer(m, Loss.CROSS_ENTROPY, adam).fit(d, d, new FitOptions(10, 2, 1), null);
             float[] expected = m.predict(d.features(), d.size());
             Path bpm = dir.resolve("m.bpm"), npz = dir.resolve("m.npz");
-            Checkpoint.save(bpm, Checkpoints.capture(m, adam, Map.of("note", "test")));
-            Npz.save(npz, Checkpoints.capture(m, null, Map.of()));
+            Checkpoint.save(bpm, m.state(adam, Map.of("note", "test")));
+            Npz.save(npz, m.state(null, Map.of()));
             for (ModelState st : new ModelState[] {Checkpoint.load(bpm), Npz.load(npz)}) {
-                try (Model back = Checkpoints.restore(st, b)) {
+                try (Model back = Model.fromState(st, b)) {
                     assertArrayEquals(expected, back.predict(d.features(), d.size()));
                 }
             }
@@ -79,15 +79,15 @@ class TrainingTest {
         try (Backend b = new CpuBackend(1);
              Model source = Model.builder(4).dense(3, Activation.RELU).dense(2, Activation.SOFTMAX).seed(99).build(b)) {
             w0 = source.weights(0);
-            Npz.save(npz, Checkpoints.capture(source, null, Map.of()));
+            Npz.save(npz, source.state(null, Map.of()));
         }
         try (Backend b = new CpuBackend(1);
              Model m = Model.builder(4).dense(3, Activation.RELU).dense(2, Activation.SOFTMAX).seed(1).build(b)) {
-            Checkpoints.load(m, Npz.load(npz));
+            m.loadState(Npz.load(npz));
             assertArrayEquals(w0, m.weights(0));
             try (Model wrong = Model.builder(4).dense(5, Activation.RELU).dense(2, Activation.SOFTMAX).build(b)) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> Checkpoints.load(wrong, Npz.load(npz)));
+                        () -> wrong.loadState(Npz.load(npz)));
                 assertTrue(e.getMessage().contains("layer 0: saved weights are 4x3, the model's are 4x5"), e.getMessage());
             }
         }
@@ -126,6 +126,59 @@ class TrainingTest {
             }
             // one SGD step of lr 1 from zeros moves the parameters by exactly the clipped gradient
             assertEquals(1e-3, Math.sqrt(sq), 1e-6);
+        }
+    }
+
+    /** A dropout run draws the same masks on 1 and 3 threads, so it ends with the same parameters, bit for bit. */
+    @Test
+    void trainingWithDropoutDoesNotDependOnTheThreadCount() {
+        Dataset d = TestData.random(300, 12, 3, 21);
+        float[][] weights = new float[2][];
+        int[] threads = {1, 3};
+        for (int k = 0; k < 2; k++) {
+            try (Backend b = new CpuBackend(threads[k]);
+                 Model m = Model.builder(12).dense(40, Activation.RELU).dropout(0.5f).dense(20, Activation.TANH)
+                         .dropout(0.2f).dense(3, Activation.SOFTMAX).seed(4).build(b);
+                 Optimizer opt = Optimizer.momentum(0.05f, 0.9f).withWeightDecay(1e-3f)) {
+                new Trainer(m, Loss.CROSS_ENTROPY, opt).fit(d, d, new FitOptions(32, 3, 11), null);
+                weights[k] = m.weights(0);
+            }
+        }
+        assertArrayEquals(weights[0], weights[1]);
+    }
+
+    /** Dropout is on in training only: prediction is deterministic and equals the model without dropout. */
+    @Test
+    void dropoutIsOffInPrediction() {
+        Dataset d = TestData.random(20, 6, 2, 3);
+        try (Backend b = new CpuBackend(2);
+             Model with = Model.builder(6).dense(8, Activation.RELU).dropout(0.5f).dense(2, Activation.SOFTMAX)
+                     .seed(5).build(b);
+             Model without = Model.builder(6).dense(8, Activation.RELU).dense(2, Activation.SOFTMAX).seed(5).build(b)) {
+            assertArrayEquals(without.predict(d.features(), d.size()), with.predict(d.features(), d.size()));
+            Optimizer sgd = Optimizer.sgd(0.1f);
+            Trainer t = new Trainer(with, Loss.CROSS_ENTROPY, sgd);
+            double a = t.lossAndGradients(d, 1L, 1);
+            double again = t.lossAndGradients(d, 1L, 1);
+            double other = t.lossAndGradients(d, 1L, 2);
+            assertEquals(a, again, "the same key draws the same mask");
+            assertTrue(a != other, "another step draws another mask: " + a + " vs " + other);
+            double eval = t.evaluate(d, 20).loss();
+            assertTrue(eval != a, "the training loss with dropout differs from the evaluation loss");
+            sgd.close();
+        }
+    }
+
+    @Test
+    void aRecipeSurvivesCheckpointMetadata() {
+        TrainingRecipe r = new TrainingRecipe(new int[] {30, 20}, Activation.TANH, Activation.SOFTMAX,
+                Loss.CROSS_ENTROPY, "nesterov", 0.07f, 0.9f, 0.8f, 0.002f, new float[] {0.5f, 0.25f}, Init.XAVIER,
+                99L, 64, 12);
+        try (Backend b = new CpuBackend(1); Model m = r.build(b, 5, 3)) {
+            ModelState st = m.state(null, r.metadata(4));
+            assertEquals(r, TrainingRecipe.fromMetadata(st));
+            assertEquals("4", st.metadata().get("epoch"));
+            assertEquals(0.25f, m.layers().get(1).dropout());
         }
     }
 }

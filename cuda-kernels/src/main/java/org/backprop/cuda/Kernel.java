@@ -34,6 +34,12 @@ enum Kernel {
     SCALE_INPLACE("optim", "scale_inplace", "pfi"),
     FILL_VALUE("optim", "fill_value", "pfi"),
 
+    NESTEROV_UPDATE("nesterov", "nesterov_update", "pppffi"),
+    RMSPROP_UPDATE("nesterov", "rmsprop_update", "pppfffi"),
+    AXPY("nesterov", "axpy", "fppi"),
+
+    DROPOUT("dropout", "dropout", "ppiiiiiiif"),
+
     GATHER_ROWS("gather", "gather_rows", "ppipiii"),
 
     SGEMM_NN("gemm", "sgemm_nn", "iiifpipifpi"),

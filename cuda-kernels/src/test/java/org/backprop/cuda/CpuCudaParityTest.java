@@ -445,4 +445,30 @@ class CpuCudaParityTest {
         float[][] out = results(dst);
         assertParity("gatherRows", out[0], out[1], 0, 0);
     }
+
+    /** The dropout masks must be identical, bit for bit: both backends multiply x by the same float32 scale. */
+    @ParameterizedTest(name = "{0}x{1}")
+    @MethodSource("shapes")
+    void dropoutMasksAreIdenticalBitForBit(int rows, int cols) {
+        Random r = new Random(rows * 31L + cols);
+        float[] x = random(r, rows * cols, 0.5, 3);
+        for (int layer = 0; layer < 3; layer++) {
+            Tensor[] tx = both(x, rows, cols);
+            Tensor[] ty = both(new float[rows * cols], rows, cols);
+            cpu.dropout(tx[0], ty[0], 0.5f, 0xDEADBEEFCAFEL, 1000 + layer, layer);
+            gpu.dropout(tx[1], ty[1], 0.5f, 0xDEADBEEFCAFEL, 1000 + layer, layer);
+            float[][] out = results(ty);
+            for (int i = 0; i < out[0].length; i++) {
+                assertEquals(Float.floatToRawIntBits(out[0][i]), Float.floatToRawIntBits(out[1][i]),
+                        "layer " + layer + " element " + i + ": cpu " + out[0][i] + ", cuda " + out[1][i]);
+            }
+            cpu.dropoutBackward(tx[0], tx[0], 0.5f, 0xDEADBEEFCAFEL, 1000 + layer, layer);
+            gpu.dropoutBackward(tx[1], tx[1], 0.5f, 0xDEADBEEFCAFEL, 1000 + layer, layer);
+            float[][] back = results(tx);
+            for (int i = 0; i < back[0].length; i++) {
+                assertEquals(Float.floatToRawIntBits(back[0][i]), Float.floatToRawIntBits(back[1][i]),
+                        "dropoutBackward layer " + layer + " element " + i);
+            }
+        }
+    }
 }

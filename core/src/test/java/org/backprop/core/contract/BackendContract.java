@@ -958,6 +958,128 @@ public abstract class BackendContract {
         assertClose("scale", x.expected(), x.actual(), U, 0);
     }
 
+    @ParameterizedTest(name = "{0}x{1}")
+    @MethodSource("shapes")
+    void axpyAddsTheScaledTensor(int rows, int cols) {
+        Random r = rnd("axpy", rows, cols);
+        Pair x = random(r, rows, cols, -3, 3);
+        Pair y = random(r, rows, cols, -3, 3);
+        ref.axpy(0.01f, x.ref, y.ref);
+        backend.axpy(0.01f, x.dev, y.dev);
+        // y + a·x: two roundings (one with a fused multiply-add) of values ≤ 3.03
+        assertClose("axpy", y.expected(), y.actual(), 0, 8 * U);
+        assertArrayEquals(x.host, x.actual(), "axpy must not change x");
+    }
+
+    // ================================================================ dropout
+
+    @ParameterizedTest(name = "{0}x{1}")
+    @MethodSource("shapes")
+    void dropoutDrawsTheReferenceMaskExactly(int rows, int cols) {
+        Random r = rnd("dropout", rows, cols);
+        Pair x = random(r, rows, cols, 0.5, 3); // never 0, so a zero output means dropped
+        Pair y = filled(rows, cols, 7f);
+        ref.dropout(x.ref, y.ref, 0.3f, 0x1234_5678_9ABCL, 17, 2);
+        backend.dropout(x.dev, y.dev, 0.3f, 0x1234_5678_9ABCL, 17, 2);
+        double[] e = y.expected();
+        float[] a = y.actual();
+        for (int i = 0; i < e.length; i++) {
+            assertEquals(e[i] == 0, a[i] == 0, "dropout: element " + i + " kept on one side and dropped on the other");
+        }
+        // kept: x·(1/(1 − p)) with the scale rounded to float32 once and one product: 1 u relative
+        assertClose("dropout", e, a, 2 * U, 0);
+    }
+
+    @ParameterizedTest(name = "{0}x{1}")
+    @MethodSource("shapes")
+    void dropoutBackwardAppliesTheForwardMask(int rows, int cols) {
+        Random r = rnd("dropoutBackward", rows, cols);
+        Pair x = random(r, rows, cols, 0.5, 3);
+        Pair dy = random(r, rows, cols, 0.5, 3);
+        Tensor y = track(backend.allocate(rows, cols));
+        backend.dropout(x.dev, y, 0.5f, 99L, 3, 1);
+        backend.dropoutBackward(dy.dev, dy.dev, 0.5f, 99L, 3, 1); // in place, as Model.backward calls it
+        float[] fwd = backend.download(y);
+        float[] bwd = dy.actual();
+        for (int i = 0; i < fwd.length; i++) {
+            assertEquals(fwd[i] == 0, bwd[i] == 0, "element " + i + ": backward mask differs from forward");
+            if (bwd[i] != 0) {
+                assertEquals(dy.host[i] * 2f, bwd[i], "element " + i + ": kept gradient scaled by 1/(1 − 0.5)");
+            }
+        }
+    }
+
+    /**
+     * Over 256×1031 elements the number dropped is Binomial(n, p): it must lie within 5 standard
+     * deviations of n·p (a false failure has probability below 1e-6), at several rates.
+     */
+    @Test
+    void dropoutKeepsTheRateWithinItsBinomialBound() {
+        int rows = 256, cols = 1031, n = rows * cols;
+        Tensor x = track(backend.allocate(rows, cols));
+        Tensor y = track(backend.allocate(rows, cols));
+        backend.fill(x, 1f);
+        for (float p : new float[] {0.1f, 0.5f, 0.9f}) {
+            backend.dropout(x, y, p, 42L, 1, 0);
+            float[] out = backend.download(y);
+            long dropped = 0;
+            for (float v : out) {
+                if (v == 0) {
+                    dropped++;
+                } else {
+                    assertEquals(1f / (1f - p), v, 1e-6f * v, "kept value at rate " + p);
+                }
+            }
+            double sd = Math.sqrt(n * p * (1.0 - p));
+            assertTrue(Math.abs(dropped - n * (double) p) <= 5 * sd,
+                    "rate " + p + ": dropped " + dropped + " of " + n + ", expected " + n * p + " ± " + 5 * sd);
+        }
+        backend.dropout(x, y, 0f, 42L, 1, 0);
+        assertArrayEquals(backend.download(x), backend.download(y), "rate 0 keeps everything unscaled");
+    }
+
+    /**
+     * Masks for other steps, layers or seeds agree where both keep or both drop about as often
+     * as independent masks would: p² + (1 − p)² = 0.5 at p = 0.5, here within 5 standard deviations.
+     */
+    @Test
+    void dropoutMasksAreIndependentAcrossStepsLayersAndSeeds() {
+        int rows = 128, cols = 513, n = rows * cols;
+        Tensor x = track(backend.allocate(rows, cols));
+        backend.fill(x, 1f);
+        float[] base = mask(x, 7L, 10, 0);
+        float[][] others = {mask(x, 7L, 11, 0), mask(x, 7L, 10, 1), mask(x, 8L, 10, 0)};
+        String[] what = {"next step", "next layer", "next seed"};
+        double sd = Math.sqrt(n * 0.25);
+        for (int k = 0; k < others.length; k++) {
+            long agree = 0;
+            for (int i = 0; i < n; i++) {
+                if ((base[i] == 0) == (others[k][i] == 0)) {
+                    agree++;
+                }
+            }
+            assertTrue(Math.abs(agree - n * 0.5) <= 5 * sd, what[k] + ": masks agree on " + agree + " of " + n);
+        }
+        assertArrayEquals(base, mask(x, 7L, 10, 0), "the same key draws the same mask");
+    }
+
+    private float[] mask(Tensor ones, long seed, int step, int layer) {
+        Tensor y = track(backend.allocate(ones.rows(), ones.cols()));
+        backend.dropout(ones, y, 0.5f, seed, step, layer);
+        return backend.download(y);
+    }
+
+    @Test
+    void dropoutRejectsBadRatesAndShapes() {
+        Tensor a = track(backend.allocate(2, 3));
+        Tensor b = track(backend.allocate(3, 2));
+        backend.fill(a, 1f);
+        assertThrows(IllegalArgumentException.class, () -> backend.dropout(a, b, 0.5f, 1L, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> backend.dropout(a, a, 1f, 1L, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> backend.dropout(a, a, -0.1f, 1L, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> backend.dropoutBackward(a, b, 0.5f, 1L, 1, 0));
+    }
+
     // ================================================================ optimisers
 
     @ParameterizedTest(name = "{0}x{1}")
@@ -1008,6 +1130,39 @@ public abstract class BackendContract {
         assertClose("adam param", p.expected(), p.actual(), 0, 32 * U);
     }
 
+    @ParameterizedTest(name = "{0}x{1}")
+    @MethodSource("shapes")
+    void nesterovUpdateMatchesReferenceOverThreeSteps(int rows, int cols) {
+        Random r = rnd("nesterov", rows, cols);
+        Pair p = random(r, rows, cols, -1, 1);
+        Pair v = filled(rows, cols, 0f);
+        for (int step = 0; step < 3; step++) {
+            Pair g = random(r, rows, cols, -1, 1);
+            ref.nesterovUpdate(p.ref, g.ref, v.ref, 0.05f, 0.9f);
+            backend.nesterovUpdate(p.dev, g.dev, v.dev, 0.05f, 0.9f);
+        }
+        // as momentum, with one more product and sum per step
+        assertClose("nesterov velocity", v.expected(), v.actual(), 0, 32 * U);
+        assertClose("nesterov param", p.expected(), p.actual(), 0, 32 * U);
+    }
+
+    @ParameterizedTest(name = "{0}x{1}")
+    @MethodSource("shapes")
+    void rmspropUpdateMatchesReferenceOverThreeSteps(int rows, int cols) {
+        Random r = rnd("rmsprop", rows, cols);
+        Pair p = random(r, rows, cols, -1, 1);
+        Pair s = filled(rows, cols, 0f);
+        for (int step = 0; step < 3; step++) {
+            Pair g = random(r, rows, cols, -1, 1);
+            ref.rmspropUpdate(p.ref, g.ref, s.ref, 0.01f, 0.99f, 1e-8f);
+            backend.rmspropUpdate(p.dev, g.dev, s.dev, 0.01f, 0.99f, 1e-8f);
+        }
+        // square: a few roundings per step of values ≤ 1; the step lr·g/(√s + ε) is ≤ lr·(a few)
+        // after one step s = 0.01·g², so g/√s ≈ 10) with a few u of relative error
+        assertClose("rmsprop square", s.expected(), s.actual(), 16 * U, 16 * U * 1e-3);
+        assertClose("rmsprop param", p.expected(), p.actual(), 0, 64 * U);
+    }
+
     @Test
     void adamRejectsStepZero() {
         Tensor t = track(backend.allocate(1, 2));
@@ -1026,6 +1181,9 @@ public abstract class BackendContract {
         assertThrows(IllegalArgumentException.class, () -> backend.momentumUpdate(a, a, b, 0.1f, 0.9f));
         assertThrows(IllegalArgumentException.class,
                 () -> backend.adamUpdate(a, a, b, a, 0.1f, 0.9f, 0.999f, 1e-8f, 1));
+        assertThrows(IllegalArgumentException.class, () -> backend.nesterovUpdate(a, a, b, 0.1f, 0.9f));
+        assertThrows(IllegalArgumentException.class, () -> backend.rmspropUpdate(a, b, a, 0.1f, 0.99f, 1e-8f));
+        assertThrows(IllegalArgumentException.class, () -> backend.axpy(0.1f, a, b));
     }
 
     // ================================================================ data
