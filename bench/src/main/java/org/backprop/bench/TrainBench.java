@@ -216,7 +216,7 @@ public final class TrainBench {
         try (Model model = build(be, w); Optimizer opt = optimizer(w)) {
             Trainer trainer = new Trainer(model, Loss.CROSS_ENTROPY, opt);
             TrainResult r = trainer.fit(train, testSet(w, split.test()),
-                    new FitOptions(w.batch(), w.epochs(), w.recipe().seed()).withLrDecay(w.lrDecay()),
+                    new FitOptions(w.batch(), w.epochs(), w.recipe().seed()).withSchedule(w.recipe().schedule()),
                     s -> cfg.log().println("  " + s.line()));
             return fromStats(name + " (ours)", w, r.epochs(), train.size(), Map.of("description", be.description()));
         } catch (RuntimeException e) {
@@ -232,7 +232,7 @@ public final class TrainBench {
             Trainer trainer = new Trainer(model, Loss.CROSS_ENTROPY, opt);
             for (int e = 1; e <= w.epochs(); e++) {
                 TrainResult r = trainer.fit(split.train(), split.test(),
-                        new FitOptions(w.batch(), e, w.recipe().seed()).withStartEpoch(e - 1).withLrDecay(w.lrDecay()),
+                        new FitOptions(w.batch(), e, w.recipe().seed()).withStartEpoch(e - 1).withSchedule(w.recipe().schedule()),
                         s -> cfg.log().println("  " + s.line()));
                 epochs.addAll(r.epochs());
                 if (r.last().testAccuracy() >= cfg.targetAccuracy()) {

@@ -35,10 +35,17 @@ final class DataArgs {
                     + " (default: on; MNIST pixels are always scaled to [0, 1]).")
     boolean standardize;
 
-    /** The two sets, a line saying where they came from, and the feature scaling applied (null if none). */
-    record TrainTest(Dataset train, Dataset test, String description, Standardizer scaler) {
+    /**
+     * The two sets, a line saying where they came from, the feature scaling applied (null if
+     * none), and the validation set held out of the training set (null without --val-split).
+     */
+    record TrainTest(Dataset train, Dataset test, String description, Standardizer scaler, Dataset validation) {
         TrainTest(Dataset train, Dataset test, String description) {
-            this(train, test, description, null);
+            this(train, test, description, null, null);
+        }
+
+        TrainTest(Dataset train, Dataset test, String description, Standardizer scaler) {
+            this(train, test, description, scaler, null);
         }
     }
 

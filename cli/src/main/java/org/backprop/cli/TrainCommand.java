@@ -15,7 +15,10 @@ import org.backprop.io.Checkpoint;
 import org.backprop.io.ModelState;
 import org.backprop.io.Npz;
 import org.backprop.nn.Activation;
+import org.backprop.data.Dataset;
 import org.backprop.nn.EpochStats;
+import org.backprop.nn.Evaluation;
+import org.backprop.nn.LrSchedule;
 import org.backprop.nn.FitOptions;
 import org.backprop.nn.Init;
 import org.backprop.nn.Loss;
@@ -75,10 +78,42 @@ final class TrainCommand implements Callable<Integer> {
                     + " off in evaluation and prediction (default: none).")
     String dropout;
 
-    @Option(names = "--lr-decay", paramLabel = "GAMMA", defaultValue = "0.8",
-            description = "Multiply the learning rate by GAMMA after every epoch; 1 keeps it constant"
-                    + " (default: ${DEFAULT-VALUE}).")
-    float lrDecay;
+    @Option(names = "--lr-schedule", paramLabel = "constant|exponential|step|cosine", defaultValue = "exponential",
+            description = "Learning rate per epoch: exponential multiplies it by --lr-decay every epoch, step every"
+                    + " --lr-step epochs, cosine anneals it to 0 over the run (default: ${DEFAULT-VALUE}, which"
+                    + " decays the rate x0.8 per epoch).")
+    String lrSchedule;
+
+    @Option(names = "--lr-decay", paramLabel = "GAMMA",
+            description = "Decay factor of the exponential and step schedules; 1 keeps the rate constant"
+                    + " (default: 0.8 for exponential, 0.1 for step).")
+    Float lrDecay;
+
+    @Option(names = "--lr-step", paramLabel = "N", defaultValue = "5",
+            description = "Epochs between decays of the step schedule (default: ${DEFAULT-VALUE}).")
+    int lrStep;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "0",
+            description = "Linear warm-up over the first N epochs, then the schedule (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--val-split", paramLabel = "FRACTION", defaultValue = "0",
+            description = "Hold out this seeded fraction of the training set for validation: epoch lines show"
+                    + " validation metrics and the test set is scored once, at the end (default: none).")
+    double valSplit;
+
+    @Option(names = "--early-stop", paramLabel = "PATIENCE", defaultValue = "0",
+            description = "Stop when the validation loss has not improved for PATIENCE epochs and keep the best"
+                    + " epoch's weights; needs --val-split (default: off).")
+    int earlyStop;
+
+    @Option(names = "--save-best", paramLabel = "FILE",
+            description = "Keep-best checkpoint: saved each time the validation (or test) loss reaches a new low.")
+    Path saveBest;
+
+    @Option(names = "--history", paramLabel = "FILE.csv|FILE.jsonl",
+            description = "Write every epoch's metrics, learning rate and time; a resumed run appends.")
+    Path history;
 
     @Option(names = "--momentum", paramLabel = "MU", defaultValue = "0.9",
             description = "Momentum coefficient for --optimizer momentum (default: ${DEFAULT-VALUE}).")
@@ -143,6 +178,7 @@ final class TrainCommand implements Callable<Integer> {
     private ModelState lastGood;
     /** Epochs already done: 0, the checkpoint's when resuming, the last good one after a fallback. */
     private int startEpoch;
+    private History historyFile;
 
     @Override
     public Integer call() throws Exception {
@@ -152,6 +188,15 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRecipe recipe = resume == null ? fromOptions() : fromCheckpoint(resume);
         ModelState start = resume != null ? Checkpoint.load(resume) : init != null ? readWeights(init) : null;
         List<EpochStats> seen = new ArrayList<>();
+        if (valSplit > 0) {
+            Dataset.Split sp = tt.train().split(valSplit, seed);
+            System.out.println("validation: " + sp.test().size() + " of the " + tt.train().size()
+                    + " training samples held out (--val-split " + valSplit + ", seed " + seed + ")");
+            tt = new DataArgs.TrainTest(sp.train(), tt.test(), tt.description(), tt.scaler(), sp.test());
+        }
+        if (history != null) {
+            historyFile = History.open(history, resume != null);
+        }
         Backend backend = backendOption.open();
         try {
             return run(backend, recipe, tt, start, resume != null, seen);
@@ -170,6 +215,9 @@ final class TrainCommand implements Callable<Integer> {
                     : run(backend, recipe, tt, lastGood, true, seen);
         } finally {
             closeQuietly(backend);
+            if (historyFile != null) {
+                historyFile.close();
+            }
         }
     }
 
@@ -198,18 +246,26 @@ final class TrainCommand implements Callable<Integer> {
             }
             Trainer trainer = new Trainer(model, recipe.loss(), opt);
             System.out.println("model: " + model.describe() + ", " + recipe.loss().id() + " loss, " + opt
-                    + (recipe.lrDecay() < 1 ? " decayed x" + recipe.lrDecay() + " per epoch" : "")
+                    + (recipe.schedule().decays() ? " " + recipe.schedule().describe() : "")
                     + ", batch " + batch + ", backend " + backend.description());
             boolean bar = progress != null ? progress : System.console() != null && System.getenv("CI") == null;
             FitOptions fo = new FitOptions(batch, epochs, seed)
                     .withStartEpoch(startEpoch).withClipNorm(clipNorm)
-                    .withLrDecay(recipe.lrDecay()).withConfusion(confusion);
+                    .withSchedule(recipe.schedule()).withConfusion(confusion && tt.validation() == null)
+                    .withEarlyStopping(earlyStop);
+            Dataset monitor = tt.validation() != null ? tt.validation() : tt.test();
             TrainResult result;
             try (ProgressLine line = bar ? new ProgressLine() : null) {
                 trainer.onBatch(line);
-                result = trainer.fit(tt.train(), tt.test(), fo, s -> {
+                result = trainer.fit(tt.train(), monitor, tt.validation() != null ? "val" : "test", fo, s -> {
                     System.out.println(s.line());
                     seen.add(s);
+                    if (historyFile != null) {
+                        historyFile.write(s);
+                    }
+                    if (saveBest != null && s.best()) {
+                        saveCheckpoint(saveBest, model, opt, recipe, s.epoch(), tt.scaler());
+                    }
                     if (memory) {
                         System.out.println(heapLine(s.epoch()));
                     }
@@ -226,16 +282,34 @@ final class TrainCommand implements Callable<Integer> {
                 throw new TrainingDivergedException(e.epoch(), e.getMessage() + kept);
             }
             EpochStats last = result.last();
-            if (confusion && last.evaluation() != null) {
+            if (result.stoppedEarly()) {
+                System.out.printf(Locale.ROOT, "early stop: no lower validation loss for %d epochs after epoch %d;"
+                        + " keeping epoch %d's weights%n", earlyStop, result.bestEpoch(), result.bestEpoch());
+            } else if (earlyStop > 0 && result.bestEpoch() != last.epoch()) {
+                System.out.printf(Locale.ROOT, "early stopping: keeping epoch %d's weights (lowest validation loss)%n",
+                        result.bestEpoch());
+            }
+            double testAccuracy = last.testAccuracy();
+            if (tt.validation() != null) {
+                // the test set is looked at once, on the model training chose, never to choose it
+                Evaluation t = trainer.evaluate(tt.test(), 1024);
+                testAccuracy = t.accuracy();
+                System.out.printf(Locale.ROOT, "test: loss %.4f  acc %.2f%% (epoch %d's weights, %d images)%n",
+                        t.loss(), 100 * t.accuracy(), result.bestEpoch(), t.total());
+                if (confusion) {
+                    System.out.println(t.report());
+                }
+            } else if (confusion && last.evaluation() != null) {
                 System.out.println(last.evaluation().report());
             }
             System.out.printf(Locale.ROOT, "done: test accuracy %.2f%% after %d epoch%s, %.1f s training%n",
-                    100 * last.testAccuracy(), last.epoch(), last.epoch() == 1 ? "" : "s", result.totalSeconds());
+                    100 * testAccuracy, last.epoch(), last.epoch() == 1 ? "" : "s", result.totalSeconds());
+            int kept = result.bestEpoch();
             if (save != null) {
                 if (save.toString().endsWith(".npz")) {
-                    Npz.save(save, Scaling.attach(model.state(null, recipe.metadata(epochs)), tt.scaler()));
+                    Npz.save(save, Scaling.attach(model.state(null, recipe.metadata(kept)), tt.scaler()));
                 } else {
-                    saveCheckpoint(save, model, opt, recipe, epochs, tt.scaler());
+                    saveCheckpoint(save, model, opt, recipe, kept, tt.scaler());
                 }
                 System.out.println("saved: " + save);
             }
@@ -258,8 +332,27 @@ final class TrainCommand implements Callable<Integer> {
         if (lr != null && !(lr > 0 && lr <= 10)) {
             throw new IllegalArgumentException("--lr must be in (0, 10], got " + lr);
         }
-        if (!(lrDecay > 0 && lrDecay <= 1)) {
+        if (lrDecay != null && !(lrDecay > 0 && lrDecay <= 1)) {
             throw new IllegalArgumentException("--lr-decay must be in (0, 1], got " + lrDecay);
+        }
+        if (lrStep < 1) {
+            throw new IllegalArgumentException("--lr-step must be at least 1 epoch, got " + lrStep);
+        }
+        if (warmup < 0 || warmup >= epochs) {
+            throw new IllegalArgumentException("--warmup must be between 0 and --epochs - 1, got " + warmup);
+        }
+        if (!(valSplit >= 0 && valSplit < 1)) {
+            throw new IllegalArgumentException("--val-split must be 0 (none) or a fraction below 1, got " + valSplit);
+        }
+        if (earlyStop < 0) {
+            throw new IllegalArgumentException("--early-stop must be a positive number of epochs, got " + earlyStop);
+        }
+        if (earlyStop > 0 && valSplit == 0) {
+            throw new IllegalArgumentException("--early-stop watches the validation loss: give --val-split too"
+                    + " (stopping on the test set would tune the model to it)");
+        }
+        if (history != null && !History.isSupported(history)) {
+            throw new IllegalArgumentException("--history writes .csv or .jsonl: got " + history);
         }
         if (checkpointEvery < 0) {
             throw new IllegalArgumentException("--checkpoint-every must be 0 or a positive number of epochs, got " + checkpointEvery);
@@ -276,7 +369,7 @@ final class TrainCommand implements Callable<Integer> {
         if (fallback != null && !fallback.equalsIgnoreCase("cpu")) {
             throw new IllegalArgumentException("--fallback takes only 'cpu', got '" + fallback + "'");
         }
-        for (Path p : new Path[] {save, plot, checkpointEvery > 0 ? checkpoint : null}) {
+        for (Path p : new Path[] {save, plot, checkpointEvery > 0 ? checkpoint : null, saveBest, history}) {
             if (p != null && p.toAbsolutePath().getParent() != null && !Files.isDirectory(p.toAbsolutePath().getParent())) {
                 throw new IllegalArgumentException("cannot write " + p + ": directory " + p.toAbsolutePath().getParent() + " does not exist");
             }
@@ -331,7 +424,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         Init chosen = Init.parse(weightInit);
         Init in = chosen == Init.AUTO && hidden.length == 0 ? Init.ZEROS : chosen;
-        return new TrainingRecipe(hidden, act, out, l, opt, rate, lrDecay, momentum, decay, drop, in, seed, batch, epochs);
+        String kind = lrSchedule.trim().toLowerCase(Locale.ROOT);
+        float gamma = lrDecay != null ? lrDecay : kind.equals("step") ? 0.1f : kind.equals("exponential") ? 0.8f : 1f;
+        LrSchedule schedule = new LrSchedule(kind, gamma, lrStep, warmup);
+        return new TrainingRecipe(hidden, act, out, l, opt, rate, schedule, momentum, decay, drop, in, seed, batch, epochs);
     }
 
     /** The recipe a checkpoint being resumed was trained with; its seed and batch win over the options. */

@@ -81,6 +81,48 @@ class TrainEndToEndTest {
         }
     }
 
+    /** --val-split, --early-stop, --history and a schedule with warm-up, through the command line. */
+    @Test
+    void validationSplitEarlyStoppingAndHistory() throws Exception {
+        Path csv = dir.resolve("h.csv");
+        Cli.Run t = Cli.run("train", "--data", "mnist-sample", "--layers", "32", "--epochs", "4", "--batch", "100",
+                "--backend", "cpu", "--val-split", "0.2", "--early-stop", "1", "--history", csv.toString(),
+                "--lr-schedule", "cosine", "--warmup", "1");
+        assertEquals(0, t.exit(), t.err());
+        assertTrue(t.out().contains("validation: 1000 of the 5000 training samples held out"), t.out());
+        assertTrue(t.out().contains("cosine-annealed to 0 after 1 warm-up epoch"), t.out());
+        assertTrue(t.out().contains("val acc ") && !t.out().contains("test acc "), t.out());
+        Matcher test = Pattern.compile("test: loss \\d+\\.\\d{4}  acc (\\d+\\.\\d{2})% \\(epoch (\\d+)'s weights, 1000 images\\)")
+                .matcher(t.out());
+        assertTrue(test.find(), t.out());
+        assertTrue(t.out().contains("done: test accuracy " + test.group(1) + "%"), t.out());
+        java.util.List<String> rows = Files.readAllLines(csv);
+        int epochLines = t.out().split("\\nepoch ", -1).length - 1;
+        assertEquals("epoch,loss,accuracy,val_loss,val_accuracy,test_loss,test_accuracy,lr,seconds", rows.get(0));
+        assertEquals(epochLines, rows.size() - 1, String.join("\n", rows));
+        String[] first = rows.get(1).split(",", -1);
+        assertEquals("1", first[0]);
+        assertEquals(0.0005, Double.parseDouble(first[7]), 1e-9, "warm-up epoch 1 of 1 trains at half the rate");
+        assertTrue(first[5].isEmpty() && !first[3].isEmpty(), "validation columns filled, test columns empty");
+    }
+
+    @Test
+    void aResumedRunAppendsToItsHistory() throws Exception {
+        Path jsonl = dir.resolve("h.jsonl");
+        Path ck = dir.resolve("ck.bpm");
+        String[] common = {"--data", "mnist-sample", "--layers", "16", "--batch", "250", "--backend", "cpu",
+                "--history", jsonl.toString()};
+        assertEquals(0, Cli.run(concat(common, "train", "--epochs", "2", "--save", ck.toString())).exit());
+        Cli.Run r = Cli.run(concat(common, "train", "--epochs", "3", "--resume", ck.toString()));
+        assertEquals(0, r.exit(), r.err());
+        java.util.List<String> rows = Files.readAllLines(jsonl);
+        assertEquals(3, rows.size(), String.join("\n", rows));
+        for (int e = 1; e <= 3; e++) {
+            assertTrue(rows.get(e - 1).startsWith("{\"epoch\": " + e + ", \"loss\": "), rows.get(e - 1));
+            assertTrue(rows.get(e - 1).contains("\"val_loss\": null"), rows.get(e - 1));
+        }
+    }
+
     private static String[] concat(String[] common, String... head) {
         String[] out = new String[head.length + common.length];
         System.arraycopy(head, 0, out, 0, head.length);

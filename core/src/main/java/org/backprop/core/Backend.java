@@ -151,8 +151,8 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Inverted dropout: y[i][j] = x[i][j]·1/(1 − rate) where the element is kept, 0 where it is
-     * dropped; y may be x. Element (i, j) is dropped when the first Philox-4x32-10 word for counter
-     * (j, i, step, layer) and key (low, high 32 bits of seed), read unsigned, is below
+     * dropped; y may be x. Element (i, j) is dropped when word j mod 4 of the Philox-4x32-10 block
+     * for counter (⌊j/4⌋, i, step, layer) and key (low, high 32 bits of seed), read unsigned, is below
      * {@link Philox#dropThreshold}(rate) — see {@link Philox#kept} — so every backend draws the
      * identical mask, and {@link #dropoutBackward} draws it again instead of storing it.
      */

@@ -4,9 +4,9 @@ package org.backprop.core;
  * Philox-4x32-10 (Salmon, Moraes, Dror and Shaw, "Parallel random numbers: as easy as 1, 2, 3",
  * SC'11): a counter-based generator, so the random word for an element is a pure function of
  * its coordinates and a key, and every backend and every thread count draws the same numbers
- * without sharing a stream. Dropout keys it with the seed and counts with (column, row, step, layer);
- * {@code dropout.cu} holds the CUDA twin of {@link #word}, and the Random123 known-answer vectors
- * hold both to the published algorithm.
+ * without sharing a stream. Dropout keys it with the seed and counts with (column / 4, row, step,
+ * layer): one block's four words serve four adjacent columns. {@code dropout.cu} holds the CUDA
+ * twin, and the Random123 known-answer vectors hold {@link #block} to the published algorithm.
  */
 public final class Philox {
 
@@ -38,8 +38,14 @@ public final class Philox {
         return new int[] {c0, c1, c2, c3};
     }
 
-    /** The first output word only: what dropout draws per element. Allocation-free. */
-    public static int word(int c0, int c1, int c2, int c3, int k0, int k1) {
+    /**
+     * Which of columns 4g .. 4g + 3 of {@code row} dropout keeps: bit k set when word k of the
+     * block at counter (g, row, step, layer), key (seed low, seed high), read unsigned, is at
+     * least {@code threshold}. Allocation-free, for the CPU's inner loop.
+     */
+    public static int keptBits(long seed, int step, int layer, int row, int group, long threshold) {
+        int c0 = group, c1 = row, c2 = step, c3 = layer;
+        int k0 = (int) seed, k1 = (int) (seed >>> 32);
         for (int round = 0; round < 10; round++) {
             if (round > 0) {
                 k0 += W0;
@@ -54,7 +60,8 @@ public final class Philox {
             c0 = n0;
             c2 = n2;
         }
-        return c0;
+        return ((c0 & 0xFFFFFFFFL) >= threshold ? 1 : 0) | ((c1 & 0xFFFFFFFFL) >= threshold ? 2 : 0)
+                | ((c2 & 0xFFFFFFFFL) >= threshold ? 4 : 0) | ((c3 & 0xFFFFFFFFL) >= threshold ? 8 : 0);
     }
 
     /**
@@ -73,13 +80,8 @@ public final class Philox {
         return (float) (1.0 / (1.0 - rate));
     }
 
-    /**
-     * The dropout multiplier of element (row, col) of layer {@code layer} at training step
-     * {@code step}: 0 (dropped) or {@link #dropScale}. The CPU backend, the reference and the
-     * CUDA kernel all compute exactly this.
-     */
+    /** Whether dropout keeps element (row, col) of layer {@code layer} at training step {@code step}. */
     public static boolean kept(long seed, int step, int layer, int row, int col, long threshold) {
-        int w = word(col, row, step, layer, (int) seed, (int) (seed >>> 32));
-        return (w & 0xFFFFFFFFL) >= threshold;
+        return (keptBits(seed, step, layer, row, col >>> 2, threshold) >>> (col & 3) & 1) != 0;
     }
 }

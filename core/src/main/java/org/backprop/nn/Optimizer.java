@@ -101,15 +101,6 @@ public abstract class Optimizer implements AutoCloseable {
         lr = rate;
     }
 
-    /**
-     * Sets the rate for the given epoch (1-based) under exponential decay, lr = base·γ^(epoch − 1),
-     * like PyTorch's ExponentialLR stepped once per epoch; γ = 1 keeps it constant. It depends on
-     * the epoch alone, so a resumed run continues the same schedule.
-     */
-    public void decayForEpoch(int epoch, float gamma) {
-        lr = (float) (baseLr * Math.pow(gamma, epoch - 1));
-    }
-
     /** Updates applied so far (1 after the first step); Adam's bias correction and dropout's key use it. */
     public int steps() {
         return step;

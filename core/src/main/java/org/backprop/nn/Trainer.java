@@ -52,9 +52,22 @@ public final class Trainer {
 
     /** Trains for {@code options.epochs()} epochs (after {@code options.startEpoch()}), evaluating on {@code test} after each. */
     public TrainResult fit(Dataset train, Dataset test, FitOptions options, EpochListener listener) {
+        return fit(train, test, "test", options, listener);
+    }
+
+    /**
+     * As {@link #fit(Dataset, Dataset, FitOptions, EpochListener)}, evaluating on {@code monitor}
+     * (named {@code monitorName}, "val" for a validation set) after each epoch; early stopping,
+     * when on, watches its loss and ends with the parameters of its best epoch.
+     */
+    public TrainResult fit(Dataset train, Dataset test, String monitorName, FitOptions options, EpochListener listener) {
         checkData(train, "training");
-        checkData(test, "test");
+        checkData(test, monitorName);
         List<EpochStats> history = new ArrayList<>();
+        double bestLoss = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0;
+        float[][] bestParameters = null;
+        boolean stopped = false;
         int batch = Math.min(options.batch(), train.size());
         try (DeviceData trainData = new DeviceData(backend, train, model.outputs());
              DeviceData testData = new DeviceData(backend, test, model.outputs());
@@ -64,7 +77,7 @@ public final class Trainer {
              Tensor norm = backend.allocate(1, 1)) {
             int[] order = new int[train.size()];
             for (int epoch = options.startEpoch() + 1; epoch <= options.epochs(); epoch++) {
-                optimizer.decayForEpoch(epoch, options.lrDecay());
+                optimizer.setLearningRate(options.schedule().rate(optimizer.baseLearningRate(), epoch, options.epochs()));
                 shuffle(order, options.seed(), epoch);
                 backend.uploadIndices(order, trainData.indices);
                 backend.fill(lossSum, 0f);
@@ -98,15 +111,50 @@ public final class Trainer {
                 double trainAcc = backend.scalar(correct) / train.size();
                 checkParameters(epoch, norm);
                 Result r = evaluate(testData, test, acts, lossSum, correct, options.confusion());
+                boolean best = r.loss < bestLoss;
+                if (best) {
+                    bestLoss = r.loss;
+                    bestEpoch = epoch;
+                    if (options.patience() > 0) {
+                        bestParameters = download(bestParameters);
+                    }
+                }
                 EpochStats stats = new EpochStats(epoch, options.epochs(), trainLoss, trainAcc, r.loss, r.accuracy,
-                        seconds, train.size() / seconds, r.evaluation);
+                        seconds, train.size() / seconds, r.evaluation, monitorName, optimizer.learningRate(), best);
                 history.add(stats);
                 if (listener != null) {
                     listener.onEpoch(stats);
                 }
+                if (options.patience() > 0 && epoch - bestEpoch >= options.patience()) {
+                    stopped = epoch < options.epochs();
+                    break;
+                }
             }
         }
-        return new TrainResult(history);
+        if (history.isEmpty()) {
+            return new TrainResult(history);
+        }
+        if (bestParameters != null && bestEpoch != history.get(history.size() - 1).epoch()) {
+            List<Parameter> ps = model.parameters();
+            for (int i = 0; i < ps.size(); i++) {
+                backend.upload(bestParameters[i], ps.get(i).value());
+            }
+        }
+        int kept = options.patience() > 0 && bestEpoch > 0 ? bestEpoch : history.get(history.size() - 1).epoch();
+        return new TrainResult(history, kept, stopped);
+    }
+
+    /** Every parameter on the host, into {@code into} when it is already allocated. */
+    private float[][] download(float[][] into) {
+        List<Parameter> ps = model.parameters();
+        float[][] out = into != null ? into : new float[ps.size()][];
+        for (int i = 0; i < ps.size(); i++) {
+            if (out[i] == null) {
+                out[i] = new float[ps.get(i).value().size()];
+            }
+            backend.download(ps.get(i).value(), out[i]);
+        }
+        return out;
     }
 
     /** Loss, accuracy and the confusion matrix of the model on a dataset. */

@@ -18,7 +18,7 @@ import org.backprop.core.Backend;
  * @param loss        training loss
  * @param optimizer   sgd, momentum, nesterov, rmsprop, adam or adamw
  * @param lr          base learning rate
- * @param lrDecay     exponential decay per epoch (1: constant)
+ * @param schedule    the learning rate per epoch
  * @param momentum    μ for momentum and nesterov
  * @param weightDecay λ (PyTorch's weight_decay; decoupled for adamw)
  * @param dropout     dropout rate after each hidden layer (length = hidden.length; 0 = none)
@@ -28,7 +28,7 @@ import org.backprop.core.Backend;
  * @param epochs      epochs to train to
  */
 public record TrainingRecipe(int[] hidden, Activation activation, Activation output, Loss loss, String optimizer,
-                             float lr, float lrDecay, float momentum, float weightDecay, float[] dropout,
+                             float lr, LrSchedule schedule, float momentum, float weightDecay, float[] dropout,
                              Init init, long seed, int batch, int epochs) {
 
     /** The optimiser names {@link #optimizer()} accepts. */
@@ -46,6 +46,9 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
                 throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + d);
             }
         }
+        if (schedule == null) {
+            throw new IllegalArgumentException("a learning-rate schedule is required (LrSchedule.constant() for none)");
+        }
         optimizer = optimizer.toLowerCase(Locale.ROOT);
         defaultLr(optimizer); // rejects an unknown name
         if (!(weightDecay >= 0) || !Float.isFinite(weightDecay)) {
@@ -59,41 +62,51 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
      */
     public static TrainingRecipe defaults() {
         return new TrainingRecipe(new int[] {512, 512}, Activation.RELU, Activation.SOFTMAX, Loss.CROSS_ENTROPY,
-                "adam", 1e-3f, 0.8f, 0.9f, 0f, null, Init.AUTO, 42, 128, 10);
+                "adam", 1e-3f, LrSchedule.exponential(0.8f), 0.9f, 0f, null, Init.AUTO, 42, 128, 10);
     }
 
     public TrainingRecipe withHidden(int[] h, float[] drop) {
-        return new TrainingRecipe(h, activation, output, loss, optimizer, lr, lrDecay, momentum, weightDecay, drop,
+        return new TrainingRecipe(h, activation, output, loss, optimizer, lr, schedule, momentum, weightDecay, drop,
                 init, seed, batch, epochs);
     }
 
     public TrainingRecipe withActivation(Activation a) {
-        return new TrainingRecipe(hidden, a, output, loss, optimizer, lr, lrDecay, momentum, weightDecay, dropout,
+        return new TrainingRecipe(hidden, a, output, loss, optimizer, lr, schedule, momentum, weightDecay, dropout,
                 init, seed, batch, epochs);
     }
 
     public TrainingRecipe withOptimizer(String name, float rate) {
-        return new TrainingRecipe(hidden, activation, output, loss, name, rate, lrDecay, momentum, weightDecay, dropout,
+        return new TrainingRecipe(hidden, activation, output, loss, name, rate, schedule, momentum, weightDecay, dropout,
                 init, seed, batch, epochs);
     }
 
+    /** An exponential schedule with this factor per epoch (1: constant). */
     public TrainingRecipe withLrDecay(float gamma) {
-        return new TrainingRecipe(hidden, activation, output, loss, optimizer, lr, gamma, momentum, weightDecay, dropout,
+        return withSchedule(LrSchedule.exponential(gamma));
+    }
+
+    public TrainingRecipe withSchedule(LrSchedule s) {
+        return new TrainingRecipe(hidden, activation, output, loss, optimizer, lr, s, momentum, weightDecay, dropout,
                 init, seed, batch, epochs);
+    }
+
+    /** The per-epoch factor of an exponential schedule, 1 for any other (what the PyTorch peer replays). */
+    public float lrDecay() {
+        return schedule.kind().equals("exponential") ? schedule.gamma() : 1f;
     }
 
     public TrainingRecipe withWeightDecay(float lambda) {
-        return new TrainingRecipe(hidden, activation, output, loss, optimizer, lr, lrDecay, momentum, lambda, dropout,
+        return new TrainingRecipe(hidden, activation, output, loss, optimizer, lr, schedule, momentum, lambda, dropout,
                 init, seed, batch, epochs);
     }
 
     public TrainingRecipe withBatch(int b) {
-        return new TrainingRecipe(hidden, activation, output, loss, optimizer, lr, lrDecay, momentum, weightDecay, dropout,
+        return new TrainingRecipe(hidden, activation, output, loss, optimizer, lr, schedule, momentum, weightDecay, dropout,
                 init, seed, b, epochs);
     }
 
     public TrainingRecipe withEpochs(int e) {
-        return new TrainingRecipe(hidden, activation, output, loss, optimizer, lr, lrDecay, momentum, weightDecay, dropout,
+        return new TrainingRecipe(hidden, activation, output, loss, optimizer, lr, schedule, momentum, weightDecay, dropout,
                 init, seed, batch, e);
     }
 
@@ -141,8 +154,8 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
             sb.append(", dropout ").append(join(dropout));
         }
         sb.append(", ").append(optimizer).append(" lr ").append(lr);
-        if (lrDecay != 1f) {
-            sb.append(" ×").append(lrDecay).append("/epoch");
+        if (schedule.decays()) {
+            sb.append(' ').append(schedule.describe());
         }
         if (weightDecay > 0) {
             sb.append(", weight decay ").append(weightDecay);
@@ -158,7 +171,10 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
         m.put("loss", loss.id());
         m.put("optimizer", optimizer);
         m.put("lr", Float.toString(lr));
-        m.put("lr-decay", Float.toString(lrDecay));
+        m.put("lr-schedule", schedule.kind());
+        m.put("lr-decay", Float.toString(schedule.gamma()));
+        m.put("lr-step", Integer.toString(schedule.stepSize()));
+        m.put("warmup", Integer.toString(schedule.warmup()));
         m.put("momentum", Float.toString(momentum));
         m.put("weight-decay", Float.toString(weightDecay));
         m.put("dropout", join(dropout));
@@ -186,7 +202,9 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
         String drop = m.getOrDefault("dropout", "");
         float[] rates = drop.isEmpty() ? new float[hidden.length] : parseRates(drop, hidden.length);
         return new TrainingRecipe(hidden, act, out, Loss.parse(require(m, "loss")), require(m, "optimizer"),
-                Float.parseFloat(require(m, "lr")), Float.parseFloat(m.getOrDefault("lr-decay", "1")),
+                Float.parseFloat(require(m, "lr")),
+                new LrSchedule(m.getOrDefault("lr-schedule", "exponential"), Float.parseFloat(m.getOrDefault("lr-decay", "1")),
+                        Integer.parseInt(m.getOrDefault("lr-step", "1")), Integer.parseInt(m.getOrDefault("warmup", "0"))),
                 Float.parseFloat(m.getOrDefault("momentum", "0.9")), Float.parseFloat(m.getOrDefault("weight-decay", "0")),
                 rates, Init.parse(m.getOrDefault("init", "auto")), Long.parseLong(require(m, "seed")),
                 Integer.parseInt(require(m, "batch")), Integer.parseInt(m.getOrDefault("epochs", require(m, "epoch"))));
@@ -250,7 +268,7 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
     public boolean equals(Object o) {
         return o instanceof TrainingRecipe r && Arrays.equals(hidden, r.hidden) && activation == r.activation
                 && output == r.output && loss == r.loss && optimizer.equals(r.optimizer) && lr == r.lr
-                && lrDecay == r.lrDecay && momentum == r.momentum && weightDecay == r.weightDecay
+                && schedule.equals(r.schedule) && momentum == r.momentum && weightDecay == r.weightDecay
                 && Arrays.equals(dropout, r.dropout) && init == r.init && seed == r.seed && batch == r.batch
                 && epochs == r.epochs;
     }

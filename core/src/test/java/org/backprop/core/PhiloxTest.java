@@ -26,16 +26,22 @@ class PhiloxTest {
         }
         int[] out = Philox.block(v[0], v[1], v[2], v[3], v[4], v[5]);
         assertArrayEquals(new int[] {v[6], v[7], v[8], v[9]}, out);
-        assertEquals(v[6], Philox.word(v[0], v[1], v[2], v[3], v[4], v[5]));
     }
 
+    /** keptBits, the CPU's allocation-free form, against the block's four words compared one by one. */
     @Test
-    void theOneWordVersionIsTheBlocksFirstWord() {
+    void keptBitsAreTheBlocksWordsAgainstTheThreshold() {
         Random r = new Random(5);
         for (int i = 0; i < 10_000; i++) {
-            int[] c = {r.nextInt(), r.nextInt(), r.nextInt(), r.nextInt(), r.nextInt(), r.nextInt()};
-            assertEquals(Philox.block(c[0], c[1], c[2], c[3], c[4], c[5])[0],
-                    Philox.word(c[0], c[1], c[2], c[3], c[4], c[5]));
+            long seed = r.nextLong();
+            int step = r.nextInt(), layer = r.nextInt(8), row = r.nextInt(4096), group = r.nextInt(1024);
+            long threshold = r.nextLong() >>> 32;
+            int[] w = Philox.block(group, row, step, layer, (int) seed, (int) (seed >>> 32));
+            int bits = Philox.keptBits(seed, step, layer, row, group, threshold);
+            for (int k = 0; k < 4; k++) {
+                assertEquals(Integer.toUnsignedLong(w[k]) >= threshold, (bits >>> k & 1) != 0, "word " + k);
+                assertEquals(Integer.toUnsignedLong(w[k]) >= threshold, Philox.kept(seed, step, layer, row, 4 * group + k, threshold));
+            }
         }
     }
 

@@ -170,8 +170,11 @@ final class CpuOps {
                         long threshold, float scale) {
         for (int r = r0; r < r1; r++) {
             int off = r * cols;
-            for (int j = 0; j < cols; j++) {
-                out[off + j] = org.backprop.core.Philox.kept(seed, step, layer, r, j, threshold) ? in[off + j] * scale : 0f;
+            for (int g = 0; 4 * g < cols; g++) {
+                int bits = org.backprop.core.Philox.keptBits(seed, step, layer, r, g, threshold);
+                for (int j = 4 * g, k = 0; k < 4 && j < cols; j++, k++) {
+                    out[off + j] = (bits >>> k & 1) != 0 ? in[off + j] * scale : 0f;
+                }
             }
         }
     }

@@ -172,7 +172,7 @@ class TrainingTest {
     @Test
     void aRecipeSurvivesCheckpointMetadata() {
         TrainingRecipe r = new TrainingRecipe(new int[] {30, 20}, Activation.TANH, Activation.SOFTMAX,
-                Loss.CROSS_ENTROPY, "nesterov", 0.07f, 0.9f, 0.8f, 0.002f, new float[] {0.5f, 0.25f}, Init.XAVIER,
+                Loss.CROSS_ENTROPY, "nesterov", 0.07f, new LrSchedule("step", 0.5f, 3, 1), 0.8f, 0.002f, new float[] {0.5f, 0.25f}, Init.XAVIER,
                 99L, 64, 12);
         try (Backend b = new CpuBackend(1); Model m = r.build(b, 5, 3)) {
             ModelState st = m.state(null, r.metadata(4));
@@ -181,4 +181,41 @@ class TrainingTest {
             assertEquals(0.25f, m.layers().get(1).dropout());
         }
     }
+
+    /**
+     * Validation labels shifted by one class from the training labels: the better the model fits
+     * the training set the worse the validation loss gets, so early stopping must stop after its
+     * patience and hand back the best epoch's parameters, exactly those of a run that stopped there.
+     */
+    @Test
+    void earlyStoppingRestoresTheBestEpochsParameters() {
+        Dataset train = TestData.random(120, 6, 3, 8);
+        int[] shifted = train.labels().clone();
+        for (int i = 0; i < shifted.length; i++) {
+            shifted[i] = (shifted[i] + 1) % 3;
+        }
+        Dataset val = TestData.dataset(train.features(), 6, shifted, 3);
+        TrainResult r;
+        float[] kept;
+        try (Backend b = new CpuBackend(2); Model m = net(b); Optimizer adam = Optimizer.adam(0.01f)) {
+            r = new Trainer(m, Loss.CROSS_ENTROPY, adam).fit(train, val, "val",
+                    new FitOptions(20, 30, 2).withEarlyStopping(2), null);
+            kept = m.weights(0);
+        }
+        assertTrue(r.stoppedEarly(), "stopped early");
+        assertEquals(r.bestEpoch() + 2, r.last().epoch(), "stops after 2 epochs without improvement");
+        for (EpochStats e : r.epochs()) {
+            assertTrue(e.testLoss() >= r.best().testLoss(), "epoch " + e.epoch() + " has a lower val loss than the best");
+            assertEquals("val", e.monitor());
+        }
+        try (Backend b = new CpuBackend(2); Model m = net(b); Optimizer adam = Optimizer.adam(0.01f)) {
+            new Trainer(m, Loss.CROSS_ENTROPY, adam).fit(train, val, new FitOptions(20, r.bestEpoch(), 2), null);
+            assertArrayEquals(m.weights(0), kept, "the best epoch's weights");
+        }
+    }
+
+    private static Model net(Backend b) {
+        return Model.builder(6).dense(16, Activation.RELU).dense(3, Activation.SOFTMAX).seed(3).build(b);
+    }
+
 }

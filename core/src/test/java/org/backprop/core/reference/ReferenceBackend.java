@@ -437,9 +437,9 @@ public final class ReferenceBackend implements Backend {
     }
 
     /**
-     * The mask straight from the published generator: element (i, j) is kept when the first word
-     * of Philox-4x32-10 at counter (j, i, step, layer), key (seed low, seed high), as an unsigned
-     * number, is at least rate·2³² (rounded down); kept values are scaled by 1/(1 − rate).
+     * The mask straight from the published generator: element (i, j) is kept when word j mod 4
+     * of Philox-4x32-10 at counter (⌊j/4⌋, i, step, layer), key (seed low, seed high), as an
+     * unsigned number, is at least rate·2³² (rounded down); kept values are scaled by 1/(1 − rate).
      */
     private void masked(String op, Tensor in, Tensor out, float rate, long seed, int step, int layer) {
         Checks.owned(this, op, in, out);
@@ -452,7 +452,7 @@ public final class ReferenceBackend implements Backend {
         double threshold = Math.floor(rate * 4294967296.0);
         for (int i = 0; i < in.rows(); i++) {
             for (int j = 0; j < in.cols(); j++) {
-                int word = Philox.block(j, i, step, layer, (int) seed, (int) (seed >>> 32))[0];
+                int word = Philox.block(j / 4, i, step, layer, (int) seed, (int) (seed >>> 32))[j % 4];
                 boolean kept = Integer.toUnsignedLong(word) >= threshold;
                 int k = i * in.cols() + j;
                 b[k] = kept ? a[k] / (1.0 - rate) : 0.0;
