@@ -46,6 +46,13 @@ class TrainEndToEndTest {
         assertEquals(0, e.exit(), e.err());
         assertTrue(e.out().contains(String.format(java.util.Locale.ROOT, "accuracy %.4f", acc / 100)), e.out() + "\n" + t.out());
 
+        // ~90% accurate after 2 epochs: the one-vs-rest areas are high, the calibration rough
+        Matcher auc = Pattern.compile("macro ROC AUC (\\d\\.\\d{4})").matcher(e.out());
+        Matcher ece = Pattern.compile("expected calibration error (\\d\\.\\d{4}) over 10 bins").matcher(e.out());
+        assertTrue(auc.find() && ece.find(), e.out());
+        assertTrue(Double.parseDouble(auc.group(1)) > 0.97, e.out());
+        assertTrue(Double.parseDouble(ece.group(1)) < 0.2, e.out());
+
         Path npz = dir.resolve("m.npz");
         Cli.Run s = Cli.run("train", "--data", "mnist-sample", "--layers", "64", "--epochs", "2", "--batch", "64",
                 "--backend", "cpu", "--save", npz.toString());

@@ -75,7 +75,25 @@ public final class Model implements AutoCloseable {
      */
     public List<Parameter> parameters() { return parameters; }
 
-    /** Weights plus biases of every layer: 40-20-1 has 40·20 + 20·1 = 820 weights and 21 biases, 841 in all. */
+    /** Entries of every weight matrix: 40·20 + 20·1 = 820 for a 40-20-1 network. */
+    public long weightCount() {
+        long n = 0;
+        for (Dense d : layers) {
+            n += (long) d.inputs() * d.outputs();
+        }
+        return n;
+    }
+
+    /** One bias per unit: 21 for a 40-20-1 network. */
+    public long biasCount() {
+        long n = 0;
+        for (Dense d : layers) {
+            n += d.outputs();
+        }
+        return n;
+    }
+
+    /** Weights plus biases of every layer: 40-20-1 has 820 weights and 21 biases, 841 in all. */
     public long parameterCount() {
         long n = 0;
         for (Dense d : layers) {
@@ -84,7 +102,7 @@ public final class Model implements AutoCloseable {
         return n;
     }
 
-    /** "784-512-512-10 (relu, relu, softmax; 669706 parameters)": the count is weights plus biases. */
+    /** "784-512-512-10 (relu, relu, softmax; 669706 parameters)": the count is {@link #parameterCount()}, weights plus biases. */
     public String describe() {
         StringBuilder sb = new StringBuilder().append(inputs);
         for (Dense d : layers) {

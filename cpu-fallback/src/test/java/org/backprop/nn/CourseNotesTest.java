@@ -85,4 +85,47 @@ class CourseNotesTest {
             assertEquals(-llBias / d.size(), g[1][0], 1e-6, "bias");
         }
     }
+
+    /** The deck's softmax example: [1, 2, 3] → [0.09, 0.24, 0.67] (to two decimals). */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void softmaxOfOneTwoThree(Backend b) {
+        try (b; Tensor z = b.upload(new float[] {1f, 2f, 3f}, 1, 3); Tensor p = b.allocate(1, 3)) {
+            b.softmax(z, p);
+            float[] out = b.download(p);
+            assertEquals(0.09, out[0], 0.005);
+            assertEquals(0.24, out[1], 0.005);
+            assertEquals(0.67, out[2], 0.005);
+            assertEquals(1.0, out[0] + out[1] + out[2], 1e-6);
+        }
+    }
+
+    /** Two-class softmax is the logistic function of the difference: p₁ = σ(z₁ − z₂). */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void twoClassSoftmaxIsTheSigmoidOfTheDifference(Backend b) {
+        float[] z = {0.3f, -1.2f, 2.5f, 2.5f, -4f, 1f};
+        try (b; Tensor logits = b.upload(z, 3, 2); Tensor p = b.allocate(3, 2);
+             Tensor d = b.upload(new float[] {z[0] - z[1], z[2] - z[3], z[4] - z[5]}, 3, 1); Tensor s = b.allocate(3, 1)) {
+            b.softmax(logits, p);
+            b.sigmoid(d, s);
+            float[] soft = b.download(p);
+            float[] sig = b.download(s);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(sig[i], soft[2 * i], 1e-6, "row " + i);
+            }
+        }
+    }
+
+    /** The deck's 40-20-1 network: 40·20 + 20·1 = 820 weights and 20 + 1 = 21 biases; describe() prints their sum. */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void parameterCountOfA40_20_1Network(Backend b) {
+        try (b; Model m = Model.builder(40).dense(20, Activation.SIGMOID).dense(1, Activation.SIGMOID).build(b)) {
+            assertEquals(820, m.weightCount());
+            assertEquals(21, m.biasCount());
+            assertEquals(841, m.parameterCount());
+            assertEquals("40-20-1 (sigmoid, sigmoid; 841 parameters)", m.describe());
+        }
+    }
 }
