@@ -13,8 +13,9 @@ final class DataArgs {
     private static final Logger LOG = Logger.getLogger(DataArgs.class.getName());
 
     @Option(names = "--data", paramLabel = "SOURCE", defaultValue = "mnist",
-            description = "mnist (the cache, fetched when missing), mnist-sample (bundled), a directory with the"
-                    + " four MNIST files, or a CSV file (default: ${DEFAULT-VALUE}).")
+            description = "mnist (the cache, fetched when missing), mnist-sample (bundled), xor|circles|moons[:N]"
+                    + " (seeded 2-D toy sets, N training points, default 400), a directory with the four MNIST files,"
+                    + " or a CSV file (default: ${DEFAULT-VALUE}).")
     String data;
 
     @Option(names = "--test", paramLabel = "FILE", description = "Test set for a CSV --data (default: a seeded hold-out).")

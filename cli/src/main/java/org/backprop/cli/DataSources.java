@@ -10,15 +10,40 @@ import org.backprop.data.Dataset;
 import org.backprop.data.IdxReader;
 import org.backprop.data.Mnist;
 import org.backprop.data.MnistFetcher;
+import org.backprop.data.Synthetic;
 
 /** Turns a {@code --data} value into a training and a test set. */
 final class DataSources {
+
+    /** Points in a synthetic training set when --data names none ("xor" rather than "xor:1000"). */
+    static final int DEFAULT_SYNTHETIC = 400;
 
     private DataSources() { }
 
     static DataArgs.TrainTest load(String source, Path testFile, double testSplit, String label, Path cache,
                                    long seed, Logger log) {
         String s = source.trim();
+        String head = s.contains(":") ? s.substring(0, s.indexOf(':')) : s;
+        if (Synthetic.isName(head)) {
+            int n = DEFAULT_SYNTHETIC;
+            if (s.contains(":")) {
+                String count = s.substring(s.indexOf(':') + 1).trim();
+                try {
+                    n = Integer.parseInt(count);
+                } catch (NumberFormatException e) {
+                    n = -1;
+                }
+                if (n < 4 || n > 10_000_000) {
+                    throw new IllegalArgumentException("--data " + s + ": '" + count
+                            + "' is not a point count between 4 and 10000000");
+                }
+            }
+            // the test points are a second draw of the same distribution, never the training points
+            Dataset train = Synthetic.generate(head, n, seed);
+            Dataset test = Synthetic.generate(head, Math.max(4, n / 4), seed + 1);
+            return new DataArgs.TrainTest(train, test, head.toLowerCase(Locale.ROOT) + " (synthetic, seed " + seed + "): "
+                    + train.size() + " training and " + test.size() + " test points");
+        }
         switch (s.toLowerCase(Locale.ROOT)) {
             case "mnist-sample" -> {
                 Dataset.Split sp = Mnist.sample();
@@ -44,8 +69,8 @@ final class DataSources {
                     return new DataArgs.TrainTest(sp.train(), sp.test(), "MNIST-format files in " + p);
                 }
                 if (!Files.isRegularFile(p)) {
-                    throw new IllegalArgumentException("--data: '" + s + "' is not mnist, mnist-sample, a directory"
-                            + " or an existing CSV file");
+                    throw new IllegalArgumentException("--data: '" + s + "' is not mnist, mnist-sample, xor, circles, moons,"
+                            + " a directory or an existing CSV file");
                 }
                 CsvReader.Options opts = CsvReader.Options.defaults().withLabel(label);
                 Dataset train = CsvReader.read(p, opts);

@@ -143,6 +143,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Write training curves (loss and accuracy per epoch) as a PNG.")
     Path plot;
 
+    @Option(names = "--plot-boundary", paramLabel = "FILE.png",
+            description = "Draw the decision regions of a model with two inputs, with the training points.")
+    Path plotBoundary;
+
     @Option(names = "--confusion", description = "Print the test confusion matrix with precision and recall after the last epoch.")
     boolean confusion;
 
@@ -244,6 +248,10 @@ final class TrainCommand implements Callable<Integer> {
                     System.out.println("initial weights: " + init);
                 }
             }
+            if (plotBoundary != null && model.inputs() != 2) {
+                throw new IllegalArgumentException("--plot-boundary draws models of 2 input features; this one takes "
+                        + model.inputs());
+            }
             Trainer trainer = new Trainer(model, recipe.loss(), opt);
             System.out.println("model: " + model.describe() + ", " + recipe.loss().id() + " loss, " + opt
                     + (recipe.schedule().decays() ? " " + recipe.schedule().describe() : "")
@@ -313,6 +321,12 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 System.out.println("saved: " + save);
             }
+            if (plotBoundary != null) {
+                Boundary.draw(model, tt.train(), String.format(Locale.ROOT, "%s: %d-%s, train acc %.1f%%, test acc %.1f%%",
+                        tt.train().name(), model.inputs(), hiddenAndOutputs(model), 100 * last.trainAccuracy(),
+                        100 * testAccuracy), plotBoundary);
+                System.out.println("boundary: " + plotBoundary);
+            }
             if (plot != null) {
                 Charts.curves(seen.stream().map(e -> new Charts.Epoch(e.epoch(), e.trainLoss(), e.testLoss(),
                         e.testAccuracy())).toList(), "Training curves: " + model.describe(), plot);
@@ -320,6 +334,15 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** "3-1 (13 parameters)" for the title of a boundary picture. */
+    private static String hiddenAndOutputs(Model m) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < m.layers().size(); i++) {
+            sb.append(i == 0 ? "" : "-").append(m.layers().get(i).outputs());
+        }
+        return sb.append(" (").append(m.parameterCount()).append(" parameters)").toString();
     }
 
     private void validate() {
@@ -369,10 +392,13 @@ final class TrainCommand implements Callable<Integer> {
         if (fallback != null && !fallback.equalsIgnoreCase("cpu")) {
             throw new IllegalArgumentException("--fallback takes only 'cpu', got '" + fallback + "'");
         }
-        for (Path p : new Path[] {save, plot, checkpointEvery > 0 ? checkpoint : null, saveBest, history}) {
+        for (Path p : new Path[] {save, plot, checkpointEvery > 0 ? checkpoint : null, saveBest, history, plotBoundary}) {
             if (p != null && p.toAbsolutePath().getParent() != null && !Files.isDirectory(p.toAbsolutePath().getParent())) {
                 throw new IllegalArgumentException("cannot write " + p + ": directory " + p.toAbsolutePath().getParent() + " does not exist");
             }
+        }
+        if (plotBoundary != null && !plotBoundary.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+            throw new IllegalArgumentException("--plot-boundary writes a PNG: give a file name ending in .png, got " + plotBoundary);
         }
         if (plot != null && !plot.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
             throw new IllegalArgumentException("--plot writes a PNG: give a file name ending in .png, got " + plot);

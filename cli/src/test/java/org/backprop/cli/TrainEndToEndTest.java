@@ -130,6 +130,26 @@ class TrainEndToEndTest {
         }
     }
 
+    @Test
+    void syntheticDataAndTheDecisionBoundaryPicture() throws Exception {
+        Path png = dir.resolve("xor.png");
+        Cli.Run t = Cli.run("train", "--data", "xor:200", "--layers", "3", "--activation", "tanh", "--output", "sigmoid",
+                "--lr", "0.05", "--lr-decay", "1", "--epochs", "100", "--batch", "32", "--backend", "cpu",
+                "--plot-boundary", png.toString());
+        assertEquals(0, t.exit(), t.err());
+        assertTrue(t.out().contains("xor (synthetic, seed 42): 200 training and 50 test points"), t.out());
+        assertTrue(t.out().contains("done: test accuracy 100.00%"), t.out());
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+        assertEquals(654, img.getWidth());
+        Cli.Run bad = Cli.run("train", "--data", "mnist-sample", "--epochs", "1", "--layers", "8", "--backend", "cpu",
+                "--plot-boundary", dir.resolve("b.png").toString());
+        assertEquals(Main.USAGE, bad.exit());
+        assertTrue(bad.err().contains("--plot-boundary draws models of 2 input features; this one takes 784"), bad.err());
+        Cli.Run count = Cli.run("train", "--data", "moons:x");
+        assertEquals(Main.USAGE, count.exit());
+        assertTrue(count.err().contains("--data moons:x: 'x' is not a point count"), count.err());
+    }
+
     private static String[] concat(String[] common, String... head) {
         String[] out = new String[head.length + common.length];
         System.arraycopy(head, 0, out, 0, head.length);
