@@ -2,6 +2,7 @@ package org.backprop.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.logging.Logger;
 import org.backprop.data.CsvReader;
@@ -85,6 +86,57 @@ final class DataSources {
                         + sp.test().size() + " held out (--test-split " + testSplit + ", seed " + seed + ")");
             }
         }
+    }
+
+    /**
+     * The feature column names of a CSV source whose first row is a header (a non-numeric cell),
+     * in column order without the label column; null for any other source, or when the header does
+     * not give exactly {@code features} names.
+     */
+    static List<String> csvFeatureNames(String source, String label, int features) {
+        Path p = Path.of(source.trim());
+        if (!Files.isRegularFile(p) || !isCsv(p)) {
+            return null;
+        }
+        String first;
+        try (java.io.BufferedReader r = Files.newBufferedReader(p, java.nio.charset.StandardCharsets.UTF_8)) {
+            first = r.readLine();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return null;
+        }
+        if (first == null) {
+            return null;
+        }
+        char sep = ',';
+        int best = -1;
+        for (char c : new char[] {',', ';', '\t'}) {
+            int n = first.length() - first.replace(String.valueOf(c), "").length();
+            if (n > best) {
+                best = n;
+                sep = c;
+            }
+        }
+        List<String> cells = new java.util.ArrayList<>();
+        for (String c : first.split(java.util.regex.Pattern.quote(String.valueOf(sep)), -1)) {
+            cells.add(c.trim().replace("\"", ""));
+        }
+        boolean header = cells.stream().anyMatch(c -> {
+            try {
+                Double.parseDouble(c);
+                return false;
+            } catch (NumberFormatException e) {
+                return true;
+            }
+        });
+        if (!header) {
+            return null;
+        }
+        int labelColumn = label != null ? cells.indexOf(label) : cells.size() - 1;
+        if (labelColumn < 0) {
+            return null;
+        }
+        cells.remove(labelColumn);
+        return cells.size() == features ? cells : null;
     }
 
     static boolean isCsv(Path file) {

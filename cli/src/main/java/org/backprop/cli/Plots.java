@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.backprop.nn.EpochStats;
 import org.backprop.nn.Scores;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -134,6 +135,136 @@ final class Plots {
         c.getStyler().setYAxisMin(0.0);
         c.getStyler().setYAxisMax(1.0);
         save(c, png);
+    }
+
+    /**
+     * {@code train --plot}: loss (left panel) and accuracy (right panel) per epoch, the training
+     * set's beside the validation set's (or the test set's when there is no validation split).
+     * Drawn directly, not with XChart, whose ticks on evenly spaced data follow the data (epoch 13,
+     * 25, 37 ...): here both axes get about six round ticks whether the run had 1 epoch or 200.
+     */
+    static void curves(List<EpochStats> epochs, String title, Path png) {
+        String other = !epochs.isEmpty() && epochs.get(0).monitor().equals("val") ? "validation" : "test";
+        int n = epochs.size();
+        double[] e = new double[n];
+        double[][] v = new double[4][n];
+        for (int i = 0; i < n; i++) {
+            EpochStats s = epochs.get(i);
+            e[i] = s.epoch();
+            v[0][i] = s.trainLoss();
+            v[1][i] = s.testLoss();
+            v[2][i] = 100 * s.trainAccuracy();
+            v[3][i] = 100 * s.testAccuracy();
+        }
+        int pw = 900, ph = 700;
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(2 * pw, ph, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = img.createGraphics();
+        g.setRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING, java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, 2 * pw, ph);
+        double lossMax = 0, accMin = 100;
+        for (int i = 0; i < n; i++) {
+            lossMax = Math.max(lossMax, Math.max(finite(v[0][i]), finite(v[1][i])));
+            accMin = Math.min(accMin, Math.min(v[2][i], v[3][i]));
+        }
+        double x0 = n == 0 ? 0 : Math.max(0, e[0] - 1), x1 = n == 0 ? 1 : Math.max(e[n - 1], x0 + 1);
+        panel(g, 0, pw, ph, "Loss: " + title, "loss (mean per sample)", x0, x1, 0, lossMax > 0 ? lossMax * 1.05 : 1,
+                e, new double[][] {v[0], v[1]}, new String[] {"training", other});
+        // accuracy: the interesting range is the last few percent; keep 100% in view
+        panel(g, pw, pw, ph, "Accuracy: " + title, "accuracy (%)", x0, x1, Math.max(0, Math.floor(accMin - 1)), 100,
+                e, new double[][] {v[2], v[3]}, new String[] {"training (running, during the epoch)", other});
+        g.dispose();
+        try {
+            javax.imageio.ImageIO.write(img, "png", png.toFile());
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot write " + png + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private static double finite(double v) {
+        return Double.isFinite(v) ? v : 0;
+    }
+
+    private static void panel(java.awt.Graphics2D g, int left, int pw, int ph, String title, String yTitle,
+                              double x0, double x1, double y0, double y1, double[] x, double[][] ys, String[] names) {
+        int l = left + 90, t = 50, w = pw - 130, h = ph - 170;
+        java.awt.FontMetrics fm;
+        g.setColor(new Color(0xdddddd));
+        g.setStroke(new BasicStroke(1f));
+        double[] xt = Boundary.ticks(x0, x1);
+        double[] yt = Boundary.ticks(y0, y1);
+        for (double tv : yt) {
+            int py = t + h - (int) Math.round((tv - y0) / (y1 - y0) * h);
+            g.drawLine(l, py, l + w, py);
+        }
+        g.setColor(Color.DARK_GRAY);
+        g.drawRect(l, t, w, h);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 15));
+        fm = g.getFontMetrics();
+        boolean wholeX = true;
+        for (double tv : xt) {
+            wholeX &= Math.abs(tv - Math.rint(tv)) < 1e-9;
+        }
+        for (double tv : xt) {
+            if (!wholeX && Math.abs(tv - Math.rint(tv)) > 1e-9) {
+                continue; // epochs are whole numbers: a 1-epoch run gets ticks 0 and 1 only
+            }
+            int px = l + (int) Math.round((tv - x0) / (x1 - x0) * w);
+            g.drawLine(px, t + h, px, t + h + 6);
+            String s = Long.toString(Math.round(tv));
+            g.drawString(s, px - fm.stringWidth(s) / 2, t + h + 24);
+        }
+        for (double tv : yt) {
+            int py = t + h - (int) Math.round((tv - y0) / (y1 - y0) * h);
+            g.drawLine(l - 6, py, l, py);
+            String s = String.format(Locale.ROOT, y1 - y0 < 0.1 ? "%.3f" : y1 - y0 < 2 ? "%.2f" : "%.1f", tv);
+            g.drawString(s, l - 10 - fm.stringWidth(s), py + fm.getAscent() / 2 - 2);
+        }
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 16));
+        fm = g.getFontMetrics();
+        g.drawString("epoch", l + w / 2 - fm.stringWidth("epoch") / 2, t + h + 52);
+        g.rotate(-Math.PI / 2);
+        g.drawString(yTitle, -(t + h / 2) - fm.stringWidth(yTitle) / 2, left + 24);
+        g.rotate(Math.PI / 2);
+        java.awt.Shape clip = g.getClip();
+        g.setClip(l - 5, t - 5, w + 11, h + 11); // whole markers at the first and last epoch
+        for (int k = 0; k < ys.length; k++) {
+            g.setColor(PALETTE[k]);
+            g.setStroke(new BasicStroke(2.5f));
+            int px = 0, py = 0;
+            for (int i = 0; i < x.length; i++) {
+                int qx = l + (int) Math.round((x[i] - x0) / (x1 - x0) * w);
+                int qy = t + h - (int) Math.round((finite(ys[k][i]) - y0) / (y1 - y0) * h);
+                if (i > 0) {
+                    g.drawLine(px, py, qx, qy);
+                }
+                if (x.length <= 30) {
+                    g.fillOval(qx - 4, qy - 4, 9, 9);
+                }
+                px = qx;
+                py = qy;
+            }
+        }
+        g.setClip(clip);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 15));
+        fm = g.getFontMetrics();
+        int lx = l, ly = t + h + 86;
+        for (int k = 0; k < names.length; k++) {
+            g.setColor(PALETTE[k]);
+            g.setStroke(new BasicStroke(3f));
+            g.drawLine(lx, ly - 5, lx + 26, ly - 5);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(names[k], lx + 34, ly);
+            lx += 34 + fm.stringWidth(names[k]) + 30;
+        }
+        int size = 17;
+        do {
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, size--));
+            fm = g.getFontMetrics();
+        } while (fm.stringWidth(title) > pw - 40 && size > 9);
+        g.setColor(Color.BLACK);
+        g.drawString(title, left + pw / 2 - fm.stringWidth(title) / 2, 32);
     }
 
     private static List<Integer> classes(Scores s) {

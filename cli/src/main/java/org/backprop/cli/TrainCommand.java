@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.backprop.bench.Charts;
 import org.backprop.core.Backend;
 import org.backprop.core.BackendOptions;
 import org.backprop.core.Backends;
@@ -140,8 +139,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--save", paramLabel = "FILE", description = "Save the trained model (.npz exports NumPy arrays; anything else is our checkpoint format).")
     Path save;
 
-    @Option(names = "--plot", paramLabel = "FILE.png", description = "Write training curves (loss and accuracy per epoch) as a PNG.")
+    @Option(names = "--plot", paramLabel = "FILE.png",
+            description = "Write training curves as a PNG: loss and accuracy per epoch, training beside validation (or test).")
     Path plot;
+
+    @Option(names = "--weights-png", paramLabel = "FILE.png",
+            description = "Draw the first layer's weights of an image model (MNIST) as one 28x28 tile per hidden unit.")
+    Path weightsPng;
 
     @Option(names = "--plot-boundary", paramLabel = "FILE.png",
             description = "Draw the decision regions of a model with two inputs, with the training points.")
@@ -178,17 +182,22 @@ final class TrainCommand implements Callable<Integer> {
                     + " last completed epoch.")
     String fallback;
 
+    /** Checkpoint metadata key of a CSV's feature names (comma-joined), for {@code inspect}. */
+    static final String FEATURES_KEY = "features";
+
     /** The last completed epoch's parameters and optimiser state, kept on the host for --fallback. */
     private ModelState lastGood;
     /** Epochs already done: 0, the checkpoint's when resuming, the last good one after a fallback. */
     private int startEpoch;
     private History historyFile;
+    private List<String> featureNames;
 
     @Override
     public Integer call() throws Exception {
         validate();
         DataArgs.TrainTest tt = data.load(seed);
         System.out.println("data: " + tt.description());
+        featureNames = DataSources.csvFeatureNames(data.data, data.label, tt.train().featureCount());
         TrainingRecipe recipe = resume == null ? fromOptions() : fromCheckpoint(resume);
         ModelState start = resume != null ? Checkpoint.load(resume) : init != null ? readWeights(init) : null;
         List<EpochStats> seen = new ArrayList<>();
@@ -248,6 +257,10 @@ final class TrainCommand implements Callable<Integer> {
                     System.out.println("initial weights: " + init);
                 }
             }
+            if (weightsPng != null && WeightsPicture.side(model.inputs()) < 0) {
+                throw new IllegalArgumentException("--weights-png draws the first layer of an image model (a square"
+                        + " number of inputs, 784 for MNIST); this model takes " + model.inputs());
+            }
             if (plotBoundary != null && model.inputs() != 2) {
                 throw new IllegalArgumentException("--plot-boundary draws models of 2 input features; this one takes "
                         + model.inputs());
@@ -281,7 +294,7 @@ final class TrainCommand implements Callable<Integer> {
                         saveCheckpoint(checkpoint, model, opt, recipe, s.epoch(), tt.scaler());
                     }
                     if (fallback != null) {
-                        lastGood = model.state(opt, recipe.metadata(s.epoch()));
+                        lastGood = model.state(opt, meta(recipe, s.epoch()));
                     }
                 });
             } catch (TrainingDivergedException e) {
@@ -315,11 +328,17 @@ final class TrainCommand implements Callable<Integer> {
             int kept = result.bestEpoch();
             if (save != null) {
                 if (save.toString().endsWith(".npz")) {
-                    Npz.save(save, Scaling.attach(model.state(null, recipe.metadata(kept)), tt.scaler()));
+                    Npz.save(save, Scaling.attach(model.state(null, meta(recipe, kept)), tt.scaler()));
                 } else {
                     saveCheckpoint(save, model, opt, recipe, kept, tt.scaler());
                 }
                 System.out.println("saved: " + save);
+            }
+            if (weightsPng != null) {
+                WeightsPicture.draw(model.weights(0), model.inputs(), model.layers().get(0).outputs(),
+                        "First-layer weights after " + last.epoch() + " epoch" + (last.epoch() == 1 ? "" : "s") + ": "
+                                + model.describe(), weightsPng);
+                System.out.println("weights: " + weightsPng);
             }
             if (plotBoundary != null) {
                 Boundary.draw(model, tt.train(), String.format(Locale.ROOT, "%s: %d-%s, train acc %.1f%%, test acc %.1f%%",
@@ -328,8 +347,7 @@ final class TrainCommand implements Callable<Integer> {
                 System.out.println("boundary: " + plotBoundary);
             }
             if (plot != null) {
-                Charts.curves(seen.stream().map(e -> new Charts.Epoch(e.epoch(), e.trainLoss(), e.testLoss(),
-                        e.testAccuracy())).toList(), "Training curves: " + model.describe(), plot);
+                Plots.curves(seen, model.describe(), plot);
                 System.out.println("plot: " + plot);
             }
         }
@@ -392,10 +410,14 @@ final class TrainCommand implements Callable<Integer> {
         if (fallback != null && !fallback.equalsIgnoreCase("cpu")) {
             throw new IllegalArgumentException("--fallback takes only 'cpu', got '" + fallback + "'");
         }
-        for (Path p : new Path[] {save, plot, checkpointEvery > 0 ? checkpoint : null, saveBest, history, plotBoundary}) {
+        for (Path p : new Path[] {save, plot, checkpointEvery > 0 ? checkpoint : null, saveBest, history, plotBoundary,
+                weightsPng}) {
             if (p != null && p.toAbsolutePath().getParent() != null && !Files.isDirectory(p.toAbsolutePath().getParent())) {
                 throw new IllegalArgumentException("cannot write " + p + ": directory " + p.toAbsolutePath().getParent() + " does not exist");
             }
+        }
+        if (weightsPng != null && !weightsPng.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+            throw new IllegalArgumentException("--weights-png writes a PNG: give a file name ending in .png, got " + weightsPng);
         }
         if (plotBoundary != null && !plotBoundary.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
             throw new IllegalArgumentException("--plot-boundary writes a PNG: give a file name ending in .png, got " + plotBoundary);
@@ -417,9 +439,18 @@ final class TrainCommand implements Callable<Integer> {
         return p.toString().endsWith(".npz") ? Npz.load(p) : Checkpoint.load(p);
     }
 
-    private static void saveCheckpoint(Path p, Model model, Optimizer opt, TrainingRecipe recipe, int epoch,
-                                       org.backprop.data.Standardizer scaler) {
-        Checkpoint.save(p, Scaling.attach(model.state(opt, recipe.metadata(epoch)), scaler));
+    private void saveCheckpoint(Path p, Model model, Optimizer opt, TrainingRecipe recipe, int epoch,
+                                org.backprop.data.Standardizer scaler) {
+        Checkpoint.save(p, Scaling.attach(model.state(opt, meta(recipe, epoch)), scaler));
+    }
+
+    /** The recipe's metadata, plus a CSV's feature names for {@code inspect}. */
+    private Map<String, String> meta(TrainingRecipe recipe, int epoch) {
+        Map<String, String> m = recipe.metadata(epoch);
+        if (featureNames != null) {
+            m.put(FEATURES_KEY, String.join(",", featureNames));
+        }
+        return m;
     }
 
     /** The recipe the options ask for. */

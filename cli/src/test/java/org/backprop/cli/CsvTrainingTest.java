@@ -82,6 +82,16 @@ class CsvTrainingTest {
             assertEquals(900, img.getWidth(), png + " is a 900-pixel-wide PNG");
         }
 
+        Cli.Run i = Cli.run("inspect", "--model", model.toString());
+        assertEquals(0, i.exit(), i.err());
+        assertTrue(i.out().contains("architecture: 3-1 (sigmoid)"), i.out());
+        assertTrue(i.out().contains("parameters: 4 = 3 weights + 1 biases"), i.out());
+        // the rule weighs age by 0.04 per year (std ≈ 14.4 years: 0.58 per std), cholesterol by 0.02 per
+        // unit (std ≈ 43: 0.87 per std) and exercise by 0.5 (std 0.5: 0.25): on standardised features
+        // cholesterol matters most, then age, then exercise
+        Matcher ranks = Pattern.compile("1\\. chol .*\\n\\s+2\\. age .*\\n\\s+3\\. exercise ").matcher(i.out());
+        assertTrue(ranks.find(), i.out());
+
         Cli.Run p = Cli.run("predict", "--model", model.toString(), "--input", test.toString(), "--label", "diagnosis",
                 "--limit", "5", "--backend", "cpu");
         assertEquals(0, p.exit(), p.err());

@@ -131,6 +131,27 @@ class TrainEndToEndTest {
     }
 
     @Test
+    void firstLayerWeightsAsTilesFromTrainAndFromInspect() throws Exception {
+        Path model = dir.resolve("w.bpm"), a = dir.resolve("a.png"), b = dir.resolve("b.png");
+        Cli.Run t = Cli.run("train", "--data", "mnist-sample", "--layers", "16", "--epochs", "1", "--backend", "cpu",
+                "--weights-png", a.toString(), "--save", model.toString());
+        assertEquals(0, t.exit(), t.err());
+        Cli.Run i = Cli.run("inspect", "--model", model.toString(), "--top", "3", "--weights-png", b.toString());
+        assertEquals(0, i.exit(), i.err());
+        assertTrue(i.out().contains("parameters: 12730 = 12704 weights + 26 biases"), i.out());
+        assertTrue(i.out().contains("   1. pixel (row "), i.out());
+        for (Path png : new Path[] {a, b}) {
+            java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+            // 16 units: 4 tiles of 56 pixels a row, on a canvas at least 640 wide
+            assertEquals(640, img.getWidth(), png.toString());
+        }
+        Cli.Run bad = Cli.run("train", "--data", "xor", "--epochs", "1", "--backend", "cpu",
+                "--weights-png", dir.resolve("c.png").toString());
+        assertEquals(Main.USAGE, bad.exit());
+        assertTrue(bad.err().contains("--weights-png draws the first layer of an image model"), bad.err());
+    }
+
+    @Test
     void syntheticDataAndTheDecisionBoundaryPicture() throws Exception {
         Path png = dir.resolve("xor.png");
         Cli.Run t = Cli.run("train", "--data", "xor:200", "--layers", "3", "--activation", "tanh", "--output", "sigmoid",
