@@ -92,9 +92,10 @@ class TrainEndToEndTest {
     @Test
     void validationSplitEarlyStoppingAndHistory() throws Exception {
         Path csv = dir.resolve("h.csv");
+        Path best = dir.resolve("best.bpm");
         Cli.Run t = Cli.run("train", "--data", "mnist-sample", "--layers", "32", "--epochs", "4", "--batch", "100",
                 "--backend", "cpu", "--val-split", "0.2", "--early-stop", "1", "--history", csv.toString(),
-                "--lr-schedule", "cosine", "--warmup", "1");
+                "--lr-schedule", "cosine", "--warmup", "1", "--save-best", best.toString());
         assertEquals(0, t.exit(), t.err());
         assertTrue(t.out().contains("validation: 1000 of the 5000 training samples held out"), t.out());
         assertTrue(t.out().contains("cosine-annealed to 0 after 1 warm-up epoch"), t.out());
@@ -103,6 +104,8 @@ class TrainEndToEndTest {
                 .matcher(t.out());
         assertTrue(test.find(), t.out());
         assertTrue(t.out().contains("done: test accuracy " + test.group(1) + "%"), t.out());
+        // the keep-best checkpoint holds the epoch whose weights the run ended with
+        assertEquals(test.group(2), Checkpoint.load(best).metadata().get("epoch"));
         java.util.List<String> rows = Files.readAllLines(csv);
         int epochLines = t.out().split("\\nepoch ", -1).length - 1;
         assertEquals("epoch,loss,accuracy,val_loss,val_accuracy,test_loss,test_accuracy,lr,seconds", rows.get(0));
