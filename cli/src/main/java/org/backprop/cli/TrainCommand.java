@@ -54,8 +54,9 @@ final class TrainCommand implements Callable<Integer> {
                     + " one per class otherwise) (default: ${DEFAULT-VALUE}).")
     String output;
 
-    @Option(names = "--loss", paramLabel = "ce|bce|mse",
-            description = "Loss (default: ce for a softmax output, bce for a sigmoid output).")
+    @Option(names = "--loss", paramLabel = "ce|bce|se",
+            description = "Loss: ce cross-entropy, bce binary cross-entropy, se squared error summed over the outputs"
+                    + " (default: ce for a softmax output, bce for a sigmoid output).")
     String loss;
 
     @Option(names = "--optimizer", paramLabel = "sgd|momentum|nesterov|rmsprop|adam|adamw", defaultValue = "adam",
