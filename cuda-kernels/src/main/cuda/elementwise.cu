@@ -1,5 +1,6 @@
-// Two elementwise tensor utilities over n floats: Backend.fill (x = value) and Backend.scale
-// (x *= alpha, in place). CPU twin: CpuBackend.fill, CpuBackend.scale; judge: ReferenceBackend's.
+// Elementwise tensor utilities over n floats: Backend.fill (x = value), Backend.scale (x *= alpha,
+// in place) and Backend.axpy (y += alpha * x; L2 weight decay adds lambda * param to the gradient).
+// CPU twin: CpuBackend.fill, CpuBackend.scale, CpuBackend.axpy; judge: ReferenceBackend's.
 //
 // Launch: 1-D, 256 threads, grid = min(ceil(n/256), 65535), grid-stride.
 //
@@ -16,5 +17,12 @@ extern "C" __global__ void fill(float *x, float value, int n) {
     unsigned stride = blockDim.x * gridDim.x;
     for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < (unsigned) n; i += stride) {
         x[i] = value;
+    }
+}
+
+extern "C" __global__ void axpy(float alpha, const float *x, float *y, int n) {
+    unsigned stride = blockDim.x * gridDim.x;
+    for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < (unsigned) n; i += stride) {
+        y[i] += alpha * x[i];
     }
 }

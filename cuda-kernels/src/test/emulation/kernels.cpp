@@ -6,6 +6,7 @@
 
 #include "../../main/cuda/activations.cu"
 #include "../../main/cuda/bias.cu"
+#include "../../main/cuda/dropout.cu"
 #include "../../main/cuda/elementwise.cu"
 #include "../../main/cuda/gather.cu"
 #include "../../main/cuda/losses.cu"
@@ -20,11 +21,13 @@ const emu::KernelEntry emu::kernels[] = {
     KERNEL(tanh_forward), KERNEL(tanh_backward),
     KERNEL(relu_forward), KERNEL(relu_backward),
     KERNEL(add_bias), KERNEL(bias_gradient),
-    KERNEL(fill), KERNEL(scale),
+    KERNEL(fill), KERNEL(scale), KERNEL(axpy),
+    KERNEL(dropout),
     KERNEL(gather_rows),
     KERNEL(sigmoid_binary_cross_entropy), KERNEL(squared_error),
     KERNEL(count_correct), KERNEL(argmax), KERNEL(sum_of_squares),
     KERNEL(sgd_update), KERNEL(momentum_update), KERNEL(adam_update),
+    KERNEL(nesterov_update), KERNEL(rmsprop_update),
     KERNEL(add_partials),
     KERNEL(softmax), KERNEL(softmax_cross_entropy),
     KERNEL(gemm_nn), KERNEL(gemm_nt), KERNEL(gemm_tn), KERNEL(gemm_tt),

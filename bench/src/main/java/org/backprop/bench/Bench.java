@@ -130,7 +130,7 @@ public final class Bench {
         c.put("plan", Map.of("warmup", cfg.plan().warmup(), "samples", cfg.plan().samples(),
                 "min_sample_s", cfg.plan().minSampleSeconds()));
         c.put("large_batches", cfg.largeBatches());
-        c.put("recipe", cfg.recipe().describe());
+        c.put("recipe", cfg.recipe().describe(784, 10));
         return c;
     }
 

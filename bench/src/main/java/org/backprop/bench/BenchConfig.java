@@ -3,6 +3,7 @@ package org.backprop.bench;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import org.backprop.nn.TrainingRecipe;
 
 /**
  * Everything a benchmark run is told: which backends, how long, where to write, which python,
@@ -17,33 +18,20 @@ import java.util.List;
  * @param gpuPeakGflops GPU fp32 peak, or null to take the datasheet figure for the device's name
  * @param dataDir      MNIST folder (IDX files), or null for the fetcher's cache
  * @param largeBatches batches of the large network to time (0 = a full epoch)
- * @param recipe       the recipe timed to 98% test accuracy
+ * @param recipe       the recipe timed to the target accuracy (its epochs are the most it may take)
+ * @param targetAccuracy the test accuracy time-to-accuracy stops at
  * @param log          progress lines (stderr), so stdout carries only the Markdown report
  */
 public record BenchConfig(List<String> backends, boolean quick, Path out, String python, int threads,
                           Double peakGflops, Double gpuPeakGflops, Path dataDir, int largeBatches,
-                          Recipe recipe, PrintStream log) {
+                          TrainingRecipe recipe, double targetAccuracy, PrintStream log) {
 
-    /** A training recipe for time-to-accuracy: layer sizes, hidden activation, Adam rate, batch. */
-    public record Recipe(int[] hidden, String activation, float adamLr, float lrDecay, int batch,
-                         double targetAccuracy, int maxEpochs) {
-        /**
-         * The default {@code backprop train} recipe: 784-512-512-10 ReLU, Adam 1e-3 decayed by 0.8
-         * per epoch, batch 128.
-         */
-        public static Recipe defaults() {
-            return new Recipe(new int[] {512, 512}, "relu", 1e-3f, 0.8f, 128, 0.98, 15);
-        }
-
-        public String describe() {
-            StringBuilder sb = new StringBuilder("784");
-            for (int h : hidden) {
-                sb.append('-').append(h);
-            }
-            return sb.append("-10 ").append(activation).append(", Adam lr ").append(adamLr)
-                    .append(lrDecay != 1f ? " ×" + lrDecay + "/epoch" : "").append(", batch ").append(batch).toString();
-        }
+    /** The default {@code backprop train} recipe, trained for at most 15 epochs towards 98%. */
+    public static TrainingRecipe defaultRecipe() {
+        return TrainingRecipe.defaults().withEpochs(15);
     }
+
+    public static final double DEFAULT_TARGET = 0.98;
 
     public int resolvedThreads() {
         return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import org.backprop.core.Backend;
 import org.backprop.data.Dataset;
 import org.backprop.data.Mnist;
@@ -29,6 +28,7 @@ import org.backprop.nn.Model;
 import org.backprop.nn.Optimizer;
 import org.backprop.nn.TrainResult;
 import org.backprop.nn.Trainer;
+import org.backprop.nn.TrainingRecipe;
 
 /**
  * Epoch time and samples/s of whole training runs on each backend — the reference MLP and a large
@@ -37,35 +37,45 @@ import org.backprop.nn.Trainer;
  */
 public final class TrainBench {
 
-    /** A network and how it is trained; {@code maxSamples} 0 means the whole training set. */
-    record Workload(String name, int[] hidden, String activation, String optimizer, float lr, float lrDecay,
-                    int batch, int epochs, int maxSamples, int maxTest) {
+    /**
+     * A named {@link TrainingRecipe} on MNIST; {@code maxSamples} and {@code maxTest} cap the
+     * training and test sets (0 means all of it).
+     */
+    record Workload(String name, TrainingRecipe recipe, int maxSamples, int maxTest) {
+
+        int[] hidden() { return recipe.hidden(); }
+
+        String activation() { return recipe.activation().id(); }
+
+        String optimizer() { return recipe.optimizer(); }
+
+        float lr() { return recipe.lr(); }
+
+        float lrDecay() { return recipe.lrDecay(); }
+
+        int batch() { return recipe.batch(); }
+
+        int epochs() { return recipe.epochs(); }
 
         String describe() {
-            StringBuilder sb = new StringBuilder("784");
-            for (int h : hidden) {
-                sb.append('-').append(h);
-            }
-            return sb.append("-10 ").append(activation).append(", softmax-CE, ")
-                    .append(optimizer.equals("sgd") ? "SGD" : "Adam").append(" lr ").append(lr)
-                    .append(lrDecay != 1f ? " ×" + lrDecay + "/epoch" : "")
-                    .append(", batch ").append(batch).toString();
+            return recipe.describe(784, 10).replace(recipe.activation().id() + ",",
+                    recipe.activation().id() + ", softmax-CE,");
         }
 
         Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", name);
             List<Object> h = new ArrayList<>();
-            for (int x : hidden) {
+            for (int x : hidden()) {
                 h.add(x);
             }
             m.put("hidden", h);
-            m.put("activation", activation);
-            m.put("optimizer", optimizer);
-            m.put("lr", (double) lr);
-            m.put("lr_decay", (double) lrDecay);
-            m.put("batch", batch);
-            m.put("epochs", epochs);
+            m.put("activation", activation());
+            m.put("optimizer", optimizer());
+            m.put("lr", (double) lr());
+            m.put("lr_decay", (double) lrDecay());
+            m.put("batch", batch());
+            m.put("epochs", epochs());
             m.put("max_samples", maxSamples);
             m.put("max_test", maxTest);
             return m;
@@ -83,39 +93,44 @@ public final class TrainBench {
 
     private TrainBench() { }
 
+    /** The sigmoid MLPs trained with plain SGD 0.1 at a constant rate, seed 42. */
+    private static TrainingRecipe sigmoidSgd(int[] hidden, int batch, int epochs) {
+        return TrainingRecipe.defaults().withHidden(hidden, null).withActivation(Activation.SIGMOID)
+                .withOptimizer("sgd", 0.1f).withLrDecay(1f).withBatch(batch).withEpochs(epochs);
+    }
+
     static List<Workload> workloads(BenchConfig cfg) {
         List<Workload> w = new ArrayList<>();
+        int[] reference = {1024, 1024};
+        int[] large = {4096, 4096, 4096};
         if (cfg.quick()) {
-            w.add(new Workload("reference", new int[] {1024, 1024}, "sigmoid", "sgd", 0.1f, 1f, 256, 1, 2048, 1000));
-            w.add(new Workload("large", new int[] {4096, 4096, 4096}, "sigmoid", "sgd", 0.1f, 1f, 1024, 1, 2048, 1000));
+            w.add(new Workload("reference", sigmoidSgd(reference, 256, 1), 2048, 1000));
+            w.add(new Workload("large", sigmoidSgd(large, 1024, 1), 2048, 1000));
         } else {
-            w.add(new Workload("reference", new int[] {1024, 1024}, "sigmoid", "sgd", 0.1f, 1f, 256, 2, 0, 0));
-            w.add(new Workload("large", new int[] {4096, 4096, 4096}, "sigmoid", "sgd", 0.1f, 1f, 1024, 1,
+            w.add(new Workload("reference", sigmoidSgd(reference, 256, 2), 0, 0));
+            w.add(new Workload("large", sigmoidSgd(large, 1024, 1),
                     cfg.largeBatches() > 0 ? cfg.largeBatches() * 1024 : 0, 2000));
         }
         return w;
     }
 
     static Workload recipe(BenchConfig cfg) {
-        BenchConfig.Recipe r = cfg.recipe();
-        return new Workload("time-to-" + Math.round(100 * r.targetAccuracy()) + "%", r.hidden(), r.activation(), "adam",
-                r.adamLr(), r.lrDecay(), r.batch(), r.maxEpochs(), 0, 0);
+        return new Workload("time-to-" + Math.round(100 * cfg.targetAccuracy()) + "%", cfg.recipe(), 0, 0);
     }
 
     /** Full MNIST when it is on disk (or named with --data), else the bundled sample, saying which. */
     static Data data(BenchConfig cfg) {
         Path dir = cfg.dataDir() != null ? cfg.dataDir() : MnistFetcher.defaultCacheDir();
+        if (cfg.dataDir() != null && !Mnist.present(dir)) {
+            throw new IllegalArgumentException("--data " + dir + ": the four MNIST files are not there");
+        }
         if (Mnist.present(dir)) {
             Dataset.Split s = Mnist.load(dir);
             return new Data(s, "full MNIST (" + s.train().size() + " train, " + s.test().size() + " test) from " + dir, true);
         }
-        if (cfg.dataDir() != null) {
-            throw new IllegalArgumentException("--data " + dir + ": the four MNIST files are not there");
-        }
         if (!cfg.quick()) {
             try {
-                Path fetched = MnistFetcher.fetch(dir, Optional.empty());
-                Dataset.Split s = Mnist.load(fetched);
+                Dataset.Split s = Mnist.loadOrFetch(dir, cfg.log()::println);
                 return new Data(s, "full MNIST (" + s.train().size() + " train, " + s.test().size() + " test), fetched to " + dir, true);
             } catch (RuntimeException e) {
                 cfg.log().println("bench train: cannot fetch MNIST (" + e.getMessage() + "); using the bundled sample");
@@ -181,15 +196,11 @@ public final class TrainBench {
     }
 
     static Model build(Backend be, Workload w) {
-        Model.Builder b = Model.builder(784);
-        for (int h : w.hidden()) {
-            b.dense(h, Activation.parse(w.activation()));
-        }
-        return b.dense(10, Activation.SOFTMAX).init(w.activation().equals("relu") ? Init.AUTO : Init.XAVIER).seed(42).build(be);
+        return w.recipe().build(be, 784, 10);
     }
 
     static Optimizer optimizer(Workload w) {
-        return w.optimizer().equals("sgd") ? Optimizer.sgd(w.lr()) : Optimizer.adam(w.lr());
+        return w.recipe().newOptimizer();
     }
 
     static Dataset trainSet(Workload w, Dataset train) {
@@ -205,7 +216,7 @@ public final class TrainBench {
         try (Model model = build(be, w); Optimizer opt = optimizer(w)) {
             Trainer trainer = new Trainer(model, Loss.CROSS_ENTROPY, opt);
             TrainResult r = trainer.fit(train, testSet(w, split.test()),
-                    new FitOptions(w.batch(), w.epochs(), 42L).withLrDecay(w.lrDecay()),
+                    new FitOptions(w.batch(), w.epochs(), w.recipe().seed()).withSchedule(w.recipe().schedule()),
                     s -> cfg.log().println("  " + s.line()));
             return fromStats(name + " (ours)", w, r.epochs(), train.size(), Map.of("description", be.description()));
         } catch (RuntimeException e) {
@@ -221,10 +232,10 @@ public final class TrainBench {
             Trainer trainer = new Trainer(model, Loss.CROSS_ENTROPY, opt);
             for (int e = 1; e <= w.epochs(); e++) {
                 TrainResult r = trainer.fit(split.train(), split.test(),
-                        new FitOptions(w.batch(), e, 42L).withStartEpoch(e - 1).withLrDecay(w.lrDecay()),
+                        new FitOptions(w.batch(), e, w.recipe().seed()).withStartEpoch(e - 1).withSchedule(w.recipe().schedule()),
                         s -> cfg.log().println("  " + s.line()));
                 epochs.addAll(r.epochs());
-                if (r.last().testAccuracy() >= cfg.recipe().targetAccuracy()) {
+                if (r.last().testAccuracy() >= cfg.targetAccuracy()) {
                     break;
                 }
             }
@@ -276,7 +287,7 @@ public final class TrainBench {
             req.put("threads", device.equals("cpu") ? threads : List.of(cfg.resolvedThreads()));
             req.put("data", dataJson);
             req.put("workloads", List.of(w.toJson()));
-            req.put("target_accuracy", cfg.recipe().targetAccuracy());
+            req.put("target_accuracy", cfg.targetAccuracy());
             cfg.log().println("bench train: " + w.name() + " in PyTorch on " + device + " (threads " + req.get("threads") + ")");
             Map<String, String> env = Map.of("OMP_NUM_THREADS", Integer.toString(cfg.resolvedThreads()));
             if (device.equals("cpu")) {
@@ -430,7 +441,7 @@ public final class TrainBench {
 
         Workload tta = workloads.stream().filter(w -> w.name().startsWith("time-to")).findFirst().orElse(null);
         if (tta != null) {
-            md.append("### Time to ").append(Math.round(100 * cfg.recipe().targetAccuracy())).append("% test accuracy: ")
+            md.append("### Time to ").append(Math.round(100 * cfg.targetAccuracy())).append("% test accuracy: ")
                     .append(tta.describe()).append("\n\n");
             Markdown tt = new Markdown("runner", "epochs to target", "training time to target", "test acc % per epoch");
             for (Run r : runs) {
@@ -447,7 +458,7 @@ public final class TrainBench {
                 for (int i = 0; i < r.curve().size(); i++) {
                     sum += r.seconds().get(i);
                     accs.append(i > 0 ? ", " : "").append(Markdown.f("%.2f", 100 * r.curve().get(i).testAccuracy()));
-                    if (reached < 0 && r.curve().get(i).testAccuracy() >= cfg.recipe().targetAccuracy()) {
+                    if (reached < 0 && r.curve().get(i).testAccuracy() >= cfg.targetAccuracy()) {
                         reached = i + 1;
                         break;
                     }

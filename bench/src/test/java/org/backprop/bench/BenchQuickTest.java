@@ -38,7 +38,7 @@ class BenchQuickTest {
     @BeforeAll
     static void runQuickGemmAndOps() throws IOException {
         BenchConfig cfg = new BenchConfig(List.of("cpu"), true, out, "none", 2, null, null, null, 0,
-                BenchConfig.Recipe.defaults(), new PrintStream(OutputStream.nullOutputStream()));
+                BenchConfig.defaultRecipe(), BenchConfig.DEFAULT_TARGET, new PrintStream(OutputStream.nullOutputStream()));
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         Bench.run(cfg, EnumSet.of(Bench.Part.GEMM, Bench.Part.OPS), new PrintStream(buf, true, StandardCharsets.UTF_8));
         stdout = buf.toString(StandardCharsets.UTF_8);

@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.backprop.bench.Bench;
 import org.backprop.bench.BenchConfig;
+import org.backprop.nn.Activation;
+import org.backprop.nn.TrainingRecipe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -134,7 +136,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (names.isEmpty()) {
             throw new IllegalArgumentException("--backend: no backend named");
         }
-        BenchConfig.Recipe d = BenchConfig.Recipe.defaults();
+        TrainingRecipe d = BenchConfig.defaultRecipe();
         int[] hidden = d.hidden();
         if (ttaHidden != null) {
             hidden = ttaHidden.stream().mapToInt(Integer::intValue).toArray();
@@ -153,18 +155,19 @@ public final class BenchCommand implements Callable<Integer> {
         if (ttaMaxEpochs != null && ttaMaxEpochs < 1) {
             throw new IllegalArgumentException("--tta-max-epochs must be at least 1, got " + ttaMaxEpochs);
         }
-        double target = ttaTarget == null ? d.targetAccuracy() : ttaTarget;
+        double target = ttaTarget == null ? BenchConfig.DEFAULT_TARGET : ttaTarget;
         if (!(target > 0 && target <= 1)) {
             throw new IllegalArgumentException("--tta-target is a fraction in (0, 1], got " + target);
         }
-        BenchConfig.Recipe recipe = new BenchConfig.Recipe(hidden,
-                ttaActivation == null ? d.activation() : ttaActivation.toLowerCase(Locale.ROOT),
-                ttaLr == null ? d.adamLr() : ttaLr, ttaLrDecay == null ? d.lrDecay() : ttaLrDecay,
-                ttaBatch == null ? d.batch() : ttaBatch, target,
-                ttaMaxEpochs == null ? d.maxEpochs() : ttaMaxEpochs);
+        TrainingRecipe recipe = d.withHidden(hidden, null)
+                .withActivation(ttaActivation == null ? d.activation() : Activation.parse(ttaActivation))
+                .withOptimizer("adam", ttaLr == null ? d.lr() : ttaLr)
+                .withLrDecay(ttaLrDecay == null ? d.lrDecay() : ttaLrDecay)
+                .withBatch(ttaBatch == null ? d.batch() : ttaBatch)
+                .withEpochs(ttaMaxEpochs == null ? d.epochs() : ttaMaxEpochs);
         Path dir = out != null ? out : Bench.defaultOut(names);
         return new BenchConfig(names, quick, dir, python, threads == null ? 0 : threads, peakGflops, gpuPeakGflops,
-                data, largeBatches, recipe, System.err);
+                data, largeBatches, recipe, target, System.err);
     }
 
     @Command(name = "gemm", mixinStandardHelpOptions = true,

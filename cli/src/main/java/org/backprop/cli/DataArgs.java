@@ -13,8 +13,9 @@ final class DataArgs {
     private static final Logger LOG = Logger.getLogger(DataArgs.class.getName());
 
     @Option(names = "--data", paramLabel = "SOURCE", defaultValue = "mnist",
-            description = "mnist (the cache, fetched when missing), mnist-sample (bundled), a directory with the"
-                    + " four MNIST files, or a CSV file (default: ${DEFAULT-VALUE}).")
+            description = "mnist (the cache, fetched when missing), mnist-sample (bundled), xor|circles|moons[:N]"
+                    + " (seeded 2-D toy sets, N training points, default 400), a directory with the four MNIST files,"
+                    + " or a CSV file (default: ${DEFAULT-VALUE}).")
     String data;
 
     @Option(names = "--test", paramLabel = "FILE", description = "Test set for a CSV --data (default: a seeded hold-out).")
@@ -35,10 +36,17 @@ final class DataArgs {
                     + " (default: on; MNIST pixels are always scaled to [0, 1]).")
     boolean standardize;
 
-    /** The two sets, a line saying where they came from, and the feature scaling applied (null if none). */
-    record TrainTest(Dataset train, Dataset test, String description, Standardizer scaler) {
+    /**
+     * The two sets, a line saying where they came from, the feature scaling applied (null if
+     * none), and the validation set held out of the training set (null without --val-split).
+     */
+    record TrainTest(Dataset train, Dataset test, String description, Standardizer scaler, Dataset validation) {
         TrainTest(Dataset train, Dataset test, String description) {
-            this(train, test, description, null);
+            this(train, test, description, null, null);
+        }
+
+        TrainTest(Dataset train, Dataset test, String description, Standardizer scaler) {
+            this(train, test, description, scaler, null);
         }
     }
 

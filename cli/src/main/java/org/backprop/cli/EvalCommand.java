@@ -1,23 +1,39 @@
 package org.backprop.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.backprop.bench.Json;
 import org.backprop.core.Backend;
+import org.backprop.data.Dataset;
 import org.backprop.io.ModelState;
-import org.backprop.nn.Checkpoints;
 import org.backprop.nn.Evaluation;
 import org.backprop.nn.Loss;
 import org.backprop.nn.Model;
 import org.backprop.nn.Optimizer;
+import org.backprop.nn.Scores;
 import org.backprop.nn.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code backprop eval}: loss, accuracy and the confusion matrix of a saved model on a test set. */
+/**
+ * {@code backprop eval}: loss, accuracy, the confusion matrix with precision, recall and F1, ROC
+ * and precision/recall areas, and calibration, of a saved model on a test set.
+ */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Evaluate a saved model on the test set of --data: loss, accuracy, confusion matrix.")
+        description = "Evaluate a saved model on the test set of --data: loss, accuracy, confusion matrix, precision,"
+                + " recall and F1, ROC AUC and average precision (one class against the rest beyond two classes),"
+                + " expected calibration error.")
 final class EvalCommand implements Callable<Integer> {
+
+    /** Bins of the reliability diagram and of the expected calibration error. */
+    static final int CALIBRATION_BINS = 10;
 
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "A checkpoint or .npz written by train --save.")
     Path modelFile;
@@ -30,6 +46,19 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of a CSV hold-out (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--json", description = "Print every number as one JSON object instead of the text report.")
+    boolean json;
+
+    @Option(names = "--roc", paramLabel = "FILE.png", description = "Draw the ROC curves (one per class beyond two classes).")
+    Path roc;
+
+    @Option(names = "--pr", paramLabel = "FILE.png", description = "Draw the precision/recall curves.")
+    Path pr;
+
+    @Option(names = "--reliability", paramLabel = "FILE.png",
+            description = "Draw the reliability diagram (accuracy against confidence, 10 bins) with the ECE.")
+    Path reliability;
+
     @Mixin BackendOption backendOption = new BackendOption();
 
     @Override
@@ -38,21 +67,128 @@ final class EvalCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
         }
+        for (Path p : new Path[] {roc, pr, reliability}) {
+            if (p != null) {
+                if (!p.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+                    throw new IllegalArgumentException("--roc, --pr and --reliability write PNGs: give a name ending in .png, got " + p);
+                }
+                Path dir = p.toAbsolutePath().getParent();
+                if (dir != null && !Files.isDirectory(dir)) {
+                    throw new IllegalArgumentException("cannot write " + p + ": directory " + dir + " does not exist");
+                }
+            }
+        }
         ModelState state = TrainCommand.readWeights(modelFile);
         DataArgs.TrainTest tt = data.loadRaw(seed);
         try (Backend backend = backendOption.open();
-             Model model = Checkpoints.restore(state, backend);
+             Model model = Model.fromState(state, backend);
              Optimizer unused = Optimizer.sgd(1f)) {
             Loss loss = switch (model.outputActivation()) {
                 case SOFTMAX -> Loss.CROSS_ENTROPY;
                 case SIGMOID -> Loss.BINARY_CROSS_ENTROPY;
-                default -> Loss.MSE;
+                default -> Loss.SQUARED_ERROR;
             };
-            Evaluation e = new Trainer(model, loss, unused).evaluate(Scaling.apply(state, tt.test()), batch);
-            System.out.println("model: " + model.describe());
-            System.out.println("data: " + tt.description());
-            System.out.println(e.report());
+            Dataset test = Scaling.apply(state, tt.test());
+            Evaluation e = new Trainer(model, loss, unused).evaluate(test, batch);
+            Scores s = Scores.of(model.predict(test.features(), test.size()), model.outputs(), test.labels(), e.classes());
+            Scores.Calibration cal = s.calibration(CALIBRATION_BINS);
+            if (json) {
+                System.out.print(Json.write(report(model, tt, e, s, cal)));
+            } else {
+                System.out.println("model: " + model.describe());
+                System.out.println("data: " + tt.description());
+                System.out.println(e.report());
+                System.out.println(areas(s));
+                System.out.printf(Locale.ROOT, "calibration: expected calibration error %.4f over %d bins%n",
+                        cal.ece(), CALIBRATION_BINS);
+            }
+            String name = modelFile.getFileName().toString();
+            if (roc != null) {
+                Plots.roc(s, "ROC: " + name, roc);
+                note("roc: " + roc);
+            }
+            if (pr != null) {
+                Plots.precisionRecall(s, "Precision/recall: " + name, pr);
+                note("pr: " + pr);
+            }
+            if (reliability != null) {
+                Plots.reliability(cal, "Reliability: " + name, reliability);
+                note("reliability: " + reliability);
+            }
         }
         return 0;
+    }
+
+    /** Pictures are reported on stderr under --json, so stdout stays one JSON document. */
+    private void note(String line) {
+        (json ? System.err : System.out).println(line);
+    }
+
+    private static String areas(Scores s) {
+        if (s.binary()) {
+            return String.format(Locale.ROOT, "ROC AUC %.4f, average precision %.4f (class 1 positive)",
+                    s.roc(1).area(), s.precisionRecall(1).area());
+        }
+        StringBuilder sb = new StringBuilder("one class vs the rest:  class   ROC AUC   avg precision\n");
+        for (int k = 0; k < s.classes(); k++) {
+            sb.append(String.format(Locale.ROOT, "%29d   %7.4f   %13.4f%n", k, s.roc(k).area(), s.precisionRecall(k).area()));
+        }
+        return sb.append(String.format(Locale.ROOT, "macro ROC AUC %.4f", s.macroAuc())).toString();
+    }
+
+    private static Map<String, Object> report(Model model, DataArgs.TrainTest tt, Evaluation e, Scores s,
+                                              Scores.Calibration cal) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", model.describe());
+        m.put("data", tt.description());
+        m.put("samples", e.total());
+        m.put("loss", e.loss());
+        m.put("accuracy", e.accuracy());
+        m.put("macro_f1", e.macroF1());
+        m.put("macro_roc_auc", s.macroAuc());
+        List<Object> classes = new ArrayList<>();
+        for (int k = 0; k < e.classes(); k++) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("class", k);
+            c.put("precision", e.precision(k));
+            c.put("recall", e.recall(k));
+            c.put("f1", e.f1(k));
+            c.put("prevalence", e.prevalence(k));
+            if (!s.binary() || k == 1) {
+                c.put("roc_auc", s.roc(k).area());
+                c.put("average_precision", s.precisionRecall(k).area());
+            }
+            classes.add(c);
+        }
+        m.put("classes", classes);
+        List<Object> rows = new ArrayList<>();
+        for (long[] row : e.confusion()) {
+            List<Object> r = new ArrayList<>();
+            for (long v : row) {
+                r.add(v);
+            }
+            rows.add(r);
+        }
+        m.put("confusion", rows);
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("bins", CALIBRATION_BINS);
+        c.put("ece", cal.ece());
+        c.put("confidence", doubles(cal.confidence()));
+        c.put("accuracy", doubles(cal.accuracy()));
+        List<Object> n = new ArrayList<>();
+        for (long v : cal.count()) {
+            n.add(v);
+        }
+        c.put("count", n);
+        m.put("calibration", c);
+        return m;
+    }
+
+    private static List<Object> doubles(double[] v) {
+        List<Object> out = new ArrayList<>();
+        for (double d : v) {
+            out.add(d);
+        }
+        return out;
     }
 }

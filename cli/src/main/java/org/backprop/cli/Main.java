@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 /** The {@code backprop} command. Bad input is one line on stderr and exit code 2. */
 @Command(name = "backprop", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Trains dense neural networks on an NVIDIA GPU or a multithreaded CPU.",
-        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, DevicesCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, InspectCommand.class, DevicesCommand.class,
                 DataCommand.class, BenchCommand.class, ParityCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import org.backprop.core.Backend;
 import org.backprop.data.Dataset;
 import org.backprop.io.ModelState;
-import org.backprop.nn.Checkpoints;
 import org.backprop.nn.Evaluation;
 import org.backprop.nn.Model;
 import picocli.CommandLine.Command;
@@ -50,7 +49,7 @@ final class PredictCommand implements Callable<Integer> {
         ModelState state = TrainCommand.readWeights(modelFile);
         Dataset rows = Scaling.apply(state, DataSources.readFeatures(input, label));
         try (Backend backend = backendOption.open();
-             Model model = Checkpoints.restore(state, backend)) {
+             Model model = Model.fromState(state, backend)) {
             if (rows.featureCount() != model.inputs()) {
                 throw new IllegalArgumentException(input + " has " + rows.featureCount() + " features per row but the model takes "
                         + model.inputs());

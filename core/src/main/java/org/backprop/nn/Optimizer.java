@@ -8,16 +8,22 @@ import org.backprop.core.Backend;
 import org.backprop.core.Tensor;
 
 /**
- * Minibatch gradient descent rules, applied in place on the device: {@link #sgd}, {@link #momentum}
- * and {@link #adam}, with PyTorch's definitions. An optimiser is bound to one model on first use;
- * its state (velocities, moments, step count) lives beside the parameters and can be exported
- * for checkpoints.
+ * Minibatch gradient descent rules, applied in place on the device, with PyTorch's definitions:
+ * {@link #sgd}, {@link #momentum} (optionally Nesterov), {@link #rmsprop}, {@link #adam} and
+ * {@link #adamw}. {@link #withWeightDecay} adds PyTorch's {@code weight_decay}: L2, g += λ·p before
+ * the rule, for every rule but AdamW, whose decay is decoupled (p −= lr·λ·p, then Adam). Like
+ * PyTorch it decays every parameter handed to it, biases included.
+ *
+ * <p>An optimiser is bound to one parameter list on its first {@link #step}; its state
+ * (velocities, moments, step count) lives beside the parameters and can be exported for checkpoints.
  */
 public abstract class Optimizer implements AutoCloseable {
 
     private final float baseLr;
     protected float lr;
-    protected Model model;
+    protected float weightDecay;
+    private List<Parameter> bound;
+    private Backend backend;
     protected final List<Tensor> state = new ArrayList<>();
     protected int step;
 
@@ -33,32 +39,69 @@ public abstract class Optimizer implements AutoCloseable {
         return new Sgd(lr);
     }
 
+    /** PyTorch's SGD with momentum: v = μ·v + g; p −= lr·v. */
     public static Optimizer momentum(float lr, float momentum) {
-        return new Momentum(lr, momentum);
+        return new Momentum(lr, momentum, false);
+    }
+
+    /** PyTorch's SGD with {@code nesterov=True}: v = μ·v + g; p −= lr·(g + μ·v). */
+    public static Optimizer nesterov(float lr, float momentum) {
+        return new Momentum(lr, momentum, true);
+    }
+
+    /** PyTorch's RMSprop (not centred, no momentum): s = α·s + (1 − α)·g²; p −= lr·g/(√s + ε). */
+    public static Optimizer rmsprop(float lr, float alpha, float eps) {
+        return new RmsProp(lr, alpha, eps);
+    }
+
+    public static Optimizer rmsprop(float lr) {
+        return new RmsProp(lr, 0.99f, 1e-8f);
     }
 
     public static Optimizer adam(float lr) {
-        return new Adam(lr, 0.9f, 0.999f, 1e-8f);
+        return new Adam(lr, 0.9f, 0.999f, 1e-8f, false);
     }
 
     public static Optimizer adam(float lr, float beta1, float beta2, float eps) {
-        return new Adam(lr, beta1, beta2, eps);
+        return new Adam(lr, beta1, beta2, eps, false);
     }
 
-    /** The learning rate in force now (after any decay). */
+    /** Adam with decoupled weight decay (Loshchilov and Hutter; PyTorch's AdamW, default λ 0.01). */
+    public static Optimizer adamw(float lr, float weightDecay) {
+        return new Adam(lr, 0.9f, 0.999f, 1e-8f, true).withWeightDecay(weightDecay);
+    }
+
+    /** Sets the weight decay λ (0: none) before the first step; returns this optimiser. */
+    public Optimizer withWeightDecay(float lambda) {
+        if (!(lambda >= 0) || !Float.isFinite(lambda)) {
+            throw new IllegalArgumentException("weight decay must be a finite number >= 0, got " + lambda);
+        }
+        this.weightDecay = lambda;
+        return this;
+    }
+
+    public float weightDecay() {
+        return weightDecay;
+    }
+
+    /** The learning rate in force now (after any schedule). */
     public float learningRate() {
         return lr;
     }
 
-    /**
-     * Sets the rate for the given epoch (1-based) under exponential decay, lr = base·γ^(epoch − 1),
-     * like PyTorch's ExponentialLR stepped once per epoch; γ = 1 keeps it constant. It depends on
-     * the epoch alone, so a resumed run continues the same schedule.
-     */
-    public void decayForEpoch(int epoch, float gamma) {
-        lr = (float) (baseLr * Math.pow(gamma, epoch - 1));
+    public float baseLearningRate() {
+        return baseLr;
     }
 
+    /** Sets the rate in force from now on (a schedule's job; the base rate is unchanged). */
+    public void setLearningRate(float rate) {
+        if (!(rate >= 0) || !Float.isFinite(rate)) {
+            throw new IllegalArgumentException("learning rate must be a finite number >= 0, got " + rate);
+        }
+        lr = rate;
+    }
+
+    /** Updates applied so far (1 after the first step); Adam's bias correction and dropout's key use it. */
     public int steps() {
         return step;
     }
@@ -70,56 +113,63 @@ public abstract class Optimizer implements AutoCloseable {
 
     protected abstract void update(Backend backend, Tensor param, Tensor grad, int slot0);
 
-    /** Applies one update from the gradients the last backward pass left in the model. */
-    public final void step(Model m) {
-        bind(m);
+    /** Applies one update from the gradients the last backward pass left beside the parameters. */
+    public final void step(List<Parameter> parameters) {
+        bind(parameters);
         step++;
-        Backend b = m.backend();
         int slot = 0;
-        for (Dense d : m.layers()) {
-            update(b, d.weights, d.weightGrad, slot);
-            slot += slotsPerParameter();
-            update(b, d.bias, d.biasGrad, slot);
+        for (Parameter p : parameters) {
+            if (weightDecay > 0 && !decoupled()) {
+                backend.axpy(weightDecay, p.value(), p.grad());
+            }
+            update(backend, p.value(), p.grad(), slot);
             slot += slotsPerParameter();
         }
     }
 
-    private void bind(Model m) {
-        if (model == m) {
+    /** True where weight decay shrinks the parameters directly instead of adding λ·p to the gradient. */
+    protected boolean decoupled() {
+        return false;
+    }
+
+    private void bind(List<Parameter> parameters) {
+        if (bound == parameters) {
             return;
         }
-        if (model != null) {
-            throw new IllegalStateException(name() + " optimiser is already bound to another model");
+        if (bound != null) {
+            throw new IllegalStateException(name() + " optimiser is already bound to another model's parameters");
         }
-        model = m;
-        Backend b = m.backend();
-        for (Dense d : m.layers()) {
-            for (Tensor p : new Tensor[] {d.weights, d.bias}) {
-                for (int s = 0; s < slotsPerParameter(); s++) {
-                    Tensor t = b.allocate(p.rows(), p.cols());
-                    b.fill(t, 0f);
-                    state.add(t);
-                }
+        if (parameters.isEmpty()) {
+            throw new IllegalArgumentException(name() + ": no parameters to optimise");
+        }
+        Backend b = parameters.get(0).value().backend();
+        for (Parameter p : parameters) {
+            for (int s = 0; s < slotsPerParameter(); s++) {
+                Tensor t = b.allocate(p.value().rows(), p.value().cols());
+                b.fill(t, 0f);
+                state.add(t);
             }
         }
+        bound = parameters;
+        backend = b;
     }
 
-    /** The state as named host arrays ("state.3") plus the step count, for checkpoints. */
+    /** The state as named host arrays ("adam.state.3") plus the step count, for checkpoints. */
     public Map<String, float[]> exportState() {
         Map<String, float[]> out = new LinkedHashMap<>();
-        if (model == null) {
+        if (bound == null) {
             return out;
         }
         for (int i = 0; i < state.size(); i++) {
-            out.put(name() + ".state." + i, model.backend().download(state.get(i)));
+            out.put(name() + ".state." + i, backend.download(state.get(i)));
         }
         out.put(name() + ".step", new float[] {step});
         return out;
     }
 
-    /** Restores what {@link #exportState()} produced; the model must have the same layer shapes. */
-    public void importState(Model m, Map<String, float[]> saved) {
-        bind(m);
+    /** Restores what {@link #exportState()} produced, for parameters of the same shapes. */
+    public void importState(List<Parameter> parameters, Map<String, float[]> saved) {
+        bind(parameters);
         float[] s = saved.get(name() + ".step");
         if (s == null) {
             throw new IllegalArgumentException("checkpoint holds no " + name() + " optimiser state");
@@ -130,7 +180,7 @@ public abstract class Optimizer implements AutoCloseable {
                 throw new IllegalArgumentException("checkpoint's " + name() + " state " + i
                         + " is missing or has the wrong size");
             }
-            m.backend().upload(a, state.get(i));
+            backend.upload(a, state.get(i));
         }
         step = (int) s[0];
     }
@@ -139,7 +189,11 @@ public abstract class Optimizer implements AutoCloseable {
     public void close() {
         state.forEach(Tensor::close);
         state.clear();
-        model = null;
+        bound = null;
+    }
+
+    String decaySuffix() {
+        return weightDecay > 0 ? ", weight_decay=" + weightDecay : "";
     }
 
     static final class Sgd extends Optimizer {
@@ -153,37 +207,71 @@ public abstract class Optimizer implements AutoCloseable {
             b.sgdUpdate(p, g, lr);
         }
 
-        @Override public String toString() { return "SGD(lr=" + lr + ")"; }
+        @Override public String toString() { return "SGD(lr=" + lr + decaySuffix() + ")"; }
     }
 
     static final class Momentum extends Optimizer {
         private final float momentum;
+        private final boolean nesterov;
 
-        Momentum(float lr, float momentum) {
+        Momentum(float lr, float momentum, boolean nesterov) {
             super(lr);
             if (!(momentum >= 0 && momentum < 1)) {
                 throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
             }
             this.momentum = momentum;
+            this.nesterov = nesterov;
         }
 
-        @Override public String name() { return "momentum"; }
+        // the state layout is the same, so each keeps its own name for checkpoints
+        @Override public String name() { return nesterov ? "nesterov" : "momentum"; }
 
         @Override protected int slotsPerParameter() { return 1; }
 
         @Override protected void update(Backend b, Tensor p, Tensor g, int slot) {
-            b.momentumUpdate(p, g, state.get(slot), lr, momentum);
+            if (nesterov) {
+                b.nesterovUpdate(p, g, state.get(slot), lr, momentum);
+            } else {
+                b.momentumUpdate(p, g, state.get(slot), lr, momentum);
+            }
         }
 
-        @Override public String toString() { return "SGD(lr=" + lr + ", momentum=" + momentum + ")"; }
+        @Override public String toString() {
+            return "SGD(lr=" + lr + ", momentum=" + momentum + (nesterov ? ", nesterov" : "") + decaySuffix() + ")";
+        }
+    }
+
+    static final class RmsProp extends Optimizer {
+        private final float alpha;
+        private final float eps;
+
+        RmsProp(float lr, float alpha, float eps) {
+            super(lr);
+            if (!(alpha >= 0 && alpha < 1) || !(eps > 0)) {
+                throw new IllegalArgumentException("RMSprop needs 0 <= alpha < 1 and eps > 0");
+            }
+            this.alpha = alpha;
+            this.eps = eps;
+        }
+
+        @Override public String name() { return "rmsprop"; }
+
+        @Override protected int slotsPerParameter() { return 1; }
+
+        @Override protected void update(Backend b, Tensor p, Tensor g, int slot) {
+            b.rmspropUpdate(p, g, state.get(slot), lr, alpha, eps);
+        }
+
+        @Override public String toString() { return "RMSprop(lr=" + lr + ", alpha=" + alpha + decaySuffix() + ")"; }
     }
 
     static final class Adam extends Optimizer {
         private final float beta1;
         private final float beta2;
         private final float eps;
+        private final boolean decoupled;
 
-        Adam(float lr, float beta1, float beta2, float eps) {
+        Adam(float lr, float beta1, float beta2, float eps, boolean decoupled) {
             super(lr);
             if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps > 0)) {
                 throw new IllegalArgumentException("Adam needs 0 <= beta1, beta2 < 1 and eps > 0");
@@ -191,16 +279,22 @@ public abstract class Optimizer implements AutoCloseable {
             this.beta1 = beta1;
             this.beta2 = beta2;
             this.eps = eps;
+            this.decoupled = decoupled;
         }
 
-        @Override public String name() { return "adam"; }
+        @Override public String name() { return decoupled ? "adamw" : "adam"; }
+
+        @Override protected boolean decoupled() { return decoupled; }
 
         @Override protected int slotsPerParameter() { return 2; }
 
         @Override protected void update(Backend b, Tensor p, Tensor g, int slot) {
+            if (decoupled && weightDecay > 0) {
+                b.scale(p, 1f - lr * weightDecay);
+            }
             b.adamUpdate(p, g, state.get(slot), state.get(slot + 1), lr, beta1, beta2, eps, step);
         }
 
-        @Override public String toString() { return "Adam(lr=" + lr + ")"; }
+        @Override public String toString() { return (decoupled ? "AdamW" : "Adam") + "(lr=" + lr + decaySuffix() + ")"; }
     }
 }

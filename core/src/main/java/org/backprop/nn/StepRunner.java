@@ -1,6 +1,5 @@
 package org.backprop.nn;
 
-import java.util.List;
 import org.backprop.core.Backend;
 import org.backprop.core.Tensor;
 import org.backprop.data.Dataset;
@@ -23,7 +22,7 @@ public final class StepRunner implements AutoCloseable {
     private final Tensor x;
     private final Tensor y;
     private final Tensor order;
-    private final Workspace ws;
+    private final Activations ws;
     private final Tensor lossSum;
     private final Tensor correct;
 
@@ -39,14 +38,14 @@ public final class StepRunner implements AutoCloseable {
         this.backend = model.backend();
         this.rows = data.size();
         Tensor xt = null, yt = null, ot = null, ls = null, cs = null;
-        Workspace w = null;
+        Activations w = null;
         try {
             xt = backend.upload(data.features(), data.size(), data.featureCount());
             yt = backend.upload(data.targets(model.outputs()), data.size(), model.outputs());
             ot = backend.allocateIndices(data.size());
             ls = backend.allocate(1, 1);
             cs = backend.allocate(1, 1);
-            w = new Workspace(model, Math.max(1, Math.min(capacity, data.size())));
+            w = new Activations(model, Math.max(1, Math.min(capacity, data.size())));
         } catch (RuntimeException e) {
             Dense.closeAll(xt, yt, ot, ls, cs);
             if (w != null) {
@@ -95,30 +94,14 @@ public final class StepRunner implements AutoCloseable {
         if (start < 0 || n < 1 || start + n > rows) {
             throw new IllegalArgumentException("batch rows " + start + ".." + (start + n) + " outside 0.." + rows);
         }
-        Workspace.Views v = ws.rows(n);
+        Activations.Batch v = ws.rows(n);
         backend.gatherRows(x, order, start, v.input());
         backend.gatherRows(y, order, start, v.target());
-        int last = model.layers().size() - 1;
-        Tensor delta = v.deltas()[last];
-        Tensor out;
-        switch (loss) {
-            case CROSS_ENTROPY -> {
-                backend.softmaxCrossEntropy(ws.forward(v, false), v.target(), v.probabilities(), delta, lossSum);
-                out = v.probabilities();
-            }
-            case BINARY_CROSS_ENTROPY -> {
-                backend.sigmoidBinaryCrossEntropy(ws.forward(v, false), v.target(), v.probabilities(), delta, lossSum);
-                out = v.probabilities();
-            }
-            case MSE -> {
-                out = ws.forward(v, true);
-                backend.squaredError(out, v.target(), delta, lossSum);
-                model.outputActivation().backward(backend, out, delta);
-            }
-            default -> throw new AssertionError(loss);
-        }
-        backend.countCorrect(out, v.target(), correct);
-        ws.backward(v);
+        // the step Trainer takes: model.forward → loss.forward (value and output δ) → model.backward
+        Tensor out = model.forward(v, !loss.fusesOutput());
+        Tensor predictions = loss.forward(model, v, out, lossSum);
+        backend.countCorrect(predictions, v.target(), correct);
+        model.backward(v);
     }
 
     /** The summed loss and correct count since the last {@link #resetMetrics()}. */
@@ -153,12 +136,10 @@ public final class StepRunner implements AutoCloseable {
         checkLength(model, flat);
         Backend b = model.backend();
         int at = 0;
-        for (Dense d : model.layers()) {
-            for (Tensor t : grads ? List.of(d.weightGrad, d.biasGrad) : List.of(d.weights, d.bias)) {
-                float[] part = b.download(t);
-                System.arraycopy(part, 0, flat, at, part.length);
-                at += part.length;
-            }
+        for (Parameter p : model.parameters()) {
+            float[] part = b.download(grads ? p.grad() : p.value());
+            System.arraycopy(part, 0, flat, at, part.length);
+            at += part.length;
         }
     }
 
@@ -166,13 +147,12 @@ public final class StepRunner implements AutoCloseable {
         checkLength(model, flat);
         Backend b = model.backend();
         int at = 0;
-        for (Dense d : model.layers()) {
-            for (Tensor t : grads ? List.of(d.weightGrad, d.biasGrad) : List.of(d.weights, d.bias)) {
-                float[] part = new float[t.size()];
-                System.arraycopy(flat, at, part, 0, part.length);
-                b.upload(part, t);
-                at += part.length;
-            }
+        for (Parameter p : model.parameters()) {
+            Tensor t = grads ? p.grad() : p.value();
+            float[] part = new float[t.size()];
+            System.arraycopy(flat, at, part, 0, part.length);
+            b.upload(part, t);
+            at += part.length;
         }
     }
 

@@ -4,9 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.backprop.core.Backend;
 import org.backprop.core.Tensor;
 import org.backprop.data.Dataset;
@@ -21,7 +18,9 @@ import org.backprop.data.Dataset;
  *
  * <p>Both datasets are uploaded once; each batch is gathered on the device from a permutation
  * drawn from (seed, epoch) — so a resumed run sees the same batches as an uninterrupted one —
- * and the running loss is read back only every {@link FitOptions#checkEvery()} batches.
+ * and the running loss is read back only every {@link FitOptions#checkEvery()} batches. Each step
+ * reads like the math: gather → {@link Model#forward} → {@link Loss#forward} (value and the output
+ * δ) → {@link Model#backward} → {@link Optimizer#step}({@link Model#parameters()}).
  */
 public final class Trainer {
 
@@ -29,6 +28,7 @@ public final class Trainer {
     private final Loss loss;
     private final Optimizer optimizer;
     private final Backend backend;
+    private BatchListener batchListener;
 
     public Trainer(Model model, Loss loss, Optimizer optimizer) {
         loss.checkOutput(model.outputActivation());
@@ -44,51 +44,65 @@ public final class Trainer {
 
     public Optimizer optimizer() { return optimizer; }
 
+    /** Called as the running loss is read back during an epoch (null: nobody); returns this trainer. */
+    public Trainer onBatch(BatchListener listener) {
+        this.batchListener = listener;
+        return this;
+    }
+
     /** Trains for {@code options.epochs()} epochs (after {@code options.startEpoch()}), evaluating on {@code test} after each. */
     public TrainResult fit(Dataset train, Dataset test, FitOptions options, EpochListener listener) {
+        return fit(train, test, "test", options, listener);
+    }
+
+    /**
+     * As {@link #fit(Dataset, Dataset, FitOptions, EpochListener)}, evaluating on {@code monitor}
+     * (named {@code monitorName}, "val" for a validation set) after each epoch; early stopping,
+     * when on, watches its loss and ends with the parameters of its best epoch.
+     */
+    public TrainResult fit(Dataset train, Dataset test, String monitorName, FitOptions options, EpochListener listener) {
         checkData(train, "training");
-        checkData(test, "test");
+        checkData(test, monitorName);
         List<EpochStats> history = new ArrayList<>();
+        double bestLoss = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0;
+        float[][] bestParameters = null;
+        boolean stopped = false;
         int batch = Math.min(options.batch(), train.size());
         try (DeviceData trainData = new DeviceData(backend, train, model.outputs());
              DeviceData testData = new DeviceData(backend, test, model.outputs());
-             Workspace ws = new Workspace(model, Math.max(batch, Math.min(test.size(), 1024)));
+             Activations acts = new Activations(model, Math.max(batch, Math.min(test.size(), 1024)));
              Tensor lossSum = backend.allocate(1, 1);
              Tensor correct = backend.allocate(1, 1);
              Tensor norm = backend.allocate(1, 1)) {
             int[] order = new int[train.size()];
             for (int epoch = options.startEpoch() + 1; epoch <= options.epochs(); epoch++) {
-                optimizer.decayForEpoch(epoch, options.lrDecay());
+                optimizer.setLearningRate(options.schedule().rate(optimizer.baseLearningRate(), epoch, options.epochs()));
                 shuffle(order, options.seed(), epoch);
                 backend.uploadIndices(order, trainData.indices);
                 backend.fill(lossSum, 0f);
                 backend.fill(correct, 0f);
                 int batches = (train.size() + batch - 1) / batch;
                 long t0 = System.nanoTime();
-                try (ProgressBar bar = options.progress() ? progressBar(epoch, options.epochs(), batches) : null) {
-                    int lastChecked = 0;
-                    for (int b = 0; b < batches; b++) {
-                        int start = b * batch;
-                        int n = Math.min(batch, train.size() - start);
-                        Workspace.Views v = ws.rows(n);
-                        backend.gatherRows(trainData.x, trainData.indices, start, v.input());
-                        backend.gatherRows(trainData.y, trainData.indices, start, v.target());
-                        step(ws, v, lossSum, correct, norm, options.clipNorm());
-                        if ((b + 1) % options.checkEvery() == 0 || b == batches - 1) {
-                            float running = backend.scalar(lossSum);
-                            if (!Float.isFinite(running)) {
-                                throw new TrainingDivergedException(epoch, String.format(Locale.ROOT,
-                                        "training loss became %s in epoch %d, between batches %d and %d of %d"
-                                                + " (try a lower learning rate or --clip-norm)",
-                                        running, epoch, lastChecked + 1, b + 1, batches));
-                            }
-                            lastChecked = b + 1;
-                            if (bar != null) {
-                                double secs = (System.nanoTime() - t0) / 1e9;
-                                bar.stepTo(b + 1);
-                                bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f  %.0f samples/s",
-                                        running / (start + n), (start + n) / secs));
-                            }
+                int lastChecked = 0;
+                for (int b = 0; b < batches; b++) {
+                    int start = b * batch;
+                    int n = Math.min(batch, train.size() - start);
+                    Activations.Batch v = acts.rows(n);
+                    backend.gatherRows(trainData.x, trainData.indices, start, v.input());
+                    backend.gatherRows(trainData.y, trainData.indices, start, v.target());
+                    step(v, lossSum, correct, norm, options);
+                    if ((b + 1) % options.checkEvery() == 0 || b == batches - 1) {
+                        float running = backend.scalar(lossSum);
+                        if (!Float.isFinite(running)) {
+                            throw new TrainingDivergedException(epoch, String.format(Locale.ROOT,
+                                    "training loss became %s in epoch %d, between batches %d and %d of %d"
+                                            + " (try a lower learning rate or --clip-norm)",
+                                    running, epoch, lastChecked + 1, b + 1, batches));
+                        }
+                        lastChecked = b + 1;
+                        if (batchListener != null) {
+                            batchListener.onBatch(epoch, b + 1, batches, start + n, running / (start + n));
                         }
                     }
                 }
@@ -96,68 +110,101 @@ public final class Trainer {
                 double trainLoss = backend.scalar(lossSum) / train.size();
                 double trainAcc = backend.scalar(correct) / train.size();
                 checkParameters(epoch, norm);
-                Result r = evaluate(testData, test, ws, lossSum, correct, options.confusion());
+                Result r = evaluate(testData, test, acts, lossSum, correct, options.confusion());
+                boolean best = r.loss < bestLoss;
+                if (best) {
+                    bestLoss = r.loss;
+                    bestEpoch = epoch;
+                    if (options.patience() > 0) {
+                        bestParameters = download(bestParameters);
+                    }
+                }
                 EpochStats stats = new EpochStats(epoch, options.epochs(), trainLoss, trainAcc, r.loss, r.accuracy,
-                        seconds, train.size() / seconds, r.evaluation);
+                        seconds, train.size() / seconds, r.evaluation, monitorName, optimizer.learningRate(), best);
                 history.add(stats);
                 if (listener != null) {
                     listener.onEpoch(stats);
                 }
+                if (options.patience() > 0 && epoch - bestEpoch >= options.patience()) {
+                    stopped = epoch < options.epochs();
+                    break;
+                }
             }
         }
-        return new TrainResult(history);
+        if (history.isEmpty()) {
+            return new TrainResult(history);
+        }
+        if (bestParameters != null && bestEpoch != history.get(history.size() - 1).epoch()) {
+            List<Parameter> ps = model.parameters();
+            for (int i = 0; i < ps.size(); i++) {
+                backend.upload(bestParameters[i], ps.get(i).value());
+            }
+        }
+        int kept = options.patience() > 0 && bestEpoch > 0 ? bestEpoch : history.get(history.size() - 1).epoch();
+        return new TrainResult(history, kept, stopped);
+    }
+
+    /** Every parameter on the host, into {@code into} when it is already allocated. */
+    private float[][] download(float[][] into) {
+        List<Parameter> ps = model.parameters();
+        float[][] out = into != null ? into : new float[ps.size()][];
+        for (int i = 0; i < ps.size(); i++) {
+            if (out[i] == null) {
+                out[i] = new float[ps.get(i).value().size()];
+            }
+            backend.download(ps.get(i).value(), out[i]);
+        }
+        return out;
     }
 
     /** Loss, accuracy and the confusion matrix of the model on a dataset. */
     public Evaluation evaluate(Dataset data, int batch) {
         checkData(data, "evaluation");
         try (DeviceData d = new DeviceData(backend, data, model.outputs());
-             Workspace ws = new Workspace(model, Math.min(Math.max(1, batch), data.size()));
+             Activations acts = new Activations(model, Math.min(Math.max(1, batch), data.size()));
              Tensor lossSum = backend.allocate(1, 1);
              Tensor correct = backend.allocate(1, 1)) {
-            return evaluate(d, data, ws, lossSum, correct, true).evaluation;
+            return evaluate(d, data, acts, lossSum, correct, true).evaluation;
         }
     }
 
     /**
-     * One forward and backward pass over the whole of {@code batch}, without updating: returns the
-     * mean loss and leaves the gradients in the model's layers (for gradient checks).
+     * One training forward and backward pass over the whole of {@code batch}, without updating,
+     * with dropout keyed by (seed, step): returns the mean loss and leaves the gradients beside
+     * the parameters. With the same key the mask is the same, so finite differences of this loss
+     * check the gradients through dropout.
      */
-    double lossAndGradients(Dataset batch) {
+    public double lossAndGradients(Dataset batch, long seed, int step) {
         checkData(batch, "batch");
         try (DeviceData d = new DeviceData(backend, batch, model.outputs());
-             Workspace ws = new Workspace(model, batch.size());
+             Activations acts = new Activations(model, batch.size());
              Tensor lossSum = backend.allocate(1, 1)) {
             backend.fill(lossSum, 0f);
-            Workspace.Views v = ws.rows(batch.size());
-            backend.gatherRows(d.x, d.indices, 0, v.input());
-            backend.gatherRows(d.y, d.indices, 0, v.target());
-            lossForward(ws, v, lossSum);
-            ws.backward(v);
+            Activations.Batch b = acts.rows(batch.size());
+            backend.gatherRows(d.x, d.indices, 0, b.input());
+            backend.gatherRows(d.y, d.indices, 0, b.target());
+            Tensor out = model.forward(b, !loss.fusesOutput(), seed, step);
+            loss.forward(model, b, out, lossSum);
+            model.backward(b);
             return backend.scalar(lossSum) / batch.size();
         }
     }
 
-    /** Layer i's weight and bias gradients from the last backward pass, as host arrays. */
-    float[][] gradients(int i) {
-        Dense d = model.layers().get(i);
-        return new float[][] {backend.download(d.weightGrad), backend.download(d.biasGrad)};
-    }
-
     private record Result(double loss, double accuracy, Evaluation evaluation) { }
 
-    private Result evaluate(DeviceData d, Dataset data, Workspace ws, Tensor lossSum, Tensor correct, boolean confusion) {
+    private Result evaluate(DeviceData d, Dataset data, Activations acts, Tensor lossSum, Tensor correct,
+                            boolean confusion) {
         backend.fill(lossSum, 0f);
         backend.fill(correct, 0f);
-        int batch = ws.capacity();
+        int batch = acts.capacity();
         float[] outputs = confusion ? new float[data.size() * model.outputs()] : null;
         for (int start = 0; start < data.size(); start += batch) {
             int n = Math.min(batch, data.size() - start);
-            Workspace.Views v = ws.rows(n);
-            backend.gatherRows(d.x, d.indices, start, v.input());
-            backend.gatherRows(d.y, d.indices, start, v.target());
-            Tensor out = lossForward(ws, v, lossSum);
-            backend.countCorrect(out, v.target(), correct);
+            Activations.Batch b = acts.rows(n);
+            backend.gatherRows(d.x, d.indices, start, b.input());
+            backend.gatherRows(d.y, d.indices, start, b.target());
+            Tensor out = loss.forward(model, b, model.forward(b, !loss.fusesOutput()), lossSum);
+            backend.countCorrect(out, b.target(), correct);
             if (confusion) {
                 float[] part = backend.download(out);
                 System.arraycopy(part, 0, outputs, start * model.outputs(), part.length);
@@ -171,66 +218,37 @@ public final class Trainer {
         return new Result(meanLoss, accuracy, e);
     }
 
-    /**
-     * Forward pass plus the loss: adds the batch's summed loss to {@code lossSum}, leaves δ of the
-     * output layer in the last delta buffer, and returns the output probabilities.
-     */
-    private Tensor lossForward(Workspace ws, Workspace.Views v, Tensor lossSum) {
-        int last = model.layers().size() - 1;
-        Tensor delta = v.deltas()[last];
-        switch (loss) {
-            case CROSS_ENTROPY -> {
-                Tensor logits = ws.forward(v, false);
-                backend.softmaxCrossEntropy(logits, v.target(), v.probabilities(), delta, lossSum);
-                return v.probabilities();
-            }
-            case BINARY_CROSS_ENTROPY -> {
-                Tensor logits = ws.forward(v, false);
-                backend.sigmoidBinaryCrossEntropy(logits, v.target(), v.probabilities(), delta, lossSum);
-                return v.probabilities();
-            }
-            case MSE -> {
-                Tensor out = ws.forward(v, true);
-                backend.squaredError(out, v.target(), delta, lossSum);
-                model.outputActivation().backward(backend, out, delta);
-                return out;
-            }
-            default -> throw new AssertionError(loss);
+    /** gather (done by the caller) → model.forward → loss.forward → model.backward → optimizer.step. */
+    private void step(Activations.Batch b, Tensor lossSum, Tensor correct, Tensor norm, FitOptions options) {
+        Tensor out = model.forward(b, !loss.fusesOutput(), options.seed(), optimizer.steps() + 1);
+        Tensor predictions = loss.forward(model, b, out, lossSum);
+        backend.countCorrect(predictions, b.target(), correct);
+        model.backward(b);
+        if (options.clipNorm() > 0) {
+            clip(norm, options.clipNorm());
         }
-    }
-
-    private void step(Workspace ws, Workspace.Views v, Tensor lossSum, Tensor correct, Tensor norm, float clipNorm) {
-        Tensor out = lossForward(ws, v, lossSum);
-        backend.countCorrect(out, v.target(), correct);
-        ws.backward(v);
-        if (clipNorm > 0) {
-            clip(norm, clipNorm);
-        }
-        optimizer.step(model);
+        optimizer.step(model.parameters());
     }
 
     /** Scales every gradient by clipNorm/‖g‖ when the global gradient norm exceeds clipNorm. */
     private void clip(Tensor norm, float clipNorm) {
         backend.fill(norm, 0f);
-        for (Dense d : model.layers()) {
-            backend.sumOfSquares(d.weightGrad, norm);
-            backend.sumOfSquares(d.biasGrad, norm);
+        for (Parameter p : model.parameters()) {
+            backend.sumOfSquares(p.grad(), norm);
         }
         double total = Math.sqrt(backend.scalar(norm));
         if (total > clipNorm) {
             float s = (float) (clipNorm / total);
-            for (Dense d : model.layers()) {
-                backend.scale(d.weightGrad, s);
-                backend.scale(d.biasGrad, s);
+            for (Parameter p : model.parameters()) {
+                backend.scale(p.grad(), s);
             }
         }
     }
 
     private void checkParameters(int epoch, Tensor norm) {
         backend.fill(norm, 0f);
-        for (Dense d : model.layers()) {
-            backend.sumOfSquares(d.weights, norm);
-            backend.sumOfSquares(d.bias, norm);
+        for (Parameter p : model.parameters()) {
+            backend.sumOfSquares(p.value(), norm);
         }
         float s = backend.scalar(norm);
         if (!Float.isFinite(s)) {
@@ -266,18 +284,6 @@ public final class Trainer {
             throw new IllegalArgumentException("the " + what + " set has " + d.classes()
                     + " classes but the model has " + outputs + " output" + (outputs == 1 ? " (binary only)" : "s"));
         }
-    }
-
-    private static ProgressBar progressBar(int epoch, int epochs, int batches) {
-        return new ProgressBarBuilder()
-                .setTaskName("epoch " + epoch + "/" + epochs)
-                .setInitialMax(batches)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setUnit(" batches", 1)
-                .setUpdateIntervalMillis(250)
-                .setMaxRenderedLength(110)
-                .clearDisplayOnFinish()
-                .build();
     }
 
     /** A dataset resident on the device: features, targets and a row-index vector. */

@@ -79,9 +79,9 @@ public abstract class TrainingContract {
             out.add(Arguments.of(Loss.CROSS_ENTROPY, hidden, Activation.SOFTMAX, 3));
             out.add(Arguments.of(Loss.BINARY_CROSS_ENTROPY, hidden, Activation.SIGMOID, 1));
             out.add(Arguments.of(Loss.BINARY_CROSS_ENTROPY, hidden, Activation.SIGMOID, 3));
-            out.add(Arguments.of(Loss.MSE, hidden, Activation.SIGMOID, 3));
-            out.add(Arguments.of(Loss.MSE, hidden, Activation.TANH, 3));
-            out.add(Arguments.of(Loss.MSE, hidden, Activation.IDENTITY, 3));
+            out.add(Arguments.of(Loss.SQUARED_ERROR, hidden, Activation.SIGMOID, 3));
+            out.add(Arguments.of(Loss.SQUARED_ERROR, hidden, Activation.TANH, 3));
+            out.add(Arguments.of(Loss.SQUARED_ERROR, hidden, Activation.IDENTITY, 3));
         }
         return out;
     }
@@ -93,12 +93,35 @@ public abstract class TrainingContract {
     @ParameterizedTest(name = "{0} with {1} hidden, {2} output x{3}")
     @MethodSource("lossesAndActivations")
     void backpropMatchesFiniteDifferences(Loss loss, Activation hidden, Activation output, int outputs) {
+        gradientCheck(loss, hidden, output, outputs, 0f);
+    }
+
+    static List<Arguments> dropoutPairs() {
+        List<Arguments> out = new ArrayList<>();
+        for (Activation hidden : new Activation[] {Activation.SIGMOID, Activation.TANH, Activation.RELU}) {
+            out.add(Arguments.of(Loss.CROSS_ENTROPY, hidden, Activation.SOFTMAX, 3));
+            out.add(Arguments.of(Loss.SQUARED_ERROR, hidden, Activation.SIGMOID, 3));
+        }
+        return out;
+    }
+
+    /**
+     * With the dropout key fixed (seed 5, step 3) the mask is fixed, so the training loss is a
+     * smooth function of the parameters and backprop through dropout must match its differences.
+     */
+    @ParameterizedTest(name = "{0} with {1} hidden + dropout 0.4, {2} output x{3}")
+    @MethodSource("dropoutPairs")
+    void backpropThroughDropoutMatchesFiniteDifferences(Loss loss, Activation hidden, Activation output, int outputs) {
+        gradientCheck(loss, hidden, output, outputs, 0.4f);
+    }
+
+    private void gradientCheck(Loss loss, Activation hidden, Activation output, int outputs, float dropout) {
         double eps = gradientCheckStep();
         double tol = gradientCheckTolerance();
         int classes = outputs == 1 ? 2 : outputs;
         Dataset d = random(6, 5, classes, 3);
-        try (Model m = Model.builder(5).dense(4, hidden).dense(3, hidden).dense(outputs, output)
-                .init(Init.XAVIER).seed(9).build(backend);
+        try (Model m = Model.builder(5).dense(4, hidden).dropout(dropout).dense(3, hidden).dropout(dropout)
+                .dense(outputs, output).init(Init.XAVIER).seed(9).build(backend);
              Optimizer sgd = Optimizer.sgd(0.1f)) {
             // nonzero biases keep ReLU pre-activations off their kink at exactly 0, where a
             // central difference averages the two one-sided slopes and backprop takes one
@@ -112,8 +135,9 @@ public abstract class TrainingContract {
             }
             Trainer t = new Trainer(m, loss, sgd);
             for (int l = 0; l < m.layers().size(); l++) {
-                t.lossAndGradients(d); // the gradients at the unperturbed parameters
-                float[][] grads = t.gradients(l);
+                t.lossAndGradients(d, 5L, 3); // the gradients at the unperturbed parameters
+                List<Parameter> ps = m.parameters();
+                float[][] grads = {backend.download(ps.get(2 * l).grad()), backend.download(ps.get(2 * l + 1).grad())};
                 float[] w = m.weights(l);
                 float[] bias = m.bias(l);
                 for (int which = 0; which < 2; which++) {
@@ -122,10 +146,10 @@ public abstract class TrainingContract {
                         float saved = p[i];
                         p[i] = (float) (saved + eps);
                         m.setParameters(l, w, bias);
-                        double lp = t.lossAndGradients(d);
+                        double lp = t.lossAndGradients(d, 5L, 3);
                         p[i] = (float) (saved - eps);
                         m.setParameters(l, w, bias);
-                        double lm = t.lossAndGradients(d);
+                        double lm = t.lossAndGradients(d, 5L, 3);
                         p[i] = saved;
                         m.setParameters(l, w, bias);
                         double fd = (lp - lm) / (2 * eps);

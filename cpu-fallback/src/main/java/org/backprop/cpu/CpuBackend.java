@@ -4,6 +4,7 @@ import java.util.logging.Logger;
 
 import org.backprop.core.Backend;
 import org.backprop.core.Checks;
+import org.backprop.core.Philox;
 import org.backprop.core.Tensor;
 
 /**
@@ -54,6 +55,10 @@ public final class CpuBackend implements Backend {
     private float f2;
     private float f3;
     private float f4;
+    private long seed;
+    private long threshold;
+    private int step;
+    private int layer;
 
     private final WorkerPool.Body fillBody = (t, w) -> CpuOps.fill(x0, from(t), to(t), f0);
     private final WorkerPool.Body copyBody = (t, w) -> CpuOps.copy(x0, x1, from(t), to(t));
@@ -67,6 +72,11 @@ public final class CpuBackend implements Backend {
     private final WorkerPool.Body sumOfSquaresBody = (t, w) -> partials[t] = CpuOps.sumOfSquares(x0, from(t), to(t));
     private final WorkerPool.Body sgdBody = (t, w) -> CpuOps.sgdUpdate(x0, x1, from(t), to(t), f0);
     private final WorkerPool.Body momentumBody = (t, w) -> CpuOps.momentumUpdate(x0, x1, x2, from(t), to(t), f0, f1);
+    private final WorkerPool.Body nesterovBody = (t, w) -> CpuOps.nesterovUpdate(x0, x1, x2, from(t), to(t), f0, f1);
+    private final WorkerPool.Body rmspropBody = (t, w) -> CpuOps.rmspropUpdate(x0, x1, x2, from(t), to(t), f0, f1, f2);
+    private final WorkerPool.Body axpyBody = (t, w) -> CpuOps.axpy(f0, x0, x1, from(t), to(t));
+    private final WorkerPool.Body dropoutBody = (t, w) -> CpuOps.dropout(x0, x1, cols, rowFrom(t), rowTo(t),
+            seed, step, layer, threshold, f0);
     private final WorkerPool.Body adamBody = (t, w) -> CpuOps.adamUpdate(x0, x1, x2, x3, from(t), to(t), f0, f1, f2, f3, f4);
     private final WorkerPool.Body binaryCrossEntropyBody = (t, w) ->
             partials[t] = CpuOps.sigmoidBinaryCrossEntropy(x0, x1, x2, x3, rows, from(t), to(t));
@@ -524,7 +534,72 @@ public final class CpuBackend implements Backend {
         release();
     }
 
+    @Override
+    public void axpy(float alpha, Tensor x, Tensor y) {
+        Checks.owned(this, "axpy", x, y);
+        Checks.sameShape("axpy", x, y);
+        x0 = data(x);
+        x1 = data(y);
+        f0 = alpha;
+        elementwise(x.size(), axpyBody);
+        release();
+    }
+
+    @Override
+    public void dropout(Tensor x, Tensor y, float rate, long seed, int step, int layer) {
+        dropoutOp("dropout", x, y, rate, seed, step, layer);
+    }
+
+    @Override
+    public void dropoutBackward(Tensor dy, Tensor dx, float rate, long seed, int step, int layer) {
+        dropoutOp("dropoutBackward", dy, dx, rate, seed, step, layer);
+    }
+
+    private void dropoutOp(String op, Tensor in, Tensor out, float rate, long seed, int step, int layer) {
+        Checks.owned(this, op, in, out);
+        Checks.sameShape(op, in, out);
+        if (!(rate >= 0 && rate < 1)) {
+            throw new IllegalArgumentException(op + ": rate must be in [0, 1), got " + rate);
+        }
+        x0 = data(in);
+        x1 = data(out);
+        this.seed = seed;
+        this.step = step;
+        this.layer = layer;
+        this.threshold = Philox.dropThreshold(rate);
+        f0 = Philox.dropScale(rate);
+        byRows(in.rows(), in.cols(), dropoutBody);
+        release();
+    }
+
     // ---------------------------------------------------------------- optimisers
+
+    @Override
+    public void nesterovUpdate(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum) {
+        Checks.owned(this, "nesterovUpdate", param, grad, velocity);
+        Checks.sameShape("nesterovUpdate", param, grad, velocity);
+        x0 = data(param);
+        x1 = data(grad);
+        x2 = data(velocity);
+        f0 = lr;
+        f1 = momentum;
+        elementwise(param.size(), nesterovBody);
+        release();
+    }
+
+    @Override
+    public void rmspropUpdate(Tensor param, Tensor grad, Tensor square, float lr, float alpha, float eps) {
+        Checks.owned(this, "rmspropUpdate", param, grad, square);
+        Checks.sameShape("rmspropUpdate", param, grad, square);
+        x0 = data(param);
+        x1 = data(grad);
+        x2 = data(square);
+        f0 = lr;
+        f1 = alpha;
+        f2 = eps;
+        elementwise(param.size(), rmspropBody);
+        release();
+    }
 
     @Override
     public void sgdUpdate(Tensor param, Tensor grad, float lr) {

@@ -141,6 +141,44 @@ final class CpuOps {
         }
     }
 
+    static void nesterovUpdate(float[] p, float[] g, float[] v, int from, int to, float lr, float momentum) {
+        for (int i = from; i < to; i++) {
+            float vel = momentum * v[i] + g[i];
+            v[i] = vel;
+            p[i] -= lr * (g[i] + momentum * vel);
+        }
+    }
+
+    static void rmspropUpdate(float[] p, float[] g, float[] s, int from, int to, float lr, float alpha, float eps) {
+        float oneMinusAlpha = 1f - alpha;
+        for (int i = from; i < to; i++) {
+            float gi = g[i];
+            float si = alpha * s[i] + oneMinusAlpha * gi * gi;
+            s[i] = si;
+            p[i] -= lr * gi / ((float) Math.sqrt(si) + eps);
+        }
+    }
+
+    static void axpy(float alpha, float[] x, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
+            y[i] += alpha * x[i];
+        }
+    }
+
+    /** out = in·mask over rows r0..r1, the mask drawn by {@link org.backprop.core.Philox#kept}; forward and backward alike. */
+    static void dropout(float[] in, float[] out, int cols, int r0, int r1, long seed, int step, int layer,
+                        long threshold, float scale) {
+        for (int r = r0; r < r1; r++) {
+            int off = r * cols;
+            for (int g = 0; 4 * g < cols; g++) {
+                int bits = org.backprop.core.Philox.keptBits(seed, step, layer, r, g, threshold);
+                for (int j = 4 * g, k = 0; k < 4 && j < cols; j++, k++) {
+                    out[off + j] = (bits >>> k & 1) != 0 ? in[off + j] * scale : 0f;
+                }
+            }
+        }
+    }
+
     /** stepSize = lr/(1 − β1^t) and invCorrection2 = 1/(1 − β2^t), computed once per call. */
     static void adamUpdate(float[] p, float[] g, float[] m, float[] v, int from, int to,
                            float stepSize, float beta1, float beta2, float eps, float invCorrection2) {

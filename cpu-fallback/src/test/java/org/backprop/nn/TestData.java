@@ -1,5 +1,6 @@
 package org.backprop.nn;
 
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.backprop.core.Backend;
@@ -11,6 +12,12 @@ import org.backprop.data.Dataset;
 final class TestData {
 
     private TestData() { }
+
+    /** Layer l's weight and bias gradients from the last backward pass, on the host. */
+    static float[][] gradients(Model m, int l) {
+        List<Parameter> ps = m.parameters();
+        return new float[][] {m.backend().download(ps.get(2 * l).grad()), m.backend().download(ps.get(2 * l + 1).grad())};
+    }
 
     static Dataset dataset(float[] x, int features, int[] labels, int classes) {
         return new Dataset("test", x, labels, features, classes);

@@ -33,10 +33,10 @@ class TrainingTest {
             new Trainer(m, Loss.CROSS_ENTROPY, adam).fit(d, d, new FitOptions(10, 2, 1), null);
             float[] expected = m.predict(d.features(), d.size());
             Path bpm = dir.resolve("m.bpm"), npz = dir.resolve("m.npz");
-            Checkpoint.save(bpm, Checkpoints.capture(m, adam, Map.of("note", "test")));
-            Npz.save(npz, Checkpoints.capture(m, null, Map.of()));
+            Checkpoint.save(bpm, m.state(adam, Map.of("note", "test")));
+            Npz.save(npz, m.state(null, Map.of()));
             for (ModelState st : new ModelState[] {Checkpoint.load(bpm), Npz.load(npz)}) {
-                try (Model back = Checkpoints.restore(st, b)) {
+                try (Model back = Model.fromState(st, b)) {
                     assertArrayEquals(expected, back.predict(d.features(), d.size()));
                 }
             }
@@ -51,15 +51,15 @@ class TrainingTest {
         try (Backend b = new CpuBackend(1);
              Model source = Model.builder(4).dense(3, Activation.RELU).dense(2, Activation.SOFTMAX).seed(99).build(b)) {
             w0 = source.weights(0);
-            Npz.save(npz, Checkpoints.capture(source, null, Map.of()));
+            Npz.save(npz, source.state(null, Map.of()));
         }
         try (Backend b = new CpuBackend(1);
              Model m = Model.builder(4).dense(3, Activation.RELU).dense(2, Activation.SOFTMAX).seed(1).build(b)) {
-            Checkpoints.load(m, Npz.load(npz));
+            m.loadState(Npz.load(npz));
             assertArrayEquals(w0, m.weights(0));
             try (Model wrong = Model.builder(4).dense(5, Activation.RELU).dense(2, Activation.SOFTMAX).build(b)) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> Checkpoints.load(wrong, Npz.load(npz)));
+                        () -> wrong.loadState(Npz.load(npz)));
                 assertTrue(e.getMessage().contains("layer 0: saved weights are 4x3, the model's are 4x5"), e.getMessage());
             }
         }
@@ -98,6 +98,126 @@ class TrainingTest {
             }
             // one SGD step of lr 1 from zeros moves the parameters by exactly the clipped gradient
             assertEquals(1e-3, Math.sqrt(sq), 1e-6);
+        }
+    }
+
+    /** A dropout run draws the same masks on 1 and 3 threads, so it ends with the same parameters, bit for bit. */
+    @Test
+    void trainingWithDropoutDoesNotDependOnTheThreadCount() {
+        Dataset d = TestData.random(300, 12, 3, 21);
+        float[][] weights = new float[2][];
+        int[] threads = {1, 3};
+        for (int k = 0; k < 2; k++) {
+            try (Backend b = new CpuBackend(threads[k]);
+                 Model m = Model.builder(12).dense(40, Activation.RELU).dropout(0.5f).dense(20, Activation.TANH)
+                         .dropout(0.2f).dense(3, Activation.SOFTMAX).seed(4).build(b);
+                 Optimizer opt = Optimizer.momentum(0.05f, 0.9f).withWeightDecay(1e-3f)) {
+                new Trainer(m, Loss.CROSS_ENTROPY, opt).fit(d, d, new FitOptions(32, 3, 11), null);
+                weights[k] = m.weights(0);
+            }
+        }
+        assertArrayEquals(weights[0], weights[1]);
+    }
+
+    /** Dropout is on in training only: prediction is deterministic and equals the model without dropout. */
+    @Test
+    void dropoutIsOffInPrediction() {
+        Dataset d = TestData.random(20, 6, 2, 3);
+        try (Backend b = new CpuBackend(2);
+             Model with = Model.builder(6).dense(8, Activation.RELU).dropout(0.5f).dense(2, Activation.SOFTMAX)
+                     .seed(5).build(b);
+             Model without = Model.builder(6).dense(8, Activation.RELU).dense(2, Activation.SOFTMAX).seed(5).build(b)) {
+            assertArrayEquals(without.predict(d.features(), d.size()), with.predict(d.features(), d.size()));
+            Optimizer sgd = Optimizer.sgd(0.1f);
+            Trainer t = new Trainer(with, Loss.CROSS_ENTROPY, sgd);
+            double a = t.lossAndGradients(d, 1L, 1);
+            double again = t.lossAndGradients(d, 1L, 1);
+            double other = t.lossAndGradients(d, 1L, 2);
+            assertEquals(a, again, "the same key draws the same mask");
+            assertTrue(a != other, "another step draws another mask: " + a + " vs " + other);
+            double eval = t.evaluate(d, 20).loss();
+            assertTrue(eval != a, "the training loss with dropout differs from the evaluation loss");
+            sgd.close();
+        }
+    }
+
+    @Test
+    void aRecipeSurvivesCheckpointMetadata() {
+        TrainingRecipe r = new TrainingRecipe(new int[] {30, 20}, Activation.TANH, Activation.SOFTMAX,
+                Loss.CROSS_ENTROPY, "nesterov", 0.07f, new LrSchedule("step", 0.5f, 3, 1), 0.8f, 0.002f, new float[] {0.5f, 0.25f}, Init.XAVIER,
+                99L, 64, 12);
+        try (Backend b = new CpuBackend(1); Model m = r.build(b, 5, 3)) {
+            ModelState st = m.state(null, r.metadata(4));
+            assertEquals(r, TrainingRecipe.fromMetadata(st));
+            assertEquals("4", st.metadata().get("epoch"));
+            assertEquals(0.25f, m.layers().get(1).dropout());
+        }
+    }
+
+    /**
+     * Validation labels shifted by one class from the training labels: the better the model fits
+     * the training set the worse the validation loss gets, so early stopping must stop after its
+     * patience and hand back the best epoch's parameters, exactly those of a run that stopped there.
+     */
+    @Test
+    void earlyStoppingRestoresTheBestEpochsParameters() {
+        Dataset train = TestData.random(120, 6, 3, 8);
+        int[] shifted = train.labels().clone();
+        for (int i = 0; i < shifted.length; i++) {
+            shifted[i] = (shifted[i] + 1) % 3;
+        }
+        Dataset val = TestData.dataset(train.features(), 6, shifted, 3);
+        TrainResult r;
+        float[] kept;
+        try (Backend b = new CpuBackend(2); Model m = net(b); Optimizer adam = Optimizer.adam(0.01f)) {
+            r = new Trainer(m, Loss.CROSS_ENTROPY, adam).fit(train, val, "val",
+                    new FitOptions(20, 30, 2).withEarlyStopping(2), null);
+            kept = m.weights(0);
+        }
+        assertTrue(r.stoppedEarly(), "stopped early");
+        assertEquals(r.bestEpoch() + 2, r.last().epoch(), "stops after 2 epochs without improvement");
+        for (EpochStats e : r.epochs()) {
+            assertTrue(e.testLoss() >= r.best().testLoss(), "epoch " + e.epoch() + " has a lower val loss than the best");
+            assertEquals("val", e.monitor());
+        }
+        try (Backend b = new CpuBackend(2); Model m = net(b); Optimizer adam = Optimizer.adam(0.01f)) {
+            new Trainer(m, Loss.CROSS_ENTROPY, adam).fit(train, val, new FitOptions(20, r.bestEpoch(), 2), null);
+            assertArrayEquals(m.weights(0), kept, "the best epoch's weights");
+        }
+    }
+
+    private static Model net(Backend b) {
+        return Model.builder(6).dense(16, Activation.RELU).dense(3, Activation.SOFTMAX).seed(3).build(b);
+    }
+
+
+    /**
+     * The backpropagation deck's point: logistic regression cannot do XOR (it stays near chance),
+     * the 2-3-1 network (2·3 + 3 + 3·1 + 1 = 13 parameters) gets every point right, on points it
+     * was trained on and on a second draw.
+     */
+    @Test
+    void aHiddenLayerSolvesXorWhereLogisticRegressionCannot() {
+        Dataset train = org.backprop.data.Synthetic.generate("xor", 400, 42);
+        Dataset test = org.backprop.data.Synthetic.generate("xor", 100, 43);
+        try (Backend b = new CpuBackend(2)) {
+            try (Model logistic = Model.builder(2).dense(1, Activation.SIGMOID).init(Init.ZEROS).build(b);
+                 Optimizer adam = Optimizer.adam(0.05f)) {
+                TrainResult r = new Trainer(logistic, Loss.BINARY_CROSS_ENTROPY, adam).fit(train, test,
+                        new FitOptions(32, 100, 42), null);
+                // a line gets at most 3 of the 4 blobs; here it settles near one half
+                assertTrue(r.last().trainAccuracy() < 0.76 && r.last().testAccuracy() < 0.76,
+                        "logistic regression on XOR: train " + r.last().trainAccuracy() + ", test " + r.last().testAccuracy());
+            }
+            try (Model mlp = Model.builder(2).dense(3, Activation.TANH).dense(1, Activation.SIGMOID).seed(42).build(b);
+                 Optimizer adam = Optimizer.adam(0.05f)) {
+                assertEquals(13, mlp.parameterCount());
+                TrainResult r = new Trainer(mlp, Loss.BINARY_CROSS_ENTROPY, adam).fit(train, test,
+                        new FitOptions(32, 100, 42), null);
+                assertEquals(1.0, r.last().testAccuracy(), "2-3-1 on XOR, test");
+                assertEquals(1.0, new Trainer(mlp, Loss.BINARY_CROSS_ENTROPY, adam).evaluate(train, 400).accuracy(),
+                        "2-3-1 on XOR, training set");
+            }
         }
     }
 }

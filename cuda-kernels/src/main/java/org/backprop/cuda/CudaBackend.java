@@ -18,6 +18,7 @@ import jcuda.jcublas.cublasOperation;
 import org.backprop.core.Backend;
 import org.backprop.core.BackendUnavailableException;
 import org.backprop.core.Checks;
+import org.backprop.core.Philox;
 import org.backprop.core.Tensor;
 
 /**
@@ -435,7 +436,61 @@ public final class CudaBackend implements Backend {
         launch.elementwise("scale", Kernel.SCALE, tx.size(), tx.pointer, alpha, tx.size());
     }
 
+    @Override
+    public void axpy(float alpha, Tensor x, Tensor y) {
+        CudaTensor tx = owned("axpy", x);
+        CudaTensor ty = owned("axpy", y);
+        Checks.sameShape("axpy", tx, ty);
+        int n = tx.size();
+        launch.elementwise("axpy", Kernel.AXPY, n, alpha, tx.pointer, ty.pointer, n);
+    }
+
+    @Override
+    public void dropout(Tensor x, Tensor y, float rate, long seed, int step, int layer) {
+        dropoutOp("dropout", x, y, rate, seed, step, layer);
+    }
+
+    @Override
+    public void dropoutBackward(Tensor dy, Tensor dx, float rate, long seed, int step, int layer) {
+        dropoutOp("dropoutBackward", dy, dx, rate, seed, step, layer);
+    }
+
+    private void dropoutOp(String op, Tensor in, Tensor out, float rate, long seed, int step, int layer) {
+        CudaTensor a = owned(op, in);
+        CudaTensor b = owned(op, out);
+        Checks.sameShape(op, a, b);
+        if (!(rate >= 0 && rate < 1)) {
+            throw new IllegalArgumentException(op + ": rate must be in [0, 1), got " + rate);
+        }
+        // the threshold travels as the bit pattern of an unsigned 32-bit number
+        int threshold = (int) Philox.dropThreshold(rate);
+        launch.elementwise(op, Kernel.DROPOUT, a.size(), a.pointer, b.pointer, a.rows(), a.cols(),
+                (int) seed, (int) (seed >>> 32), step, layer, threshold, Philox.dropScale(rate));
+    }
+
     // ------------------------------------------------------------------------------ optimisers
+
+    @Override
+    public void nesterovUpdate(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum) {
+        CudaTensor p = owned("nesterovUpdate", param);
+        CudaTensor g = owned("nesterovUpdate", grad);
+        CudaTensor v = owned("nesterovUpdate", velocity);
+        Checks.sameShape("nesterovUpdate", p, g, v);
+        int n = p.size();
+        launch.elementwise("nesterovUpdate", Kernel.NESTEROV_UPDATE, n,
+                p.pointer, g.pointer, v.pointer, lr, momentum, n);
+    }
+
+    @Override
+    public void rmspropUpdate(Tensor param, Tensor grad, Tensor square, float lr, float alpha, float eps) {
+        CudaTensor p = owned("rmspropUpdate", param);
+        CudaTensor g = owned("rmspropUpdate", grad);
+        CudaTensor s = owned("rmspropUpdate", square);
+        Checks.sameShape("rmspropUpdate", p, g, s);
+        int n = p.size();
+        launch.elementwise("rmspropUpdate", Kernel.RMSPROP_UPDATE, n,
+                p.pointer, g.pointer, s.pointer, lr, alpha, eps, n);
+    }
 
     @Override
     public void sgdUpdate(Tensor param, Tensor grad, float lr) {

@@ -38,6 +38,12 @@ enum Kernel {
     FILL("elementwise", "fill", "pfi"),
     SCALE("elementwise", "scale", "pfi"),
 
+    NESTEROV_UPDATE("optimizers", "nesterov_update", "pppffi"),
+    RMSPROP_UPDATE("optimizers", "rmsprop_update", "pppfffi"),
+    AXPY("elementwise", "axpy", "fppi"),
+
+    DROPOUT("dropout", "dropout", "ppiiiiiiif"),
+
     GATHER_ROWS("gather", "gather_rows", "ppipiii"),
 
     GEMM_NN("gemm", "gemm_nn", "iiifpipifpi"),

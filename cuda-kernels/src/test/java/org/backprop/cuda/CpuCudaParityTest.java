@@ -106,4 +106,39 @@ class CpuCudaParityTest {
                     + String.format(java.util.Locale.ROOT, " (%.3g times the bound: %s)", v.ratio(), e.tolerance().why()));
         }
     }
+
+    static Stream<int[]> dropoutShapes() {
+        return Stream.of(new int[] {1, 1}, new int[] {3, 5}, new int[] {17, 1031}, new int[] {64, 257});
+    }
+
+    /** The dropout masks must be identical, bit for bit: both backends multiply x by the same float32 scale. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dropoutShapes")
+    void dropoutMasksAreIdenticalBitForBit(int[] shape) {
+        int rows = shape[0];
+        int cols = shape[1];
+        java.util.Random r = new java.util.Random(rows * 31L + cols);
+        float[] x = new float[rows * cols];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (0.5 + 2.5 * r.nextDouble());
+        }
+        for (int layer = 0; layer < 3; layer++) {
+            try (org.backprop.core.Tensor cx = cpu.upload(x, rows, cols); org.backprop.core.Tensor gx = gpu.upload(x, rows, cols);
+                 org.backprop.core.Tensor cy = cpu.allocate(rows, cols); org.backprop.core.Tensor gy = gpu.allocate(rows, cols)) {
+                cpu.dropout(cx, cy, 0.5f, 0xDEADBEEFCAFEL, 1000 + layer, layer);
+                gpu.dropout(gx, gy, 0.5f, 0xDEADBEEFCAFEL, 1000 + layer, layer);
+                assertSameBits("dropout layer " + layer, cpu.download(cy), gpu.download(gy));
+                cpu.dropoutBackward(cx, cx, 0.5f, 0xDEADBEEFCAFEL, 1000 + layer, layer);
+                gpu.dropoutBackward(gx, gx, 0.5f, 0xDEADBEEFCAFEL, 1000 + layer, layer);
+                assertSameBits("dropoutBackward layer " + layer, cpu.download(cx), gpu.download(gx));
+            }
+        }
+    }
+
+    private static void assertSameBits(String what, float[] onCpu, float[] onGpu) {
+        for (int i = 0; i < onCpu.length; i++) {
+            assertEquals(Float.floatToRawIntBits(onCpu[i]), Float.floatToRawIntBits(onGpu[i]),
+                    what + " element " + i + ": cpu " + onCpu[i] + ", cuda " + onGpu[i]);
+        }
+    }
 }

@@ -85,7 +85,7 @@ final class CoreBridge {
         }
         clip(sum, clipNorm);
         StepRunner.setGradients(model, sum);
-        optimizer.step(model);
+        optimizer.step(model.parameters());
     }
 
     /** The optimiser's state without its step count (empty before the first step), flattened in export order. */
@@ -103,11 +103,12 @@ final class CoreBridge {
     static void setOptimizerState(Model model, Optimizer optimizer, Map<String, float[]> state, int steps) {
         Map<String, float[]> full = new LinkedHashMap<>(state);
         full.put(optimizer.name() + ".step", new float[] {steps});
-        optimizer.importState(model, full);
+        optimizer.importState(model.parameters(), full);
     }
 
-    static void decay(Optimizer optimizer, int epoch, float gamma) {
-        optimizer.decayForEpoch(epoch, gamma);
+    /** The epoch's learning rate from the schedule, exactly as {@code Trainer.fit} sets it. */
+    static void schedule(Optimizer optimizer, org.backprop.nn.LrSchedule schedule, int epoch, int epochs) {
+        optimizer.setLearningRate(schedule.rate(optimizer.baseLearningRate(), epoch, epochs));
     }
 
     static Evaluation evaluate(Model model, Loss loss, Optimizer optimizer, Dataset test) {
@@ -247,14 +248,14 @@ final class CoreBridge {
         }
 
         /** Starts a round of local steps from the driver's optimiser state (a fresh optimiser when it has none). */
-        void startRound(Map<String, float[]> state, int steps, int epoch, float lrDecay) {
+        void startRound(Map<String, float[]> state, int steps, int epoch, org.backprop.nn.LrSchedule schedule, int epochs) {
             if (state.isEmpty()) {
                 optimizer.close();
                 optimizer = spec.create();
             } else {
                 setOptimizerState(model, optimizer, state, steps);
             }
-            optimizer.decayForEpoch(epoch, lrDecay);
+            CoreBridge.schedule(optimizer, schedule, epoch, epochs);
             runner.resetMetrics();
         }
 
@@ -270,7 +271,7 @@ final class CoreBridge {
                 clip(scratch, clipNorm);
                 StepRunner.setGradients(model, scratch);
             }
-            optimizer.step(model);
+            optimizer.step(model.parameters());
             return true;
         }
 

@@ -225,7 +225,7 @@ public final class SparkTrainer {
                         ? "synchronous SGD (one treeAggregate per batch)"
                         : "local SGD, parameters averaged every " + syncEvery + " batches"));
         Job job = new Job(run, arch, loss, spec, options.seed(), n, batch, options.clipNorm(),
-                options.lrDecay(), fault);
+                options.schedule(), options.epochs(), fault);
         List<EpochStats> history = new ArrayList<>();
         int jobs = 0;
         int steps = 0;
@@ -233,7 +233,7 @@ public final class SparkTrainer {
         long computeNanos = 0;
         String backends = null;
         for (int epoch = options.startEpoch() + 1; epoch <= options.epochs(); epoch++) {
-            CoreBridge.decay(optimizer, epoch, options.lrDecay());
+            CoreBridge.schedule(optimizer, options.schedule(), epoch, options.epochs());
             double lossSum = 0;
             double correct = 0;
             long t0 = System.nanoTime();
@@ -268,7 +268,7 @@ public final class SparkTrainer {
             Evaluation e = test == null ? null : CoreBridge.evaluate(model, loss, optimizer, test);
             EpochStats s = new EpochStats(epoch, options.epochs(), lossSum / n, correct / n,
                     e == null ? Double.NaN : e.loss(), e == null ? Double.NaN : e.accuracy(), seconds, n / seconds,
-                    options.confusion() ? e : null);
+                    options.confusion() ? e : null, "test", optimizer.learningRate(), false);
             history.add(s);
             stats = new RunStats(jobs, steps, jobNanos / 1e9, computeNanos / 1e9, backends);
             if (listener != null) {
@@ -395,7 +395,7 @@ public final class SparkTrainer {
 
     /** What every task of a run needs besides the step: shipped in each task's closure, all small. */
     record Job(String run, CoreBridge.Architecture arch, Loss loss, OptimizerSpec spec, long seed, int rows,
-               int batch, float clipNorm, float lrDecay, Fault fault) implements Serializable {
+               int batch, float clipNorm, org.backprop.nn.LrSchedule schedule, int epochs, Fault fault) implements Serializable {
 
         CoreBridge.Replica replica(Block block) {
             TaskContext tc = TaskContext.get();
@@ -484,7 +484,7 @@ public final class SparkTrainer {
                 RoundStart s = start.value();
                 r.prepareEpoch(job.seed, epoch, job.rows, job.batch);
                 r.setParameters(s.parameters());
-                r.startRound(s.state(), s.steps(), epoch, job.lrDecay);
+                r.startRound(s.state(), s.steps(), epoch, job.schedule, job.epochs);
                 long used = 0;
                 for (int i = b; i < b + k; i++) {
                     if (r.localStep(i, job.clipNorm)) {

@@ -6,7 +6,6 @@ import java.util.Map;
 import org.backprop.core.Backend;
 import org.backprop.cpu.CpuBackend;
 import org.backprop.io.ModelState;
-import org.backprop.nn.Checkpoints;
 import org.backprop.nn.FitOptions;
 import org.backprop.nn.Loss;
 import org.backprop.nn.Model;
@@ -41,10 +40,10 @@ class ResumeTest {
         }
         try (Backend cpu = new CpuBackend(2); Model m = SynchronousEquivalenceTest.mlp(cpu); Optimizer o = spec.create()) {
             trainer(m, o, spec, syncEvery).fit(SynchronousEquivalenceTest.TRAIN, null, new FitOptions(32, 1, 42), null);
-            afterOne = Checkpoints.capture(m, o, Map.of("epoch", "1"));
+            afterOne = m.state(o, Map.of("epoch", "1"));
         }
-        try (Backend cpu = new CpuBackend(2); Model m = Checkpoints.restore(afterOne, cpu); Optimizer o = spec.create()) {
-            o.importState(m, afterOne.extras());
+        try (Backend cpu = new CpuBackend(2); Model m = Model.fromState(afterOne, cpu); Optimizer o = spec.create()) {
+            o.importState(m.parameters(), afterOne.extras());
             trainer(m, o, spec, syncEvery).fit(SynchronousEquivalenceTest.TRAIN, null, THREE.withStartEpoch(1), null);
             assertArrayEquals(straight, SynchronousEquivalenceTest.parameters(m));
         }

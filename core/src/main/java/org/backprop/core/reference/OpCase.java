@@ -18,7 +18,7 @@ import org.backprop.core.Tensor;
 public final class OpCase {
 
     /** Families follow the sections of {@link Backend}. */
-    public enum Family { MEMORY, GEMM, BIAS, ACTIVATIONS, LOSSES, METRICS, OPTIMISERS, DATA }
+    public enum Family { MEMORY, GEMM, BIAS, ACTIVATIONS, DROPOUT, LOSSES, METRICS, OPTIMISERS, DATA }
 
     /** What a case does, given a run's generator, tensors and output list. */
     @FunctionalInterface

@@ -103,6 +103,7 @@ public final class OpCatalogue {
         activations();
         losses();
         metrics();
+        dropout();
         optimisers();
         data();
     }
@@ -498,6 +499,35 @@ public final class OpCatalogue {
             r.output("velocity", v, Tolerance.abs(32 * U, why));
             r.output("param", p, Tolerance.abs(16 * U, why));
         });
+        eachMatrix("axpy", "", Family.OPTIMISERS, (r, rows, cols) -> {
+            Tensor x = r.upload(r.uniform(rows * cols, -3, 3), rows, cols);
+            Tensor y = r.upload(r.uniform(rows * cols, -3, 3), rows, cols);
+            r.backend().axpy(0.01f, x, y);
+            r.output("y", y, Tolerance.abs(8 * U, "y + a·x: two roundings (one with a fused multiply-add) of values ≤ 3.03"));
+            r.output("x after (must not change)", x, Tolerance.exact("an input is not written"));
+        });
+        eachMatrix("nesterovUpdate", "3 steps", Family.OPTIMISERS, (r, rows, cols) -> {
+            Tensor p = r.upload(r.uniform(rows * cols, -1, 1), rows, cols);
+            Tensor v = r.upload(new float[rows * cols], rows, cols);
+            for (int step = 0; step < 3; step++) {
+                Tensor g = r.upload(r.uniform(rows * cols, -1, 1), rows, cols);
+                r.backend().nesterovUpdate(p, g, v, 0.05f, 0.9f);
+            }
+            String why = "as momentum, with one more product and sum per step";
+            r.output("velocity", v, Tolerance.abs(32 * U, why));
+            r.output("param", p, Tolerance.abs(32 * U, why));
+        });
+        eachMatrix("rmspropUpdate", "3 steps", Family.OPTIMISERS, (r, rows, cols) -> {
+            Tensor p = r.upload(r.uniform(rows * cols, -1, 1), rows, cols);
+            Tensor sq = r.upload(new float[rows * cols], rows, cols);
+            for (int step = 0; step < 3; step++) {
+                Tensor g = r.upload(r.uniform(rows * cols, -1, 1), rows, cols);
+                r.backend().rmspropUpdate(p, g, sq, 0.01f, 0.99f, 1e-8f);
+            }
+            r.output("square", sq, Tolerance.relAbs(16 * U, 16 * U * 1e-3, "a few roundings per step of values ≤ 1"));
+            r.output("param", p, Tolerance.abs(64 * U, "the step lr·g/(√s + ε) ≤ lr·(about 10) with a few u of"
+                    + " relative error (division, sqrt), on a parameter ≤ 1.1"));
+        });
         eachMatrix("adamUpdate", "3 steps", Family.OPTIMISERS, (r, rows, cols) -> {
             Tensor p = r.upload(r.uniform(rows * cols, -1, 1), rows, cols);
             Tensor m = r.upload(new float[rows * cols], rows, cols);
@@ -510,6 +540,24 @@ public final class OpCatalogue {
             r.output("v", v, Tolerance.relAbs(16 * U, 16 * U * 1e-3, "a few roundings per step of values ≤ 1e-3·(a few)"));
             r.output("param", p, Tolerance.abs(32 * U, "the step lr·m̂/(√v̂ + ε) ≤ lr·(a few) with relative error of"
                     + " a few u (division, sqrt), on a parameter ≤ 1.1"));
+        });
+    }
+
+    // ================================================================ dropout
+
+    private void dropout() {
+        eachMatrix("dropout", "", Family.DROPOUT, (r, rows, cols) -> {
+            // inputs never 0, so a 0 output is a dropped element and a wrong mask fails the bound
+            Tensor x = r.upload(r.uniform(rows * cols, 0.5, 3), rows, cols);
+            Tensor y = r.nan(rows, cols);
+            r.backend().dropout(x, y, 0.3f, 0x1234_5678_9ABCL, 17, 2);
+            r.output("y", y, Tolerance.relAbs(2 * U, 0, "the same Philox mask; kept: x·(1/(1 − p)), the scale rounded"
+                    + " to float32 once and one product"));
+        });
+        eachMatrix("dropoutBackward", "in place", Family.DROPOUT, (r, rows, cols) -> {
+            Tensor dy = r.upload(r.uniform(rows * cols, 0.5, 3), rows, cols);
+            r.backend().dropoutBackward(dy, dy, 0.5f, 99L, 3, 1);
+            r.output("dx", dy, Tolerance.exact("the forward mask; kept gradients times 2, exact in binary"));
         });
     }
 

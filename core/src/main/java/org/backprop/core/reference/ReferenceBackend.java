@@ -6,6 +6,7 @@ import org.apache.commons.math3.linear.BlockRealMatrix;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.backprop.core.Backend;
 import org.backprop.core.Checks;
+import org.backprop.core.Philox;
 import org.backprop.core.Tensor;
 
 /**
@@ -414,7 +415,78 @@ public final class ReferenceBackend implements Backend {
         }
     }
 
+    @Override
+    public void axpy(float alpha, Tensor x, Tensor y) {
+        Checks.owned(this, "axpy", x, y);
+        Checks.sameShape("axpy", x, y);
+        double[] xv = in(x);
+        double[] yv = out(y);
+        for (int i = 0; i < x.size(); i++) {
+            yv[i] += alpha * xv[i];
+        }
+    }
+
+    @Override
+    public void dropout(Tensor x, Tensor y, float rate, long seed, int step, int layer) {
+        masked("dropout", x, y, rate, seed, step, layer);
+    }
+
+    @Override
+    public void dropoutBackward(Tensor dy, Tensor dx, float rate, long seed, int step, int layer) {
+        masked("dropoutBackward", dy, dx, rate, seed, step, layer);
+    }
+
+    /**
+     * The mask straight from the published generator: element (i, j) is kept when word j mod 4
+     * of Philox-4x32-10 at counter (⌊j/4⌋, i, step, layer), key (seed low, seed high), as an
+     * unsigned number, is at least rate·2³² (rounded down); kept values are scaled by 1/(1 − rate).
+     */
+    private void masked(String op, Tensor in, Tensor out, float rate, long seed, int step, int layer) {
+        Checks.owned(this, op, in, out);
+        Checks.sameShape(op, in, out);
+        if (!(rate >= 0 && rate < 1)) {
+            throw new IllegalArgumentException(op + ": rate must be in [0, 1), got " + rate);
+        }
+        double[] a = in(in);
+        double[] b = out(out);
+        double threshold = Math.floor(rate * 4294967296.0);
+        for (int i = 0; i < in.rows(); i++) {
+            for (int j = 0; j < in.cols(); j++) {
+                int word = Philox.block(j / 4, i, step, layer, (int) seed, (int) (seed >>> 32))[j % 4];
+                boolean kept = Integer.toUnsignedLong(word) >= threshold;
+                int k = i * in.cols() + j;
+                b[k] = kept ? a[k] / (1.0 - rate) : 0.0;
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- optimisers
+
+    @Override
+    public void nesterovUpdate(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum) {
+        Checks.owned(this, "nesterovUpdate", param, grad, velocity);
+        Checks.sameShape("nesterovUpdate", param, grad, velocity);
+        double[] p = out(param);
+        double[] g = in(grad);
+        double[] v = out(velocity);
+        for (int i = 0; i < param.size(); i++) {
+            v[i] = momentum * v[i] + g[i];
+            p[i] -= lr * (g[i] + momentum * v[i]);
+        }
+    }
+
+    @Override
+    public void rmspropUpdate(Tensor param, Tensor grad, Tensor square, float lr, float alpha, float eps) {
+        Checks.owned(this, "rmspropUpdate", param, grad, square);
+        Checks.sameShape("rmspropUpdate", param, grad, square);
+        double[] p = out(param);
+        double[] g = in(grad);
+        double[] s = out(square);
+        for (int i = 0; i < param.size(); i++) {
+            s[i] = alpha * s[i] + (1 - (double) alpha) * g[i] * g[i];
+            p[i] -= lr * g[i] / (Math.sqrt(s[i]) + eps);
+        }
+    }
 
     @Override
     public void sgdUpdate(Tensor param, Tensor grad, float lr) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.TestInstance;
  * special values, ties, views, accumulation and the rejections. The families are the interfaces
  * this class implements ({@link MemoryContract}, {@link GemmContract}, {@link BiasContract},
  * {@link ActivationContract}, {@link LossContract}, {@link MetricContract},
- * {@link OptimizerContract}, {@link DataContract}); the tests use only the public {@link Backend}
+ * {@link OptimizerContract}, {@link DataContract}, {@link DropoutContract}); the tests use only the public {@link Backend}
  * API, so the same suite judges the CPU and the GPU.
  *
  * <p>To use it: {@code class CudaBackendTest extends BackendContract} with
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class BackendContract implements MemoryContract, GemmContract, BiasContract, ActivationContract,
-        LossContract, MetricContract, OptimizerContract, DataContract {
+        LossContract, MetricContract, OptimizerContract, DataContract, DropoutContract {
 
     private final ReferenceBackend ref = new ReferenceBackend();
     private final List<Tensor> open = new ArrayList<>();

@@ -30,6 +30,10 @@ public final class Catalogue {
         return OpCatalogue.family(Family.ACTIVATIONS).stream();
     }
 
+    public static Stream<OpCase> dropout() {
+        return OpCatalogue.family(Family.DROPOUT).stream();
+    }
+
     public static Stream<OpCase> losses() {
         return OpCatalogue.family(Family.LOSSES).stream();
     }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** SGD, momentum and Adam updates in place. */
+/** SGD, momentum, Nesterov, RMSprop and Adam updates in place, and axpy (weight decay). */
 interface OptimizerContract extends ContractSupport {
 
     @ParameterizedTest(name = "{0}")
@@ -35,5 +35,8 @@ interface OptimizerContract extends ContractSupport {
         assertThrows(IllegalArgumentException.class, () -> backend().momentumUpdate(a, a, b, 0.1f, 0.9f));
         assertThrows(IllegalArgumentException.class,
                 () -> backend().adamUpdate(a, a, b, a, 0.1f, 0.9f, 0.999f, 1e-8f, 1));
+        assertThrows(IllegalArgumentException.class, () -> backend().nesterovUpdate(a, a, b, 0.1f, 0.9f));
+        assertThrows(IllegalArgumentException.class, () -> backend().rmspropUpdate(a, b, a, 0.1f, 0.99f, 1e-8f));
+        assertThrows(IllegalArgumentException.class, () -> backend().axpy(0.1f, a, b));
     }
 }

@@ -1,0 +1,143 @@
+package org.backprop.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.backprop.io.LayerState;
+import org.backprop.io.ModelState;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code backprop inspect}: what a saved model is and what it learned, read from the file alone
+ * (no backend): the architecture, the parameter counts, per-layer weight statistics, the run's
+ * recipe, and the input features with the largest first-layer weights.
+ */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Describe a saved model: architecture, parameter counts, weight statistics per layer, the recipe"
+                + " it was trained with, and the input features it weighs most.")
+final class InspectCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A checkpoint or .npz written by train --save.")
+    Path modelFile;
+
+    @Option(names = "--top", paramLabel = "N", defaultValue = "10",
+            description = "How many input features to list by the size of their weights (default: ${DEFAULT-VALUE}).")
+    int top;
+
+    @Option(names = "--weights-png", paramLabel = "FILE.png",
+            description = "Draw the first layer's weights of an image model as one tile per hidden unit.")
+    Path weightsPng;
+
+    @Override
+    public Integer call() throws Exception {
+        DataArgs.requireFile(modelFile, "--model");
+        if (top < 0) {
+            throw new IllegalArgumentException("--top must be 0 or more, got " + top);
+        }
+        if (weightsPng != null && !weightsPng.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+            throw new IllegalArgumentException("--weights-png writes a PNG: give a file name ending in .png, got " + weightsPng);
+        }
+        ModelState st = TrainCommand.readWeights(modelFile);
+        List<LayerState> layers = st.layers();
+        StringBuilder arch = new StringBuilder().append(layers.get(0).inputs());
+        long weights = 0, biases = 0;
+        for (LayerState l : layers) {
+            arch.append('-').append(l.outputs());
+            weights += (long) l.inputs() * l.outputs();
+            biases += l.outputs();
+        }
+        System.out.println("model: " + modelFile);
+        System.out.println("architecture: " + arch + " (" + String.join(", ", layers.stream().map(LayerState::activation).toList()) + ")");
+        System.out.printf(Locale.ROOT, "parameters: %d = %d weights + %d biases%n", weights + biases, weights, biases);
+        Map<String, String> meta = st.metadata();
+        if (!meta.isEmpty()) {
+            List<String> kv = new ArrayList<>();
+            meta.forEach((k, v) -> {
+                if (!k.equals(TrainCommand.FEATURES_KEY)) {
+                    kv.add(k + "=" + v);
+                }
+            });
+            System.out.println("recipe: " + String.join(", ", kv));
+        }
+        System.out.println("layer  shape        weights: mean       std       min       max   |w| mean    bias: mean       std");
+        for (int i = 0; i < layers.size(); i++) {
+            LayerState l = layers.get(i);
+            double[] w = stats(l.weights());
+            double[] b = stats(l.bias());
+            System.out.printf(Locale.ROOT, "%-6d %-12s %13.4f %9.4f %9.4f %9.4f %10.4f %11.4f %9.4f%n", i,
+                    l.inputs() + "x" + l.outputs(), w[0], w[1], w[2], w[3], w[4], b[0], b[1]);
+        }
+        if (top > 0) {
+            printTopFeatures(st, layers.get(0));
+        }
+        if (weightsPng != null) {
+            LayerState first = layers.get(0);
+            WeightsPicture.draw(first.weights(), first.inputs(), first.outputs(),
+                    "First-layer weights: " + modelFile.getFileName() + " (" + arch + ")", weightsPng);
+            System.out.println("weights: " + weightsPng);
+        }
+        return 0;
+    }
+
+    /**
+     * The inputs the first layer weighs most: for one output unit (logistic regression) its
+     * signed weight per feature, otherwise the mean |w| of the feature's outgoing weights. On
+     * standardised CSV features the weights compare like for like; names come from the CSV header.
+     */
+    private void printTopFeatures(ModelState st, LayerState first) {
+        String saved = st.metadata().get(TrainCommand.FEATURES_KEY);
+        List<String> names = saved == null ? null : Arrays.asList(saved.split(",", -1));
+        if (names != null && names.size() != first.inputs()) {
+            names = null;
+        }
+        int n = first.inputs(), units = first.outputs();
+        double[] score = new double[n];
+        for (int i = 0; i < n; i++) {
+            if (units == 1) {
+                score[i] = first.weights()[i];
+            } else {
+                double s = 0;
+                for (int u = 0; u < units; u++) {
+                    s += Math.abs(first.weights()[i * units + u]);
+                }
+                score[i] = s / units;
+            }
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(Math.abs(score[b]), Math.abs(score[a])));
+        boolean scaled = st.extras().containsKey(Scaling.MEAN);
+        System.out.println("inputs with the largest " + (units == 1 ? "weights (signed: + pushes towards class 1)" : "mean |weight| over the "
+                + units + " first-layer units") + (scaled ? ", on standardised features:" : ":"));
+        for (int k = 0; k < Math.min(top, n); k++) {
+            int i = order[k];
+            String name = names != null ? names.get(i) : n == 784 ? String.format(Locale.ROOT, "pixel (row %d, col %d)", i / 28, i % 28)
+                    : "feature " + i;
+            System.out.printf(Locale.ROOT, "  %2d. %-28s %+.4f%n", k + 1, name, score[i]);
+        }
+    }
+
+    /** mean, std, min, max, mean |x|. */
+    static double[] stats(float[] v) {
+        double sum = 0, abs = 0, min = Double.MAX_VALUE, max = -Double.MAX_VALUE;
+        for (float x : v) {
+            sum += x;
+            abs += Math.abs(x);
+            min = Math.min(min, x);
+            max = Math.max(max, x);
+        }
+        double mean = sum / v.length;
+        double var = 0;
+        for (float x : v) {
+            var += (x - mean) * (x - mean);
+        }
+        return new double[] {mean, Math.sqrt(var / v.length), min, max, abs / v.length};
+    }
+}

@@ -1,0 +1,290 @@
+package org.backprop.nn;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.backprop.core.Backend;
+
+/**
+ * Everything that defines a training run, in one place for the CLI, the benchmarks and
+ * checkpoints: the architecture (hidden widths, activations, dropout per hidden layer), the loss,
+ * the optimiser and its settings, the schedule and the batch. {@link #metadata} writes it into a
+ * checkpoint and {@link #fromMetadata} reads it back, so a resumed run continues the same recipe.
+ *
+ * @param hidden      hidden layer widths (empty for logistic or softmax regression)
+ * @param activation  hidden activation
+ * @param output      output activation (softmax or sigmoid)
+ * @param loss        training loss
+ * @param optimizer   sgd, momentum, nesterov, rmsprop, adam or adamw
+ * @param lr          base learning rate
+ * @param schedule    the learning rate per epoch
+ * @param momentum    μ for momentum and nesterov
+ * @param weightDecay λ (PyTorch's weight_decay; decoupled for adamw)
+ * @param dropout     dropout rate after each hidden layer (length = hidden.length; 0 = none)
+ * @param init        weight initialisation
+ * @param seed        seed of initialisation, shuffling and dropout
+ * @param batch       minibatch size
+ * @param epochs      epochs to train to
+ */
+public record TrainingRecipe(int[] hidden, Activation activation, Activation output, Loss loss, String optimizer,
+                             float lr, LrSchedule schedule, float momentum, float weightDecay, float[] dropout,
+                             Init init, long seed, int batch, int epochs) {
+
+    /** The optimiser names {@link #optimizer()} accepts. */
+    public static final String OPTIMIZERS = "sgd, momentum, nesterov, rmsprop, adam or adamw";
+
+    public TrainingRecipe {
+        hidden = hidden.clone();
+        dropout = dropout == null ? new float[hidden.length] : dropout.clone();
+        if (dropout.length != hidden.length) {
+            throw new IllegalArgumentException("dropout: " + dropout.length + " rates for " + hidden.length
+                    + " hidden layers (give one rate, or one per hidden layer)");
+        }
+        for (float d : dropout) {
+            if (!(d >= 0 && d < 1)) {
+                throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + d);
+            }
+        }
+        if (schedule == null) {
+            throw new IllegalArgumentException("a learning-rate schedule is required (LrSchedule.constant() for none)");
+        }
+        optimizer = optimizer.toLowerCase(Locale.ROOT);
+        defaultLr(optimizer); // rejects an unknown name
+        if (!(weightDecay >= 0) || !Float.isFinite(weightDecay)) {
+            throw new IllegalArgumentException("weight decay must be a finite number >= 0, got " + weightDecay);
+        }
+    }
+
+    /**
+     * The default {@code backprop train} recipe: 784-512-512-10 ReLU, softmax + cross-entropy,
+     * Adam 1e-3 decayed by 0.8 per epoch, batch 128, 10 epochs, no dropout, no weight decay.
+     */
+    public static TrainingRecipe defaults() {
+        return new TrainingRecipe(new int[] {512, 512}, Activation.RELU, Activation.SOFTMAX, Loss.CROSS_ENTROPY,
+                "adam", 1e-3f, LrSchedule.exponential(0.8f), 0.9f, 0f, null, Init.AUTO, 42, 128, 10);
+    }
+
+    public TrainingRecipe withHidden(int[] h, float[] drop) {
+        return new TrainingRecipe(h, activation, output, loss, optimizer, lr, schedule, momentum, weightDecay, drop,
+                init, seed, batch, epochs);
+    }
+
+    public TrainingRecipe withActivation(Activation a) {
+        return new TrainingRecipe(hidden, a, output, loss, optimizer, lr, schedule, momentum, weightDecay, dropout,
+                init, seed, batch, epochs);
+    }
+
+    public TrainingRecipe withOptimizer(String name, float rate) {
+        return new TrainingRecipe(hidden, activation, output, loss, name, rate, schedule, momentum, weightDecay, dropout,
+                init, seed, batch, epochs);
+    }
+
+    /** An exponential schedule with this factor per epoch (1: constant). */
+    public TrainingRecipe withLrDecay(float gamma) {
+        return withSchedule(LrSchedule.exponential(gamma));
+    }
+
+    public TrainingRecipe withSchedule(LrSchedule s) {
+        return new TrainingRecipe(hidden, activation, output, loss, optimizer, lr, s, momentum, weightDecay, dropout,
+                init, seed, batch, epochs);
+    }
+
+    /** The per-epoch factor of an exponential schedule, 1 for any other (what the PyTorch peer replays). */
+    public float lrDecay() {
+        return schedule.kind().equals("exponential") ? schedule.gamma() : 1f;
+    }
+
+    public TrainingRecipe withWeightDecay(float lambda) {
+        return new TrainingRecipe(hidden, activation, output, loss, optimizer, lr, schedule, momentum, lambda, dropout,
+                init, seed, batch, epochs);
+    }
+
+    public TrainingRecipe withBatch(int b) {
+        return new TrainingRecipe(hidden, activation, output, loss, optimizer, lr, schedule, momentum, weightDecay, dropout,
+                init, seed, b, epochs);
+    }
+
+    public TrainingRecipe withEpochs(int e) {
+        return new TrainingRecipe(hidden, activation, output, loss, optimizer, lr, schedule, momentum, weightDecay, dropout,
+                init, seed, batch, e);
+    }
+
+    /** The network for {@code inputs} features and {@code outputs} output units, initialised from the seed. */
+    public Model build(Backend backend, int inputs, int outputs) {
+        Model.Builder b = Model.builder(inputs);
+        for (int i = 0; i < hidden.length; i++) {
+            b.dense(hidden[i], activation).dropout(dropout[i]);
+        }
+        return b.dense(outputs, output).init(init).seed(seed).build(backend);
+    }
+
+    /** A fresh optimiser with this recipe's rule, rate, momentum and weight decay. */
+    public Optimizer newOptimizer() {
+        Optimizer o = switch (optimizer) {
+            case "sgd" -> Optimizer.sgd(lr);
+            case "momentum" -> Optimizer.momentum(lr, momentum);
+            case "nesterov" -> Optimizer.nesterov(lr, momentum);
+            case "rmsprop" -> Optimizer.rmsprop(lr);
+            case "adam" -> Optimizer.adam(lr);
+            case "adamw" -> Optimizer.adamw(lr, 0f);
+            default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "': expected " + OPTIMIZERS);
+        };
+        return o.withWeightDecay(weightDecay);
+    }
+
+    /** The rate each rule starts from when none is given. */
+    public static float defaultLr(String optimizer) {
+        return switch (optimizer.toLowerCase(Locale.ROOT)) {
+            case "sgd" -> 0.1f;
+            case "momentum", "nesterov" -> 0.05f;
+            case "rmsprop", "adam", "adamw" -> 0.001f;
+            default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "': expected " + OPTIMIZERS);
+        };
+    }
+
+    /** "784-512-512-10 relu, Adam lr 0.001 ×0.8/epoch, batch 128" for {@code inputs} and {@code outputs}. */
+    public String describe(int inputs, int outputs) {
+        StringBuilder sb = new StringBuilder().append(inputs);
+        for (int h : hidden) {
+            sb.append('-').append(h);
+        }
+        sb.append('-').append(outputs).append(' ').append(activation.id());
+        if (Arrays.stream(toDoubles(dropout)).anyMatch(d -> d > 0)) {
+            sb.append(", dropout ").append(join(dropout));
+        }
+        sb.append(", ").append(optimizer).append(" lr ").append(lr);
+        if (schedule.decays()) {
+            sb.append(' ').append(schedule.describe());
+        }
+        if (weightDecay > 0) {
+            sb.append(", weight decay ").append(weightDecay);
+        }
+        return sb.append(", batch ").append(batch).toString();
+    }
+
+    /** The recipe as checkpoint metadata, with the number of epochs completed. */
+    public Map<String, String> metadata(int epochDone) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("epoch", Integer.toString(epochDone));
+        m.put("epochs", Integer.toString(epochs));
+        m.put("loss", loss.id());
+        m.put("optimizer", optimizer);
+        m.put("lr", Float.toString(lr));
+        m.put("lr-schedule", schedule.kind());
+        m.put("lr-decay", Float.toString(schedule.gamma()));
+        m.put("lr-step", Integer.toString(schedule.stepSize()));
+        m.put("warmup", Integer.toString(schedule.warmup()));
+        m.put("momentum", Float.toString(momentum));
+        m.put("weight-decay", Float.toString(weightDecay));
+        m.put("dropout", join(dropout));
+        m.put("init", init.name().toLowerCase(Locale.ROOT));
+        m.put("seed", Long.toString(seed));
+        m.put("batch", Integer.toString(batch));
+        return m;
+    }
+
+    /**
+     * The recipe a checkpoint was trained with: the architecture from its layers, the rest from
+     * the metadata {@link #metadata} wrote (keys older checkpoints lack take their defaults).
+     *
+     * @throws IllegalArgumentException naming what is missing or malformed
+     */
+    public static TrainingRecipe fromMetadata(org.backprop.io.ModelState st) {
+        Map<String, String> m = st.metadata();
+        int n = st.layers().size();
+        int[] hidden = new int[n - 1];
+        for (int i = 0; i < hidden.length; i++) {
+            hidden[i] = st.layers().get(i).outputs();
+        }
+        Activation act = hidden.length == 0 ? Activation.RELU : Activation.parse(st.layers().get(0).activation());
+        Activation out = Activation.parse(st.layers().get(n - 1).activation());
+        String drop = m.getOrDefault("dropout", "");
+        float[] rates = drop.isEmpty() ? new float[hidden.length] : parseRates(drop, hidden.length);
+        return new TrainingRecipe(hidden, act, out, Loss.parse(require(m, "loss")), require(m, "optimizer"),
+                Float.parseFloat(require(m, "lr")),
+                new LrSchedule(m.getOrDefault("lr-schedule", "exponential"), Float.parseFloat(m.getOrDefault("lr-decay", "1")),
+                        Integer.parseInt(m.getOrDefault("lr-step", "1")), Integer.parseInt(m.getOrDefault("warmup", "0"))),
+                Float.parseFloat(m.getOrDefault("momentum", "0.9")), Float.parseFloat(m.getOrDefault("weight-decay", "0")),
+                rates, Init.parse(m.getOrDefault("init", "auto")), Long.parseLong(require(m, "seed")),
+                Integer.parseInt(require(m, "batch")), Integer.parseInt(m.getOrDefault("epochs", require(m, "epoch"))));
+    }
+
+    private static String require(Map<String, String> m, String key) {
+        String v = m.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("no '" + key + "' in the checkpoint's metadata");
+        }
+        return v;
+    }
+
+    /**
+     * Dropout rates from "0.5" (every hidden layer) or "0.2,0.5" (one per hidden layer).
+     *
+     * @throws IllegalArgumentException naming the value that is not a rate in [0, 1)
+     */
+    public static float[] parseRates(String s, int hiddenLayers) {
+        String[] parts = s.trim().split(",");
+        float[] r = new float[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                r[i] = Float.parseFloat(parts[i].trim());
+            } catch (NumberFormatException e) {
+                r[i] = Float.NaN;
+            }
+            if (!(r[i] >= 0 && r[i] < 1)) {
+                throw new IllegalArgumentException("dropout: '" + parts[i].trim() + "' is not a rate in [0, 1)");
+            }
+        }
+        if (parts.length == 1) {
+            float[] all = new float[hiddenLayers];
+            Arrays.fill(all, r[0]);
+            return all;
+        }
+        if (parts.length != hiddenLayers) {
+            throw new IllegalArgumentException("dropout: " + parts.length + " rates for " + hiddenLayers
+                    + " hidden layers (give one rate, or one per hidden layer)");
+        }
+        return r;
+    }
+
+    private static String join(float[] rates) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < rates.length; i++) {
+            sb.append(i == 0 ? "" : ",").append(rates[i]);
+        }
+        return sb.toString();
+    }
+
+    private static double[] toDoubles(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrainingRecipe r && Arrays.equals(hidden, r.hidden) && activation == r.activation
+                && output == r.output && loss == r.loss && optimizer.equals(r.optimizer) && lr == r.lr
+                && schedule.equals(r.schedule) && momentum == r.momentum && weightDecay == r.weightDecay
+                && Arrays.equals(dropout, r.dropout) && init == r.init && seed == r.seed && batch == r.batch
+                && epochs == r.epochs;
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(hidden) * 31 + Long.hashCode(seed) + batch;
+    }
+
+    @Override
+    public int[] hidden() {
+        return hidden.clone();
+    }
+
+    @Override
+    public float[] dropout() {
+        return dropout.clone();
+    }
+}
