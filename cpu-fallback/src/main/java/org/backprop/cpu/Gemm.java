@@ -1,13 +1,14 @@
 package org.backprop.cpu;
 
 /**
- * C = alpha·op(A)·op(B) + beta·C on row-major float arrays, blocked the Goto/BLIS way: k in
- * blocks of at most {@value #KC} (an NR-wide strip of packed B, at most 256 KB, then stays in L2
- * while the micro-kernel walks the A strips past it; every extra k-block is one more pass over C). Per k-block, all of op(A) is packed once into MR-row
- * strips and all of op(B) into NR-column strips, zero-padded to whole tiles (packing also turns
- * the four transpose cases into the one layout the micro-kernel reads); C is split into tiles of
- * at most MC rows × a run of B strips, one task each. Block kb+1 is packed by the same dispatch
- * that multiplies block kb (two buffers), so a k-block costs one barrier.
+ * C = alpha·op(A)·op(B) + beta·C on row-major float arrays, blocked the Goto/BLIS way: k in blocks
+ * of at most KC (chosen per CPU family by {@link GemmBlocking}); all of op(A) is packed into
+ * MR-row strips and all of op(B) into NR-column strips, every k-block, zero-padded to whole tiles
+ * (packing also turns the four transpose cases into the one layout the micro-kernel reads); C is
+ * split into tiles of at most MC rows × a run of B strips, one task each, and each task takes its
+ * tiles through every k-block in order. For one B strip (L1-resident when KC × NR × 4 bytes fits)
+ * the micro-kernel walks the A strips of the tile's row block past it. Two dispatches per product
+ * (pack, multiply), whatever the number of k-blocks.
  *
  * <p>Determinism: the blocking depends only on m, n and k; each C element is computed by exactly
  * one task; and its k-blocks are added in order because the k loop is outside the parallel loops.
@@ -41,6 +42,23 @@ package org.backprop.cpu;
  *   <li>Now (bench/results/cpu-perf-2026-11-22, run 5, load 1.9), 1 thread / 2 threads: 1024³
  *       179 / 322; X·W 256×1024×784 179 / 334; Xᵀ·δ 784×1024×256 194 / 351; δ·Wᵀ 256×784×1024
  *       166 / 308; numpy/OpenBLAS 98–102 / 183–197.</li>
+ *   <li>Intel Xeon (Sapphire Rapids class, KVM, 2 cores; 2026-12-01). Floor: an FMA-512 loop
+ *       with 12 independent chains runs 240 GFLOP/s per core (1.87 FMA/cycle at ~4.0 GHz; the
+ *       Java loop of {@code CpuPeak} 223). Kernel alone on L1-resident operands, kc 256: 4×4
+ *       vectors 150 (kc 128: 168; its 64 KB B strip spills the 48 KB L1 past kc 192), 6×4 187,
+ *       8×2 205, 8×3 200, 12×2 233, 14×2 233. In the packed GEMM, 1 thread, CPU time (load 1–3):
+ *       4×4 KC 1024 122–139, 8×2 KC 256 143–190, 12×2 KC 256 150–187 across X·W 256×1024×784,
+ *       Xᵀ·δ 784×1024×256, δ·Wᵀ 256×784×1024 and 1024³; numpy/OpenBLAS 0.3.21 (SkylakeX kernel),
+ *       1 thread, same hour: 170–188. 12×2 KC 256 is the Intel choice; the gap to the kernel's
+ *       own rate is the A strips arriving from L2 and C's 4 KB row stride.</li>
+ *   <li>The 12×2 kernel with both store paths (β = 0 and β ≠ 0) in one method ran at 0.5 GFLOP/s:
+ *       C2 exhausted its inlining budget and left vector ops as boxed calls. Split into a store
+ *       loop and an accumulate loop, each its own method.</li>
+ *   <li>A packing for any MR reads the strip's rows side by side (MR contiguous floats written per
+ *       k step), as the 4-row special case did; the old generic loop wrote with stride MR.</li>
+ *   <li>KC 256 on Intel means 3–4 k-blocks at the workload's k, and the earlier loop (one dispatch
+ *       per k-block, packing the next block during this one) paid a barrier per block; now every
+ *       block is packed by one dispatch and each tile task runs all blocks: 2 barriers per product.</li>
  * </ul>
  */
 final class Gemm {
@@ -59,9 +77,9 @@ final class Gemm {
     private final int nr;
     private final WorkerPool pool;
     private final float[][] edgeTile;
-    /** Double-buffered: block kb+1 is packed while block kb is multiplied, one dispatch for both. */
-    private final float[][] packedA = {new float[0], new float[0]};
-    private final float[][] packedB = {new float[0], new float[0]};
+    /** Every k-block of op(A) and op(B), packed by one dispatch before the one that multiplies. */
+    private float[] packedA = new float[0];
+    private float[] packedB = new float[0];
     private float[] transposed = new float[0];
 
     // the current call, read by the task bodies (set before each dispatch, which publishes them)
@@ -76,9 +94,8 @@ final class Gemm {
     private float[] b;
     private float[] c;
     private int kcMax;
-    private int tileBlock;
-    private int packBlock;
-    private int tileTasks;
+    private int kBlocks;
+    private boolean packing;
     private int aStrips;
     private int stripsPerBlock;
     private int mBlocks;
@@ -138,28 +155,29 @@ final class Gemm {
         int kBlocks = ceilDiv(k, kcLimit);
         this.kcMax = ceilDiv(k, kBlocks);
         this.firstBeta = beta;
-        int needB = nStrips * nr * kcMax;
-        int needA = aStrips * mr * kcMax;
-        for (int i = 0; i < 2; i++) {
-            if (packedB[i].length < needB) {
-                packedB[i] = new float[needB];
-            }
-            if (packedA[i].length < needA) {
-                packedA[i] = new float[needA];
-            }
+        this.kBlocks = kBlocks;
+        // k-block kb of the strips sits at offset (strips × width × pc): one array for all blocks
+        long needB = (long) nStrips * nr * k;
+        long needA = (long) aStrips * mr * k;
+        if (needA > Integer.MAX_VALUE - 8 || needB > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("gemm: packed operands of " + m + "x" + k + " and " + k + "x" + n
+                    + " exceed a Java array");
+        }
+        if (packedB.length < needB) {
+            packedB = new float[(int) needB];
+        }
+        if (packedA.length < needA) {
+            packedA = new float[(int) needA];
         }
         boolean inline = 2L * m * n * k < INLINE_FLOPS;
         int packTasks = aStrips + nStrips;
         try {
-            this.tileTasks = 0;
-            this.packBlock = 0;
-            pool.run(packTasks, stepTask, inline || packTasks * kcMax < 16384);
-            this.tileTasks = mBlocks * nChunks;
-            for (int kb = 0; kb < kBlocks; kb++) {
-                this.tileBlock = kb;
-                this.packBlock = kb + 1;
-                pool.run(tileTasks + (kb + 1 < kBlocks ? packTasks : 0), stepTask, inline);
-            }
+            // two dispatches whatever the k-block count: pack everything, then each tile task
+            // runs its tiles through every k-block in order (one barrier between, none per block)
+            this.packing = true;
+            pool.run(packTasks, stepTask, inline || (long) packTasks * k < 16384);
+            this.packing = false;
+            pool.run(mBlocks * nChunks, stepTask, inline);
         } finally {
             this.a = null;
             this.b = null;
@@ -194,28 +212,28 @@ final class Gemm {
         }
     }
 
-    /** The first tileTasks tasks multiply block tileBlock; the rest pack block packBlock's strips. */
+    /** While packing, task s packs strip s (A strips first, then B) for every k-block; then task t computes tile t. */
     private void step(int task, int worker) {
-        if (task < tileTasks) {
-            computeTile(task, worker);
+        if (!packing) {
+            computeTiles(task, worker);
             return;
         }
-        int s = task - tileTasks;
-        int pc = packBlock * kcMax;
-        int kc = Math.min(kcMax, k - pc);
-        int buf = packBlock & 1;
-        if (s < aStrips) {
-            packAStrip(packedA[buf], s, pc, kc);
-        } else {
-            packBStrip(packedB[buf], s - aStrips, pc, kc);
+        for (int kb = 0; kb < kBlocks; kb++) {
+            int pc = kb * kcMax;
+            int kc = Math.min(kcMax, k - pc);
+            if (task < aStrips) {
+                packAStrip(packedA, aStrips * mr * pc, task, pc, kc);
+            } else {
+                packBStrip(packedB, nStrips * nr * pc, task - aStrips, pc, kc);
+            }
         }
     }
 
-    /** Packs strip s of op(B)[pc..pc+kc) into kc rows of nr contiguous floats, zero-padded. */
-    private void packBStrip(float[] dst, int s, int pc, int kc) {
+    /** Packs strip s of op(B)[pc..pc+kc) into kc rows of nr contiguous floats, zero-padded, from {@code block}. */
+    private void packBStrip(float[] dst, int block, int s, int pc, int kc) {
         int j0 = s * nr;
         int w = Math.min(nr, n - j0);
-        int base = s * nr * kc;
+        int base = block + s * nr * kc;
         if (!transB) {
             for (int p = 0; p < kc; p++) {
                 int d = base + p * nr;
@@ -255,10 +273,10 @@ final class Gemm {
     }
 
     /** Packs rows of strip s of op(A)[.., pc..pc+kc) as mr-row strips, k-major, zero-padded. */
-    private void packAStrip(float[] dst, int s, int pc, int kc) {
+    private void packAStrip(float[] dst, int block, int s, int pc, int kc) {
         int r0 = s * mr;
         int h = Math.min(mr, m - r0);
-        int base = s * mr * kc;
+        int base = block + s * mr * kc;
         if (!transA && h == mr && mr == 4) {
             // the strip's four rows read side by side, four contiguous floats written per k step
             int s0 = r0 * k + pc;
@@ -301,12 +319,21 @@ final class Gemm {
         }
     }
 
-    private void computeTile(int task, int worker) {
-        int pc = tileBlock * kcMax;
+    /** Task {@code task}'s tiles through every k-block, in k order (the sum order of each C element). */
+    private void computeTiles(int task, int worker) {
+        for (int kb = 0; kb < kBlocks; kb++) {
+            computeTile(task, worker, kb);
+        }
+    }
+
+    private void computeTile(int task, int worker, int kb) {
+        int pc = kb * kcMax;
         int kc = Math.min(kcMax, k - pc);
-        float beta = tileBlock == 0 ? firstBeta : 1f;
-        float[] pa = packedA[tileBlock & 1];
-        float[] pb = packedB[tileBlock & 1];
+        float beta = kb == 0 ? firstBeta : 1f;
+        float[] pa = packedA;
+        float[] pb = packedB;
+        int aBlock = aStrips * mr * pc;
+        int bBlock = nStrips * nr * pc;
         int mb = task / nChunks;
         int chunk = task % nChunks;
         int as0 = mb * stripsPerBlock;
@@ -317,11 +344,11 @@ final class Gemm {
         for (int s = s0; s < s1; s++) {
             int j0 = s * nr;
             int w = Math.min(nr, n - j0);
-            int bOff = s * nr * kc;
+            int bOff = bBlock + s * nr * kc;
             for (int as = as0; as < as1; as++) {
                 int r0 = as * mr;
                 int h = Math.min(mr, m - r0);
-                int aOff = as * mr * kc;
+                int aOff = aBlock + as * mr * kc;
                 if (h == mr && w == nr) {
                     kernel.tile(kc, pa, aOff, pb, bOff, c, r0 * n + j0, n, alpha, beta);
                 } else {
