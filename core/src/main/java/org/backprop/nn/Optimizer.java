@@ -72,8 +72,26 @@ public abstract class Optimizer implements AutoCloseable {
 
     /** Applies one update from the gradients the last backward pass left in the model. */
     public final void step(Model m) {
-        bind(m);
+        prepare(m);
         step++;
+        update(m);
+    }
+
+    // [issue 15 recorded steps] a recorded step holds update(m) but not what changes between
+    // replays: prepare() before each replay puts the learning rate on the device, replayed() counts the step.
+
+    /** Whether {@link #update(Model)} reads everything that changes between steps from the device. */
+    boolean recordable() {
+        return false;
+    }
+
+    /** Binds to the model and brings device-side hyperparameters up to date; issues no kernels. */
+    void prepare(Model m) {
+        bind(m);
+    }
+
+    /** The device work of one step (what a recording holds). */
+    void update(Model m) {
         Backend b = m.backend();
         int slot = 0;
         for (Dense d : m.layers()) {
@@ -82,6 +100,11 @@ public abstract class Optimizer implements AutoCloseable {
             update(b, d.bias, d.biasGrad, slot);
             slot += slotsPerParameter();
         }
+    }
+
+    /** Counts a step that a replayed recording applied. */
+    void replayed() {
+        step++;
     }
 
     private void bind(Model m) {
@@ -143,9 +166,54 @@ public abstract class Optimizer implements AutoCloseable {
     }
 
     static final class Sgd extends Optimizer {
+        private Tensor[] params;
+        private Tensor[] grads;
+        private Tensor deviceLr;
+        private float deviceLrValue = Float.NaN;
+
         Sgd(float lr) { super(lr); }
 
         @Override public String name() { return "sgd"; }
+
+        @Override boolean recordable() { return true; }
+
+        @Override void prepare(Model m) {
+            super.prepare(m);
+            Backend b = m.backend();
+            if (params == null) {
+                int n = 2 * m.layers().size();
+                params = new Tensor[n];
+                grads = new Tensor[n];
+                for (int i = 0; i < m.layers().size(); i++) {
+                    Dense d = m.layers().get(i);
+                    params[2 * i] = d.weights;
+                    grads[2 * i] = d.weightGrad;
+                    params[2 * i + 1] = d.bias;
+                    grads[2 * i + 1] = d.biasGrad;
+                }
+                deviceLr = b.allocate(1, 1);   // not state: checkpoints hold the rate as a number
+            }
+            if (Float.floatToIntBits(lr) != Float.floatToIntBits(deviceLrValue)) {
+                b.upload(new float[] {lr}, deviceLr);
+                deviceLrValue = lr;
+            }
+        }
+
+        // [issue 15 fused ops] every parameter tensor in one call, the rate read on the device
+        @Override void update(Model m) {
+            m.backend().sgdUpdate(params, grads, deviceLr);
+        }
+
+        @Override public void close() {
+            if (deviceLr != null) {
+                deviceLr.close();
+            }
+            super.close();
+            params = null;
+            grads = null;
+            deviceLr = null;
+            deviceLrValue = Float.NaN;
+        }
 
         @Override protected int slotsPerParameter() { return 0; }
 

@@ -1,7 +1,11 @@
 package org.backprop.nn;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Random;
 import me.tongfei.progressbar.ProgressBar;
@@ -55,7 +59,10 @@ public final class Trainer {
              Workspace ws = new Workspace(model, Math.max(batch, Math.min(test.size(), 1024)));
              Tensor lossSum = backend.allocate(1, 1);
              Tensor correct = backend.allocate(1, 1);
-             Tensor norm = backend.allocate(1, 1)) {
+             Tensor norm = backend.allocate(1, 1);
+             Tensor batchStart = backend.allocateIndices(1);
+             RecordedSteps recorded = new RecordedSteps(options.recordSteps() && options.clipNorm() == 0
+                     && optimizer.recordable())) {
             int[] order = new int[train.size()];
             for (int epoch = options.startEpoch() + 1; epoch <= options.epochs(); epoch++) {
                 optimizer.decayForEpoch(epoch, options.lrDecay());
@@ -63,6 +70,7 @@ public final class Trainer {
                 backend.uploadIndices(order, trainData.indices);
                 backend.fill(lossSum, 0f);
                 backend.fill(correct, 0f);
+                backend.uploadIndices(new int[] {0}, batchStart);
                 int batches = (train.size() + batch - 1) / batch;
                 long t0 = System.nanoTime();
                 try (ProgressBar bar = options.progress() ? progressBar(epoch, options.epochs(), batches) : null) {
@@ -71,9 +79,13 @@ public final class Trainer {
                         int start = b * batch;
                         int n = Math.min(batch, train.size() - start);
                         Workspace.Views v = ws.rows(n);
-                        backend.gatherRows(trainData.x, trainData.indices, start, v.input());
-                        backend.gatherRows(trainData.y, trainData.indices, start, v.target());
-                        step(ws, v, lossSum, correct, norm, options.clipNorm());
+                        if (options.clipNorm() > 0) {
+                            step(trainData, batchStart, ws, v, lossSum, correct);
+                            clip(norm, options.clipNorm());
+                            optimizer.step(model);
+                        } else {
+                            recorded.step(n, () -> step(trainData, batchStart, ws, v, lossSum, correct));
+                        }
                         if ((b + 1) % options.checkEvery() == 0 || b == batches - 1) {
                             float running = backend.scalar(lossSum);
                             if (!Float.isFinite(running)) {
@@ -199,14 +211,79 @@ public final class Trainer {
         }
     }
 
-    private void step(Workspace ws, Workspace.Views v, Tensor lossSum, Tensor correct, Tensor norm, float clipNorm) {
-        Tensor out = lossForward(ws, v, lossSum);
-        backend.countCorrect(out, v.target(), correct);
-        ws.backward(v);
-        if (clipNorm > 0) {
-            clip(norm, clipNorm);
+    /**
+     * The device work of one training step up to the optimiser: gather the batch at the device-side
+     * offset (and advance it), forward, loss with the correct count, backward. Reads nothing back,
+     * so a backend can record it.
+     */
+    private void step(DeviceData data, Tensor batchStart, Workspace ws, Workspace.Views v, Tensor lossSum,
+                      Tensor correct) {
+        backend.gatherRows(data.x, data.indices, batchStart, v.input());
+        backend.gatherRows(data.y, data.indices, batchStart, v.target());
+        backend.advanceIndex(batchStart, v.rows());
+        if (loss == Loss.CROSS_ENTROPY) {
+            // [issue 15 fused ops] the correct count folded into the softmax + cross-entropy pass
+            int last = model.layers().size() - 1;
+            backend.softmaxCrossEntropy(ws.forward(v, false), v.target(), v.probabilities(), v.deltas()[last],
+                    lossSum, correct);
+        } else {
+            Tensor out = lossForward(ws, v, lossSum);
+            backend.countCorrect(out, v.target(), correct);
         }
-        optimizer.step(model);
+        ws.backward(v);
+    }
+
+    /**
+     * [issue 15 recorded steps] Runs training steps, replaying one recording per batch size where
+     * the backend can record: a shape's first step runs directly (it sizes every scratch buffer),
+     * its second is recorded and replayed, and every later one is a replay. Where recording is
+     * off or refused, every step runs directly.
+     */
+    private final class RecordedSteps implements AutoCloseable {
+        private final Map<Integer, Backend.Recording> byRows = new HashMap<>();
+        private final Set<Integer> seen = new HashSet<>();
+        private final Set<Integer> refused = new HashSet<>();
+        private final boolean enabled;
+
+        RecordedSteps(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        void step(int rows, Runnable work) {
+            Backend.Recording r = byRows.get(rows);
+            if (r == null && enabled && seen.contains(rows) && !refused.contains(rows)) {
+                optimizer.prepare(model);
+                r = backend.record(() -> {
+                    work.run();
+                    optimizer.update(model);
+                });
+                if (r == null) {
+                    refused.add(rows);
+                } else {
+                    byRows.put(rows, r);
+                }
+            }
+            seen.add(rows);
+            if (r == null) {
+                work.run();
+                optimizer.step(model);
+            } else {
+                optimizer.prepare(model);
+                r.replay();
+                optimizer.replayed();
+            }
+        }
+
+        /** How many batch sizes run as replayed recordings. */
+        int recordings() {
+            return byRows.size();
+        }
+
+        @Override
+        public void close() {
+            byRows.values().forEach(Backend.Recording::close);
+            byRows.clear();
+        }
     }
 
     /** Scales every gradient by clipNorm/‖g‖ when the global gradient norm exceeds clipNorm. */

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.backprop.core.Backend;
+import org.backprop.core.Pointwise;
 import org.backprop.core.Tensor;
 
 /**
@@ -78,10 +79,12 @@ final class Workspace implements AutoCloseable {
         for (int l = 0; l < layers.size(); l++) {
             Dense d = layers.get(l);
             Tensor a = v.activations()[l];
-            backend.gemm(false, false, 1f, x, d.weights, 0f, a);
-            backend.addBias(a, d.bias);
-            if (l < layers.size() - 1 || outputActivation) {
-                d.activation().forward(backend, a, a);
+            // [issue 15 fused ops] one call per layer: the GEMM with bias and activation as its epilogue
+            boolean activate = l < layers.size() - 1 || outputActivation;
+            Pointwise unit = activate ? d.activation().pointwise() : Pointwise.IDENTITY;
+            backend.linearForward(x, d.weights, d.bias, unit == null ? Pointwise.IDENTITY : unit, a);
+            if (unit == null) {
+                d.activation().forward(backend, a, a);   // softmax: not elementwise
             }
             x = a;
         }
@@ -99,12 +102,15 @@ final class Workspace implements AutoCloseable {
             Dense d = layers.get(l);
             Tensor delta = v.deltas()[l];
             Tensor below = l == 0 ? v.input() : v.activations()[l - 1];
-            backend.gemm(true, false, 1f, below, delta, 0f, d.weightGrad);
-            backend.biasGradient(delta, 0f, d.biasGrad);
+            // [issue 15 fused ops] bias gradient beside the weight gradient; f′ applied in the δ·Wᵀ product
+            backend.linearGradients(below, delta, d.weightGrad, d.biasGrad);
             if (l > 0) {
                 Tensor deltaBelow = v.deltas()[l - 1];
-                backend.gemm(false, true, 1f, delta, d.weights, 0f, deltaBelow);
-                layers.get(l - 1).activation().backward(backend, v.activations()[l - 1], deltaBelow);
+                Activation f = layers.get(l - 1).activation();
+                if (f.pointwise() == null) {
+                    f.backward(backend, v.activations()[l - 1], deltaBelow);   // throws: softmax hidden layer
+                }
+                backend.linearInputGradient(delta, d.weights, v.activations()[l - 1], f.pointwise(), deltaBelow);
             }
         }
     }
