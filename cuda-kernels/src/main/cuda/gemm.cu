@@ -38,7 +38,8 @@
 #define BK 8
 #define PAD 4
 
-template <bool TA>
+// ONES: op(A) has an extra row of ones at i = m (the bias row of linear_gradients).
+template <bool TA, bool ONES>
 __device__ __forceinline__ void load_a(const float *__restrict__ A, int lda, int m, int k,
                                        int row0, int k0, float ra[4]) {
     int t = threadIdx.x;
@@ -48,7 +49,8 @@ __device__ __forceinline__ void load_a(const float *__restrict__ A, int lda, int
         int kb = k0 + (t & 1) * 4;
 #pragma unroll
         for (int q = 0; q < 4; ++q) {
-            ra[q] = (i < m && kb + q < k) ? A[(size_t) i * lda + kb + q] : 0.0f;
+            ra[q] = (i < m && kb + q < k) ? A[(size_t) i * lda + kb + q]
+                    : (ONES && i == m && kb + q < k) ? 1.0f : 0.0f;
         }
     } else {
         // op(A)[i][kk] = A[kk*lda + i]: 32 threads per k row, 4 consecutive i each
@@ -56,7 +58,8 @@ __device__ __forceinline__ void load_a(const float *__restrict__ A, int lda, int
         int ib = row0 + (t & 31) * 4;
 #pragma unroll
         for (int q = 0; q < 4; ++q) {
-            ra[q] = (kk < k && ib + q < m) ? A[(size_t) kk * lda + ib + q] : 0.0f;
+            ra[q] = (kk < k && ib + q < m) ? A[(size_t) kk * lda + ib + q]
+                    : (ONES && kk < k && ib + q == m) ? 1.0f : 0.0f;
         }
     }
 }
@@ -118,11 +121,43 @@ __device__ __forceinline__ void store_b(float (*Bs)[BN + PAD], const float rb[4]
     }
 }
 
-template <bool TA, bool TB>
+// What happens to alpha·(A·B) on its way to C (the fused Backend ops):
+//   EPI_PLAIN     C = alpha·AB + beta·C                       (gemm)
+//   EPI_BIAS_ACT  C = f(AB + E[c])                            (linearForward: E = bias)
+//   EPI_DACT      C = AB ⊙ f′, f′ from E[r][c] = f's output   (linearInputGradient: E = below)
+//   EPI_BIAS_ROW  C = AB, and row m of [A; 1ᵀ]·B into E       (linearGradients: E = bias gradient)
+// The activation formulas are activations.cu's, in the same order, so an epilogue gives the bits
+// of the plain kernel it replaces.
+#define EPI_PLAIN 0
+#define EPI_BIAS_ACT 1
+#define EPI_DACT 2
+#define EPI_BIAS_ROW 3
+
+__device__ __forceinline__ float unit_forward(float v, int act) {
+    switch (act) {
+        case 1: return 1.0f / (1.0f + expf(-v));
+        case 2: return tanhf(v);
+        case 3: return v > 0.0f ? v : 0.0f;
+        default: return v;
+    }
+}
+
+__device__ __forceinline__ float unit_backward(float dy, float y, int act) {
+    switch (act) {
+        case 1: return dy * y * (1.0f - y);
+        case 2: return dy * (1.0f - y * y);
+        case 3: return y > 0.0f ? dy : 0.0f;
+        default: return dy;
+    }
+}
+
+template <bool TA, bool TB, int EPI>
 __device__ __forceinline__ void gemm_body(int m, int n, int k, float alpha,
                                            const float *__restrict__ A, int lda,
                                            const float *__restrict__ B, int ldb,
-                                           float beta, float *__restrict__ C, int ldc) {
+                                           float beta, float *__restrict__ C, int ldc,
+                                           float *__restrict__ E, int act) {
+    constexpr bool ONES = EPI == EPI_BIAS_ROW;
     __shared__ __align__(16) float As[BK][BM + PAD];
     __shared__ __align__(16) float Bs[BK][BN + PAD];
 
@@ -145,7 +180,7 @@ __device__ __forceinline__ void gemm_body(int m, int n, int k, float alpha,
     float rb[4];
     const int tiles = (k + BK - 1) / BK;
 
-    load_a<TA>(A, lda, m, k, row0, 0, ra);
+    load_a<TA, ONES>(A, lda, m, k, row0, 0, ra);
     load_b<TB>(B, ldb, n, k, col0, 0, rb);
     store_a<TA>(As, ra);
     store_b<TB>(Bs, rb);
@@ -154,7 +189,7 @@ __device__ __forceinline__ void gemm_body(int m, int n, int k, float alpha,
     for (int tile = 0; tile < tiles; ++tile) {
         const bool more = tile + 1 < tiles;
         if (more) {
-            load_a<TA>(A, lda, m, k, row0, (tile + 1) * BK, ra);
+            load_a<TA, ONES>(A, lda, m, k, row0, (tile + 1) * BK, ra);
             load_b<TB>(B, ldb, n, k, col0, (tile + 1) * BK, rb);
         }
 #pragma unroll
@@ -184,7 +219,7 @@ __device__ __forceinline__ void gemm_body(int m, int n, int k, float alpha,
 #pragma unroll
     for (int i = 0; i < 8; ++i) {
         int r = row0 + (i < 4 ? ty * 4 + i : 64 + ty * 4 + (i - 4));
-        if (r >= m) {
+        if (r > m || (!ONES && r == m)) {
             continue;
         }
 #pragma unroll
@@ -193,7 +228,17 @@ __device__ __forceinline__ void gemm_body(int m, int n, int k, float alpha,
             if (c < n) {
                 size_t at = (size_t) r * ldc + c;
                 float v = alpha * acc[i][j];
-                C[at] = beta == 0.0f ? v : v + beta * C[at];
+                if (EPI == EPI_PLAIN) {
+                    C[at] = beta == 0.0f ? v : v + beta * C[at];
+                } else if (EPI == EPI_BIAS_ACT) {
+                    C[at] = unit_forward(v + E[c], act);
+                } else if (EPI == EPI_DACT) {
+                    C[at] = unit_backward(v, E[at], act);
+                } else if (r == m) {
+                    E[c] = v;
+                } else {
+                    C[at] = v;
+                }
             }
         }
     }
@@ -202,23 +247,44 @@ __device__ __forceinline__ void gemm_body(int m, int n, int k, float alpha,
 extern "C" __global__ void __launch_bounds__(256)
 gemm_nn(int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
          float beta, float *C, int ldc) {
-    gemm_body<false, false>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    gemm_body<false, false, EPI_PLAIN>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, nullptr, 0);
 }
 
 extern "C" __global__ void __launch_bounds__(256)
 gemm_nt(int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
          float beta, float *C, int ldc) {
-    gemm_body<false, true>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    gemm_body<false, true, EPI_PLAIN>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, nullptr, 0);
 }
 
 extern "C" __global__ void __launch_bounds__(256)
 gemm_tn(int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
          float beta, float *C, int ldc) {
-    gemm_body<true, false>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    gemm_body<true, false, EPI_PLAIN>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, nullptr, 0);
 }
 
 extern "C" __global__ void __launch_bounds__(256)
 gemm_tt(int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
          float beta, float *C, int ldc) {
-    gemm_body<true, true>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    gemm_body<true, true, EPI_PLAIN>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, nullptr, 0);
+}
+
+// The fused dense-layer products (Backend.linearForward, linearInputGradient, linearGradients):
+// the same tile with the epilogues above, so each replaces a GEMM plus one elementwise or
+// reduction launch. Launch as the GEMM; linear_gradients's grid covers m + 1 rows (the bias row).
+extern "C" __global__ void __launch_bounds__(256)
+linear_forward(int m, int n, int k, const float *X, int ldx, const float *W, int ldw,
+               float *bias, int act, float *Y, int ldy) {
+    gemm_body<false, false, EPI_BIAS_ACT>(m, n, k, 1.0f, X, ldx, W, ldw, 0.0f, Y, ldy, bias, act);
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+linear_input_gradient(int m, int n, int k, const float *D, int ldd, const float *W, int ldw,
+                      float *below, int act, float *DX, int lddx) {
+    gemm_body<false, true, EPI_DACT>(m, n, k, 1.0f, D, ldd, W, ldw, 0.0f, DX, lddx, below, act);
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+linear_gradients(int m, int n, int k, const float *X, int ldx, const float *D, int ldd,
+                 float *GW, int ldgw, float *GB) {
+    gemm_body<true, false, EPI_BIAS_ROW>(m, n, k, 1.0f, X, ldx, D, ldd, 0.0f, GW, ldgw, GB, 0);
 }

@@ -18,6 +18,7 @@ import jcuda.jcublas.cublasOperation;
 import org.backprop.core.Backend;
 import org.backprop.core.BackendUnavailableException;
 import org.backprop.core.Checks;
+import org.backprop.core.Pointwise;
 import org.backprop.core.Tensor;
 
 /**
@@ -185,6 +186,14 @@ public final class CudaBackend implements Backend {
         memory.upload("uploadIndices", Pointer.to(src), d.pointer, d.bytes());
         d.forgetHostIndices();
         d.hostIndices = src.clone();
+        int lo = Integer.MAX_VALUE;
+        int hi = Integer.MIN_VALUE;
+        for (int v : src) {
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        d.hostMin = lo;
+        d.hostMax = hi;
     }
 
     /** Also reads int32 index tensors, converting each index to float (exact below 2^24). */
@@ -494,6 +503,161 @@ public final class CudaBackend implements Backend {
         }
         launch.elementwise("gatherRows", Kernel.GATHER_ROWS, d.size(),
                 s.pointer, idx.pointer, start, d.pointer, s.rows(), d.rows(), d.cols());
+    }
+
+    @Override
+    public void gatherRows(Tensor src, Tensor indices, Tensor start, Tensor dst) {
+        CudaTensor s = owned("gatherRows", src);
+        CudaTensor d = owned("gatherRows", dst);
+        CudaTensor idx = ownedIndices("gatherRows", indices);
+        CudaTensor at = ownedIndices("gatherRows", start);
+        Checks.scalar("gatherRows", at);
+        if (s.cols() != d.cols()) {
+            throw new IllegalArgumentException("gatherRows: source " + s.shape() + " and destination " + d.shape()
+                    + " differ in columns");
+        }
+        if (d.rows() > idx.size()) {
+            throw new IllegalArgumentException("gatherRows: " + d.rows() + " rows asked of " + idx.size() + " indices");
+        }
+        if (idx.hostIndices != null && (idx.hostMin < 0 || idx.hostMax >= s.rows())) {
+            int bad = idx.hostMin < 0 ? idx.hostMin : idx.hostMax;
+            throw new IllegalArgumentException("gatherRows: index " + bad + " is not a row of the " + s.shape()
+                    + " source");
+        }
+        launch.elementwise("gatherRows", Kernel.GATHER_ROWS_AT, d.size(),
+                s.pointer, idx.pointer, at.pointer, d.pointer, s.rows(), d.rows(), d.cols(), idx.size());
+    }
+
+    @Override
+    public void advanceIndex(Tensor counter, int by) {
+        CudaTensor c = ownedIndices("advanceIndex", counter);
+        Checks.scalar("advanceIndex", c);
+        c.forgetHostIndices();
+        launch.kernel("advanceIndex", Kernel.ADVANCE_INDEX, 1, 1, 32, 1, c.pointer, by);
+    }
+
+    // ------------------------------------------------------------------------------ fused ops
+    // With cuBLAS the GEMM is cuBLAS's and the fused ops fall back to their definitions.
+
+    @Override
+    public void linearForward(Tensor x, Tensor weights, Tensor bias, Pointwise f, Tensor y) {
+        if (cublas != null) {
+            Backend.super.linearForward(x, weights, bias, f, y);
+            return;
+        }
+        String op = "linearForward";
+        CudaTensor tx = owned(op, x);
+        CudaTensor tw = owned(op, weights);
+        CudaTensor tb = owned(op, bias);
+        CudaTensor ty = owned(op, y);
+        int[] mnk = Checks.gemm(false, false, tx, tw, ty);
+        Checks.rowVector(op, tb, ty.cols());
+        gemmLaunch(op, Kernel.LINEAR_FORWARD, mnk[0], mnk[0], mnk[1],
+                mnk[0], mnk[1], mnk[2], tx.pointer, tx.cols(), tw.pointer, tw.cols(), tb.pointer, f.ordinal(),
+                ty.pointer, ty.cols());
+    }
+
+    @Override
+    public void linearInputGradient(Tensor delta, Tensor weights, Tensor below, Pointwise f, Tensor deltaBelow) {
+        if (cublas != null) {
+            Backend.super.linearInputGradient(delta, weights, below, f, deltaBelow);
+            return;
+        }
+        String op = "linearInputGradient";
+        CudaTensor td = owned(op, delta);
+        CudaTensor tw = owned(op, weights);
+        CudaTensor tbelow = owned(op, below);
+        CudaTensor tdx = owned(op, deltaBelow);
+        int[] mnk = Checks.gemm(false, true, td, tw, tdx);
+        Checks.sameShape(op, tdx, tbelow);
+        gemmLaunch(op, Kernel.LINEAR_INPUT_GRADIENT, mnk[0], mnk[0], mnk[1],
+                mnk[0], mnk[1], mnk[2], td.pointer, td.cols(), tw.pointer, tw.cols(), tbelow.pointer, f.ordinal(),
+                tdx.pointer, tdx.cols());
+    }
+
+    @Override
+    public void linearGradients(Tensor x, Tensor delta, Tensor weightGrad, Tensor biasGrad) {
+        if (cublas != null) {
+            Backend.super.linearGradients(x, delta, weightGrad, biasGrad);
+            return;
+        }
+        String op = "linearGradients";
+        CudaTensor tx = owned(op, x);
+        CudaTensor td = owned(op, delta);
+        CudaTensor gw = owned(op, weightGrad);
+        CudaTensor gb = owned(op, biasGrad);
+        int[] mnk = Checks.gemm(true, false, tx, td, gw);
+        Checks.rowVector(op, gb, gw.cols());
+        // the grid covers one row more than the weight gradient: the bias row
+        gemmLaunch(op, Kernel.LINEAR_GRADIENTS, mnk[0], mnk[0] + 1, mnk[1],
+                mnk[0], mnk[1], mnk[2], tx.pointer, tx.cols(), td.pointer, td.cols(), gw.pointer, gw.cols(), gb.pointer);
+    }
+
+    private void gemmLaunch(String op, Kernel k, int m, int gridRows, int n, Object... args) {
+        int gridX = CudaLaunch.ceilDiv(n, CudaLaunch.GEMM_TILE);
+        int gridY = CudaLaunch.ceilDiv(gridRows, CudaLaunch.GEMM_TILE);
+        if (gridY > CudaLaunch.MAX_GRID) {
+            throw new IllegalArgumentException(op + ": " + m + " rows exceed the PTX SGEMM's limit of "
+                    + ((long) CudaLaunch.MAX_GRID * CudaLaunch.GEMM_TILE - 1));
+        }
+        launch.kernel(op, k, gridX, gridY, CudaLaunch.BLOCK, 1, args);
+    }
+
+    @Override
+    public void softmaxCrossEntropy(Tensor logits, Tensor targets, Tensor probabilities, Tensor grad,
+                                    Tensor lossSum, Tensor correct) {
+        String op = "softmaxCrossEntropy";
+        CudaTensor x = owned(op, logits);
+        CudaTensor y = owned(op, targets);
+        CudaTensor p = owned(op, probabilities);
+        CudaTensor g = owned(op, grad);
+        CudaTensor loss = owned(op, lossSum);
+        CudaTensor hits = owned(op, correct);
+        Checks.sameShape(op, x, y, p, g);
+        Checks.scalar(op, loss);
+        Checks.scalar(op, hits);
+        if (p.pointer.equals(g.pointer)) {
+            throw new IllegalArgumentException(op + " with a correct count: grad must not be the probabilities tensor");
+        }
+        int m = x.rows();
+        CUdeviceptr rowLoss = memory.scratch(op, 2 * m);
+        CUdeviceptr rowHits = rowLoss.withByteOffset(8L * m);
+        launch.rows(op, Kernel.SOFTMAX_CROSS_ENTROPY_COUNT, m,
+                x.pointer, y.pointer, p.pointer, g.pointer, rowLoss, rowHits, m, x.cols(), (float) m);
+        addPartials(op, rowLoss, m, loss);
+        addPartials(op, rowHits, m, hits);
+    }
+
+    @Override
+    public void sgdUpdate(Tensor[] params, Tensor[] grads, Tensor lr) {
+        String op = "sgdUpdate";
+        if (params.length != grads.length) {
+            throw new IllegalArgumentException(op + ": " + params.length + " parameters but " + grads.length + " gradients");
+        }
+        CudaTensor rate = owned(op, lr);
+        Checks.scalar(op, rate);
+        CudaTensor[] ps = new CudaTensor[params.length];
+        CudaTensor[] gs = new CudaTensor[params.length];
+        for (int i = 0; i < params.length; i++) {
+            ps[i] = owned(op, params[i]);
+            gs[i] = owned(op, grads[i]);
+            Checks.sameShape(op, ps[i], gs[i]);
+        }
+        for (int from = 0; from < ps.length; from += Kernel.MANY) {
+            int count = Math.min(Kernel.MANY, ps.length - from);
+            Object[] args = new Object[2 + 3 * Kernel.MANY];
+            args[0] = rate.pointer;
+            args[1] = count;
+            int gridX = 1;
+            for (int slot = 0; slot < Kernel.MANY; slot++) {
+                int i = from + Math.min(slot, count - 1);
+                args[2 + 3 * slot] = ps[i].pointer;
+                args[3 + 3 * slot] = gs[i].pointer;
+                args[4 + 3 * slot] = slot < count ? ps[i].size() : 0;
+                gridX = Math.max(gridX, CudaLaunch.grid(ps[i].size()));
+            }
+            launch.kernel(op, Kernel.SGD_UPDATE_MANY, gridX, count, CudaLaunch.BLOCK, 1, args);
+        }
     }
 
     @Override

@@ -18,6 +18,7 @@ enum Kernel {
 
     SOFTMAX("softmax", "softmax", "ppii"),
     SOFTMAX_CROSS_ENTROPY("softmax", "softmax_cross_entropy", "pppppiif"),
+    SOFTMAX_CROSS_ENTROPY_COUNT("softmax", "softmax_cross_entropy_count", "ppppppiif"),
 
     SIGMOID_BINARY_CROSS_ENTROPY("losses", "sigmoid_binary_cross_entropy", "pppppif"),
     SQUARED_ERROR("losses", "squared_error", "ppppif"),
@@ -34,16 +35,26 @@ enum Kernel {
     SGD_UPDATE("optimizers", "sgd_update", "ppfi"),
     MOMENTUM_UPDATE("optimizers", "momentum_update", "pppffi"),
     ADAM_UPDATE("optimizers", "adam_update", "ppppffffffi"),
+    /** Up to {@link #MANY} (param, grad, size) triples after (lr, count). */
+    SGD_UPDATE_MANY("optimizers", "sgd_update_many", "pi" + "ppi".repeat(8)),
 
     FILL("elementwise", "fill", "pfi"),
     SCALE("elementwise", "scale", "pfi"),
 
     GATHER_ROWS("gather", "gather_rows", "ppipiii"),
+    GATHER_ROWS_AT("gather", "gather_rows_at", "ppppiiii"),
+    ADVANCE_INDEX("gather", "advance_index", "pi"),
 
     GEMM_NN("gemm", "gemm_nn", "iiifpipifpi"),
     GEMM_NT("gemm", "gemm_nt", "iiifpipifpi"),
     GEMM_TN("gemm", "gemm_tn", "iiifpipifpi"),
-    GEMM_TT("gemm", "gemm_tt", "iiifpipifpi");
+    GEMM_TT("gemm", "gemm_tt", "iiifpipifpi"),
+    LINEAR_FORWARD("gemm", "linear_forward", "iiipipipipi"),
+    LINEAR_INPUT_GRADIENT("gemm", "linear_input_gradient", "iiipipipipi"),
+    LINEAR_GRADIENTS("gemm", "linear_gradients", "iiipipipip");
+
+    /** Tensors per launch of {@link #SGD_UPDATE_MANY}. */
+    static final int MANY = 8;
 
     /** Where the PTX modules live on the class path. */
     static final String PTX_DIR = "/org/backprop/cuda/ptx/";
