@@ -1,6 +1,14 @@
 package org.backprop.cuda;
 
 import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
+import static jcuda.driver.JCudaDriver.cuGraphDestroy;
+import static jcuda.driver.JCudaDriver.cuGraphExecDestroy;
+import static jcuda.driver.JCudaDriver.cuGraphInstantiate;
+import static jcuda.driver.JCudaDriver.cuGraphLaunch;
+import static jcuda.driver.JCudaDriver.cuStreamBeginCapture;
+import static jcuda.driver.JCudaDriver.cuStreamCreate;
+import static jcuda.driver.JCudaDriver.cuStreamDestroy;
+import static jcuda.driver.JCudaDriver.cuStreamEndCapture;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,6 +19,10 @@ import java.util.Set;
 import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUgraph;
+import jcuda.driver.CUgraphExec;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstreamCaptureMode;
 import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasHandle;
 import jcuda.jcublas.cublasOperation;
@@ -25,9 +37,11 @@ import org.backprop.core.Tensor;
  * {@link Backend} on an NVIDIA GPU through JCuda's driver API: our PTX kernels for every op, and
  * cuBLAS for GEMM when JCublas can load it (else our PTX SGEMM; {@link #gemmPath()} says which).
  *
- * <p>All work goes to the legacy default stream, one stream in order: kernels, cuBLAS and copies
- * are then ordered without events, and {@link #download} (a blocking copy) is the only point where
- * the host waits; reading an accumulator is a download. A launch or copy that fails throws
+ * <p>Kernels go to the backend's own blocking stream, cuBLAS and the synchronous copies to the
+ * legacy default stream, which a blocking stream is ordered with: all work runs in issue order
+ * without events, and {@link #download} (a blocking copy) is the only point where the host waits;
+ * reading an accumulator is a download. A training step can be captured from that stream as a
+ * CUDA graph ({@link #record}) and replayed with one launch. A launch or copy that fails throws
  * {@link CudaOpException} naming the op. Kernels run asynchronously, so a fault inside one surfaces
  * at a later call; {@code -Dbackprop.cuda.syncEachOp=true} synchronises after every launch to pin
  * it to its op.
@@ -67,6 +81,10 @@ public final class CudaBackend implements Backend {
     private final cublasHandle cublas;
     private final String gemmPath;
     private final Set<CudaTensor> live = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<CudaRecording> recordings = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final CUstream stream;
+    private long graphLaunches;
+    private String recordRefusal;
     private Thread boundThread;
     private boolean closed;
 
@@ -75,6 +93,16 @@ public final class CudaBackend implements Backend {
         this.launch = new CudaLaunch(device, Boolean.getBoolean(SYNC_PROPERTY));
         this.memory = new CudaMemory(device);
         enter();
+        // a blocking stream (flags 0): it orders itself with the legacy stream that the
+        // synchronous copies and cuBLAS use, so only capture needs to know it exists
+        CUstream s = new CUstream();
+        try {
+            cuStreamCreate(s, 0);
+        } catch (CudaException e) {
+            throw CudaLaunch.failed("cuda backend: creating its stream", e);
+        }
+        this.stream = s;
+        launch.stream = s;
         GemmSetup gemm = GemmSetup.choose(choice, device.cublasProblem, device.cublasVersion, () -> {
             cublasHandle h = new cublasHandle();
             // default math mode (CUBLAS_DEFAULT_MATH): plain FP32, no TF32 tensor-op rounding
@@ -660,6 +688,142 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /** Through a pinned host buffer: no array per read, and the copy needs no staging. */
+    @Override
+    public float scalar(Tensor t) {
+        CudaTensor s = anyOwned("scalar", t);
+        if (s.size() != 1) {
+            throw new IllegalArgumentException("scalar: expected a 1x1 tensor, got " + s.shape());
+        }
+        java.nio.ByteBuffer b = memory.readScalar("scalar", s.pointer);
+        return s.dtype() == Tensor.DType.INT32 ? b.getInt(0) : b.getFloat(0);
+    }
+
+    // ------------------------------------------------------------------------------ recorded steps (CUDA graphs)
+
+    /**
+     * Captures the kernels {@code step} launches on the backend's stream into a CUDA graph
+     * (stream capture, global mode) and instantiates it. Null, with the reason in
+     * {@link #recordRefusal()}, where GEMM runs on cuBLAS (its calls go to the legacy stream,
+     * which a capture cannot hold) or the step did anything a graph cannot hold (a copy, a
+     * synchronisation, an allocation): the capture is then invalidated and nothing ran.
+     */
+    @Override
+    public Recording record(Runnable step) {
+        enter();
+        if (cublas != null) {
+            recordRefusal = "GEMM runs on cuBLAS, whose calls a stream capture of ours cannot hold";
+            return null;
+        }
+        long before = launch.captured;
+        try {
+            cuStreamBeginCapture(stream, CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_GLOBAL);
+        } catch (CudaException e) {
+            recordRefusal = "cuStreamBeginCapture: " + NativeErrors.describe(e);
+            return null;
+        }
+        RuntimeException failure = null;
+        launch.capturing = true;
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            failure = e;
+        } finally {
+            launch.capturing = false;
+        }
+        CUgraph graph = new CUgraph();
+        try {
+            cuStreamEndCapture(stream, graph);
+        } catch (CudaException e) {
+            recordRefusal = "the step could not be captured: " + NativeErrors.describe(failure != null ? failure : e);
+            return null;
+        }
+        if (failure != null) {
+            cuGraphDestroy(graph);
+            recordRefusal = "the step could not be captured: " + NativeErrors.describe(failure);
+            return null;
+        }
+        CUgraphExec exec = new CUgraphExec();
+        try {
+            cuGraphInstantiate(exec, graph, 0);
+        } catch (CudaException e) {
+            cuGraphDestroy(graph);
+            recordRefusal = "cuGraphInstantiate: " + NativeErrors.describe(e);
+            return null;
+        }
+        recordRefusal = null;
+        CudaRecording r = new CudaRecording(graph, exec, (int) (launch.captured - before));
+        recordings.add(r);
+        return r;
+    }
+
+    /** Why the last {@link #record} returned null; null after one that succeeded. */
+    public String recordRefusal() {
+        return recordRefusal;
+    }
+
+    /** A captured and instantiated graph of this backend. */
+    private final class CudaRecording implements Recording {
+        private final CUgraph graph;
+        private final CUgraphExec exec;
+        private final int kernels;
+        private boolean open = true;
+
+        CudaRecording(CUgraph graph, CUgraphExec exec, int kernels) {
+            this.graph = graph;
+            this.exec = exec;
+            this.kernels = kernels;
+        }
+
+        @Override
+        public void replay() {
+            if (!open) {
+                throw new IllegalStateException("replay of a closed recording");
+            }
+            enter();
+            try {
+                cuGraphLaunch(exec, stream);
+            } catch (CudaException e) {
+                throw CudaLaunch.failed("replay (CUDA graph of " + kernels + " kernels)", e);
+            }
+            graphLaunches++;
+            launch.syncIfAsked("replay");
+        }
+
+        @Override
+        public int kernels() {
+            return kernels;
+        }
+
+        @Override
+        public void close() {
+            if (!open || closed) {
+                return;
+            }
+            enter();
+            open = false;
+            recordings.remove(this);
+            cuGraphExecDestroy(exec);
+            cuGraphDestroy(graph);
+        }
+    }
+
+    /**
+     * Work submitted so far: kernels launched one by one, graph launches, and device
+     * allocations. Per-step differences of these are the launch counts the docs quote.
+     */
+    public record Counts(long kernelLaunches, long graphLaunches, long allocations) {
+        /** this − earlier, field by field. */
+        public Counts minus(Counts earlier) {
+            return new Counts(kernelLaunches - earlier.kernelLaunches, graphLaunches - earlier.graphLaunches,
+                    allocations - earlier.allocations);
+        }
+    }
+
+    public Counts counts() {
+        return new Counts(launch.launches, graphLaunches, memory.allocations);
+    }
+
     @Override
     public void synchronize() {
         enter();
@@ -673,8 +837,15 @@ public final class CudaBackend implements Backend {
             return;
         }
         enter();
-        closed = true;
         RuntimeException first = null;
+        for (CudaRecording r : new ArrayList<>(recordings)) {
+            try {
+                r.close();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        closed = true;
         for (CudaTensor t : new ArrayList<>(live)) {
             try {
                 live.remove(t);
@@ -685,6 +856,7 @@ public final class CudaBackend implements Backend {
         }
         try {
             memory.close();
+            cuStreamDestroy(stream);
             if (cublas != null) {
                 JCublas2.cublasDestroy(cublas);
             }

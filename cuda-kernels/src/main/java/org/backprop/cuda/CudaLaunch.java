@@ -6,6 +6,7 @@ import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUstream;
 
 /**
  * Launching our kernels: the launch shapes every kernel header describes, the parameter
@@ -24,6 +25,14 @@ final class CudaLaunch {
 
     private final CudaDevice device;
     private final boolean syncEachOp;
+    /** The backend's stream: every kernel goes here, so that a step can be captured as a graph. */
+    CUstream stream;
+    /** True while a step is being captured: launches are recorded, not run, and nothing synchronises. */
+    boolean capturing;
+    /** Kernels launched one by one (cuLaunchKernel calls outside a capture), for launch counts. */
+    long launches;
+    /** Kernels recorded into graphs (cuLaunchKernel calls inside a capture). */
+    long captured;
 
     CudaLaunch(CudaDevice device, boolean syncEachOp) {
         this.device = device;
@@ -41,13 +50,18 @@ final class CudaLaunch {
     }
 
     /**
-     * Launches {@code k} on the default stream after checking the arguments against its
+     * Launches {@code k} on the backend's stream after checking the arguments against its
      * signature (the same table {@code PtxWiringTest} checks against the PTX).
      */
     void kernel(String op, Kernel k, int gridX, int gridY, int blockX, int blockY, Object... args) {
         Pointer params = Pointer.to(kernelParams(k, args));
         try {
-            cuLaunchKernel(device.function(k), gridX, gridY, 1, blockX, blockY, 1, 0, null, params, null);
+            cuLaunchKernel(device.function(k), gridX, gridY, 1, blockX, blockY, 1, 0, stream, params, null);
+            if (capturing) {
+                captured++;
+            } else {
+                launches++;
+            }
         } catch (CudaException e) {
             throw failed(op + " (kernel " + k.entry() + ", grid " + gridX + "x" + gridY
                     + ", block " + blockX + "x" + blockY + ")", e);
@@ -81,7 +95,7 @@ final class CudaLaunch {
     }
 
     void syncIfAsked(String op) {
-        if (syncEachOp) {
+        if (syncEachOp && !capturing) {
             synchronize(op);
         }
     }
