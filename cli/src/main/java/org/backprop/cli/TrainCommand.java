@@ -119,6 +119,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "Clip the global gradient norm to X (0: off).")
     float clipNorm;
 
+    @Option(names = "--no-cuda-graph", description = "Issue every op of every training step, instead of replaying"
+            + " the step as one CUDA graph per batch size (for comparing the two).")
+    boolean noCudaGraph;
+
     @Option(names = "--memory", description = "After each epoch, print the heap in use after a full GC (for soak runs).")
     boolean memory;
 
@@ -202,7 +206,8 @@ final class TrainCommand implements Callable<Integer> {
             boolean bar = progress != null ? progress : System.console() != null && System.getenv("CI") == null;
             FitOptions fo = new FitOptions(batch, epochs, seed)
                     .withStartEpoch(recipe.startEpoch).withProgress(bar).withClipNorm(clipNorm)
-                    .withLrDecay(recipe.lrDecay).withConfusion(confusion);
+                    .withLrDecay(recipe.lrDecay).withConfusion(confusion).withRecordSteps(!noCudaGraph);
+            System.out.println("steps: " + trainer.stepPath(fo));
             TrainResult result;
             try {
                 org.backprop.nn.EpochListener onEpoch = s -> {

@@ -44,6 +44,21 @@ public final class Trainer {
 
     public Model model() { return model; }
 
+    /** One line saying how {@link #fit} will issue the training steps under these options. */
+    public String stepPath(FitOptions o) {
+        if (!o.recordSteps()) {
+            return "every op issued each step (recording turned off)";
+        }
+        if (o.clipNorm() > 0) {
+            return "every op issued each step (gradient clipping reads the norm back each step)";
+        }
+        if (!optimizer.recordable()) {
+            return "every op issued each step (the " + optimizer.name() + " optimiser's step is not recordable yet; sgd is)";
+        }
+        return "recorded once per batch size and replayed where the backend can record (CUDA graphs on the PTX GEMM),"
+                + " else every op issued";
+    }
+
     public Loss loss() { return loss; }
 
     public Optimizer optimizer() { return optimizer; }
