@@ -151,6 +151,24 @@ __device__ __forceinline__ float unit_backward(float dy, float y, int act) {
     }
 }
 
+// C[r][c] (or the bias row) from v = alpha·(AB)[r][c], as the epilogue says.
+template <int EPI>
+__device__ __forceinline__ void store_out(int r, int c, int m, float v, float beta, float *__restrict__ C, int ldc,
+                                          float *__restrict__ E, int act) {
+    size_t at = (size_t) r * ldc + c;
+    if (EPI == EPI_PLAIN) {
+        C[at] = beta == 0.0f ? v : v + beta * C[at];
+    } else if (EPI == EPI_BIAS_ACT) {
+        C[at] = unit_forward(v + E[c], act);
+    } else if (EPI == EPI_DACT) {
+        C[at] = unit_backward(v, E[at], act);
+    } else if (r == m) {
+        E[c] = v;
+    } else {
+        C[at] = v;
+    }
+}
+
 template <bool TA, bool TB, int EPI>
 __device__ __forceinline__ void gemm_body(int m, int n, int k, float alpha,
                                            const float *__restrict__ A, int lda,
@@ -226,19 +244,7 @@ __device__ __forceinline__ void gemm_body(int m, int n, int k, float alpha,
         for (int j = 0; j < 8; ++j) {
             int c = col0 + (j < 4 ? tx * 4 + j : 64 + tx * 4 + (j - 4));
             if (c < n) {
-                size_t at = (size_t) r * ldc + c;
-                float v = alpha * acc[i][j];
-                if (EPI == EPI_PLAIN) {
-                    C[at] = beta == 0.0f ? v : v + beta * C[at];
-                } else if (EPI == EPI_BIAS_ACT) {
-                    C[at] = unit_forward(v + E[c], act);
-                } else if (EPI == EPI_DACT) {
-                    C[at] = unit_backward(v, E[at], act);
-                } else if (r == m) {
-                    E[c] = v;
-                } else {
-                    C[at] = v;
-                }
+                store_out<EPI>(r, c, m, alpha * acc[i][j], beta, C, ldc, E, act);
             }
         }
     }
@@ -287,4 +293,125 @@ extern "C" __global__ void __launch_bounds__(256)
 linear_gradients(int m, int n, int k, const float *X, int ldx, const float *D, int ldd,
                  float *GW, int ldgw, float *GB) {
     gemm_body<true, false, EPI_BIAS_ROW>(m, n, k, 1.0f, X, ldx, D, ldd, 0.0f, GW, ldgw, GB, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// v2, narrow: for n <= 16 (the 10-wide output layer: its forward product X·W and its weight
+// gradient Xᵀ·δ), where the 128x128 tile computes 10 of its 128 columns. A block of 256 threads
+// takes a 64 x 16 tile of C, walking k in steps of 32: the 64x32 slice of op(A) and the 32x16 slice
+// of op(B) are staged in shared memory (k-major, As padded by one float against bank conflicts);
+// thread t owns column t % 16 of rows 4·(t / 16) .. +3. Grid (ceil(n / 16), ceil(rows / 64)). The
+// same epilogues and the same ascending-k fmaf accumulation per element as the wide tile.
+#define NBM 64
+#define NBN 16
+#define NBK 32
+
+template <bool TA, bool TB, int EPI>
+__device__ __forceinline__ void gemm_narrow_body(int m, int n, int k, float alpha,
+                                                  const float *__restrict__ A, int lda,
+                                                  const float *__restrict__ B, int ldb,
+                                                  float beta, float *__restrict__ C, int ldc,
+                                                  float *__restrict__ E, int act) {
+    constexpr bool ONES = EPI == EPI_BIAS_ROW;
+    __shared__ float As[NBK][NBM + 1];
+    __shared__ float Bs[NBK][NBN];
+    const int t = threadIdx.x;
+    const int col = t & 15;
+    const int rowq = (t >> 4) * 4;
+    const int row0 = blockIdx.y * NBM;
+    const int col0 = blockIdx.x * NBN;
+    float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+    for (int k0 = 0; k0 < k; k0 += NBK) {
+        // op(A) slice: 64 x 32 = 2048 values, 8 per thread
+#pragma unroll
+        for (int q = 0; q < 8; ++q) {
+            int e = t + q * 256;
+            int i, kk;
+            if (!TA) { i = e >> 5; kk = e & 31; } else { kk = e >> 6; i = e & 63; }
+            int gi = row0 + i;
+            int gk = k0 + kk;
+            float v = 0.0f;
+            if (gk < k) {
+                if (gi < m) {
+                    v = TA ? A[(size_t) gk * lda + gi] : A[(size_t) gi * lda + gk];
+                } else if (ONES && gi == m) {
+                    v = 1.0f;
+                }
+            }
+            As[kk][i] = v;
+        }
+        // op(B) slice: 32 x 16 = 512 values, 2 per thread
+#pragma unroll
+        for (int q = 0; q < 2; ++q) {
+            int e = t + q * 256;
+            int kk, j;
+            if (!TB) { kk = e >> 4; j = e & 15; } else { j = e >> 5; kk = e & 31; }
+            int gj = col0 + j;
+            int gk = k0 + kk;
+            Bs[kk][j] = (gk < k && gj < n) ? (TB ? B[(size_t) gj * ldb + gk] : B[(size_t) gk * ldb + gj]) : 0.0f;
+        }
+        __syncthreads();
+#pragma unroll 8
+        for (int kk = 0; kk < NBK; ++kk) {
+            float b = Bs[kk][col];
+#pragma unroll
+            for (int i = 0; i < 4; ++i) {
+                acc[i] = fmaf(As[kk][rowq + i], b, acc[i]);
+            }
+        }
+        __syncthreads();
+    }
+    int c = col0 + col;
+    if (c >= n) {
+        return;
+    }
+#pragma unroll
+    for (int i = 0; i < 4; ++i) {
+        int r = row0 + rowq + i;
+        if (r < m || (ONES && r == m)) {
+            store_out<EPI>(r, c, m, alpha * acc[i], beta, C, ldc, E, act);
+        }
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+gemm_nn_narrow(int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
+               float beta, float *C, int ldc) {
+    gemm_narrow_body<false, false, EPI_PLAIN>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, nullptr, 0);
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+gemm_nt_narrow(int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
+               float beta, float *C, int ldc) {
+    gemm_narrow_body<false, true, EPI_PLAIN>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, nullptr, 0);
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+gemm_tn_narrow(int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
+               float beta, float *C, int ldc) {
+    gemm_narrow_body<true, false, EPI_PLAIN>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, nullptr, 0);
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+gemm_tt_narrow(int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
+               float beta, float *C, int ldc) {
+    gemm_narrow_body<true, true, EPI_PLAIN>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, nullptr, 0);
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+linear_forward_narrow(int m, int n, int k, const float *X, int ldx, const float *W, int ldw,
+                      float *bias, int act, float *Y, int ldy) {
+    gemm_narrow_body<false, false, EPI_BIAS_ACT>(m, n, k, 1.0f, X, ldx, W, ldw, 0.0f, Y, ldy, bias, act);
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+linear_input_gradient_narrow(int m, int n, int k, const float *D, int ldd, const float *W, int ldw,
+                             float *below, int act, float *DX, int lddx) {
+    gemm_narrow_body<false, true, EPI_DACT>(m, n, k, 1.0f, D, ldd, W, ldw, 0.0f, DX, lddx, below, act);
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+linear_gradients_narrow(int m, int n, int k, const float *X, int ldx, const float *D, int ldd,
+                        float *GW, int ldgw, float *GB) {
+    gemm_narrow_body<true, false, EPI_BIAS_ROW>(m, n, k, 1.0f, X, ldx, D, ldd, 0.0f, GW, ldgw, GB, 0);
 }

@@ -29,5 +29,7 @@ const emu::KernelEntry emu::kernels[] = {
     KERNEL(softmax), KERNEL(softmax_cross_entropy), KERNEL(softmax_cross_entropy_count),
     KERNEL(gemm_nn), KERNEL(gemm_nt), KERNEL(gemm_tn), KERNEL(gemm_tt),
     KERNEL(linear_forward), KERNEL(linear_input_gradient), KERNEL(linear_gradients),
+    KERNEL(gemm_nn_narrow), KERNEL(gemm_nt_narrow), KERNEL(gemm_tn_narrow), KERNEL(gemm_tt_narrow),
+    KERNEL(linear_forward_narrow), KERNEL(linear_input_gradient_narrow), KERNEL(linear_gradients_narrow),
     {nullptr, 0, nullptr},
 };

@@ -60,6 +60,29 @@ public final class CudaBackend implements Backend {
     /** System property: synchronise after every launch, to attribute asynchronous faults. */
     public static final String SYNC_PROPERTY = "backprop.cuda.syncEachOp";
 
+    /** System property: {@code auto} (default: the narrow tile for n ≤ 16), {@code wide} or {@code narrow}. */
+    public static final String TILE_PROPERTY = "backprop.cuda.gemmTile";
+
+    /** Which PTX SGEMM tile runs: picked per shape, or forced (for tests and comparisons). */
+    public enum TileChoice {
+        AUTO, WIDE, NARROW;
+
+        static TileChoice fromProperty() {
+            String v = System.getProperty(TILE_PROPERTY, "auto").trim().toUpperCase(Locale.ROOT);
+            try {
+                return valueOf(v);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("-D" + TILE_PROPERTY + "=" + v.toLowerCase(Locale.ROOT)
+                        + ": expected auto, wide or narrow");
+            }
+        }
+
+        /** The 128x128 tile wastes most of itself on a product of at most 16 columns. */
+        boolean narrow(int n) {
+            return this == NARROW || (this == AUTO && n <= CudaLaunch.NARROW_COLS);
+        }
+    }
+
     /** How GEMM runs. */
     public enum GemmChoice {
         AUTO, PTX, CUBLAS;
@@ -83,13 +106,19 @@ public final class CudaBackend implements Backend {
     private final Set<CudaTensor> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<CudaRecording> recordings = Collections.newSetFromMap(new IdentityHashMap<>());
     private final CUstream stream;
+    private final TileChoice tile;
     private long graphLaunches;
     private String recordRefusal;
     private Thread boundThread;
     private boolean closed;
 
     CudaBackend(CudaDevice device, GemmChoice choice) {
+        this(device, choice, TileChoice.fromProperty());
+    }
+
+    CudaBackend(CudaDevice device, GemmChoice choice, TileChoice tile) {
         this.device = device;
+        this.tile = tile;
         this.launch = new CudaLaunch(device, Boolean.getBoolean(SYNC_PROPERTY));
         this.memory = new CudaMemory(device);
         enter();
@@ -293,13 +322,7 @@ public final class CudaBackend implements Backend {
             launch.syncIfAsked("gemm");
             return;
         }
-        int gridX = CudaLaunch.ceilDiv(n, CudaLaunch.GEMM_TILE);
-        int gridY = CudaLaunch.ceilDiv(m, CudaLaunch.GEMM_TILE);
-        if (gridY > CudaLaunch.MAX_GRID) {
-            throw new IllegalArgumentException("gemm: " + m + " rows exceed the PTX SGEMM's limit of "
-                    + (long) CudaLaunch.MAX_GRID * CudaLaunch.GEMM_TILE);
-        }
-        launch.kernel("gemm", Kernel.gemm(transA, transB), gridX, gridY, CudaLaunch.BLOCK, 1,
+        gemmLaunch("gemm", Kernel.gemm(transA, transB), m, m, n,
                 m, n, k, alpha, ta.pointer, ta.cols(), tb.pointer, tb.cols(), beta, tc.pointer, tc.cols());
     }
 
@@ -621,14 +644,17 @@ public final class CudaBackend implements Backend {
                 mnk[0], mnk[1], mnk[2], tx.pointer, tx.cols(), td.pointer, td.cols(), gw.pointer, gw.cols(), gb.pointer);
     }
 
+    /** A PTX GEMM-family launch on the tile {@link TileChoice} picks for n columns; gridRows ≥ m rows of C. */
     private void gemmLaunch(String op, Kernel k, int m, int gridRows, int n, Object... args) {
-        int gridX = CudaLaunch.ceilDiv(n, CudaLaunch.GEMM_TILE);
-        int gridY = CudaLaunch.ceilDiv(gridRows, CudaLaunch.GEMM_TILE);
+        boolean narrow = tile.narrow(n);
+        int rowsPerBlock = narrow ? CudaLaunch.NARROW_ROWS : CudaLaunch.GEMM_TILE;
+        int gridX = CudaLaunch.ceilDiv(n, narrow ? CudaLaunch.NARROW_COLS : CudaLaunch.GEMM_TILE);
+        int gridY = CudaLaunch.ceilDiv(gridRows, rowsPerBlock);
         if (gridY > CudaLaunch.MAX_GRID) {
             throw new IllegalArgumentException(op + ": " + m + " rows exceed the PTX SGEMM's limit of "
-                    + ((long) CudaLaunch.MAX_GRID * CudaLaunch.GEMM_TILE - 1));
+                    + ((long) CudaLaunch.MAX_GRID * rowsPerBlock - 1));
         }
-        launch.kernel(op, k, gridX, gridY, CudaLaunch.BLOCK, 1, args);
+        launch.kernel(op, narrow ? k.narrow() : k, gridX, gridY, CudaLaunch.BLOCK, 1, args);
     }
 
     @Override

@@ -22,6 +22,9 @@ final class CudaLaunch {
     /** Upper bound of partial sums per reduction: the grid of an elementwise loss kernel. */
     static final int MAX_PARTIALS = 1024;
     static final int GEMM_TILE = 128;
+    /** The narrow GEMM variant's tile: 64 rows by 16 columns. */
+    static final int NARROW_ROWS = 64;
+    static final int NARROW_COLS = 16;
 
     private final CudaDevice device;
     private final boolean syncEachOp;

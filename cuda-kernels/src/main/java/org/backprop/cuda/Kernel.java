@@ -51,7 +51,14 @@ enum Kernel {
     GEMM_TT("gemm", "gemm_tt", "iiifpipifpi"),
     LINEAR_FORWARD("gemm", "linear_forward", "iiipipipipi"),
     LINEAR_INPUT_GRADIENT("gemm", "linear_input_gradient", "iiipipipipi"),
-    LINEAR_GRADIENTS("gemm", "linear_gradients", "iiipipipip");
+    LINEAR_GRADIENTS("gemm", "linear_gradients", "iiipipipip"),
+    GEMM_NN_NARROW("gemm", "gemm_nn_narrow", "iiifpipifpi"),
+    GEMM_NT_NARROW("gemm", "gemm_nt_narrow", "iiifpipifpi"),
+    GEMM_TN_NARROW("gemm", "gemm_tn_narrow", "iiifpipifpi"),
+    GEMM_TT_NARROW("gemm", "gemm_tt_narrow", "iiifpipifpi"),
+    LINEAR_FORWARD_NARROW("gemm", "linear_forward_narrow", "iiipipipipi"),
+    LINEAR_INPUT_GRADIENT_NARROW("gemm", "linear_input_gradient_narrow", "iiipipipipi"),
+    LINEAR_GRADIENTS_NARROW("gemm", "linear_gradients_narrow", "iiipipipip");
 
     /** Tensors per launch of {@link #SGD_UPDATE_MANY}. */
     static final int MANY = 8;
@@ -85,5 +92,19 @@ enum Kernel {
             return transB ? GEMM_TT : GEMM_TN;
         }
         return transB ? GEMM_NT : GEMM_NN;
+    }
+
+    /** The 64x16-tile twin of a 128x128-tile GEMM kernel. */
+    Kernel narrow() {
+        return switch (this) {
+            case GEMM_NN -> GEMM_NN_NARROW;
+            case GEMM_NT -> GEMM_NT_NARROW;
+            case GEMM_TN -> GEMM_TN_NARROW;
+            case GEMM_TT -> GEMM_TT_NARROW;
+            case LINEAR_FORWARD -> LINEAR_FORWARD_NARROW;
+            case LINEAR_INPUT_GRADIENT -> LINEAR_INPUT_GRADIENT_NARROW;
+            case LINEAR_GRADIENTS -> LINEAR_GRADIENTS_NARROW;
+            default -> throw new IllegalArgumentException(this + " has no narrow variant");
+        };
     }
 }
