@@ -169,12 +169,13 @@ __device__ __forceinline__ void store_out(int r, int c, int m, float v, float be
     }
 }
 
+// k runs over [kBegin, k): the whole product, or one split of a split-k product.
 template <bool TA, bool TB, int EPI>
 __device__ __forceinline__ void gemm_body(int m, int n, int k, float alpha,
                                            const float *__restrict__ A, int lda,
                                            const float *__restrict__ B, int ldb,
                                            float beta, float *__restrict__ C, int ldc,
-                                           float *__restrict__ E, int act) {
+                                           float *__restrict__ E, int act, int kBegin = 0) {
     constexpr bool ONES = EPI == EPI_BIAS_ROW;
     __shared__ __align__(16) float As[BK][BM + PAD];
     __shared__ __align__(16) float Bs[BK][BN + PAD];
@@ -196,10 +197,10 @@ __device__ __forceinline__ void gemm_body(int m, int n, int k, float alpha,
 
     float ra[4];
     float rb[4];
-    const int tiles = (k + BK - 1) / BK;
+    const int tiles = k > kBegin ? (k - kBegin + BK - 1) / BK : 0;
 
-    load_a<TA, ONES>(A, lda, m, k, row0, 0, ra);
-    load_b<TB>(B, ldb, n, k, col0, 0, rb);
+    load_a<TA, ONES>(A, lda, m, k, row0, kBegin, ra);
+    load_b<TB>(B, ldb, n, k, col0, kBegin, rb);
     store_a<TA>(As, ra);
     store_b<TB>(Bs, rb);
     __syncthreads();
@@ -207,8 +208,8 @@ __device__ __forceinline__ void gemm_body(int m, int n, int k, float alpha,
     for (int tile = 0; tile < tiles; ++tile) {
         const bool more = tile + 1 < tiles;
         if (more) {
-            load_a<TA, ONES>(A, lda, m, k, row0, (tile + 1) * BK, ra);
-            load_b<TB>(B, ldb, n, k, col0, (tile + 1) * BK, rb);
+            load_a<TA, ONES>(A, lda, m, k, row0, kBegin + (tile + 1) * BK, ra);
+            load_b<TB>(B, ldb, n, k, col0, kBegin + (tile + 1) * BK, rb);
         }
 #pragma unroll
         for (int kk = 0; kk < BK; ++kk) {
@@ -414,4 +415,41 @@ extern "C" __global__ void __launch_bounds__(256)
 linear_gradients_narrow(int m, int n, int k, const float *X, int ldx, const float *D, int ldd,
                         float *GW, int ldgw, float *GB) {
     gemm_narrow_body<true, false, EPI_BIAS_ROW>(m, n, k, 1.0f, X, ldx, D, ldd, 0.0f, GW, ldgw, GB, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// v2, split-k for the weight gradient Xᵀ·δ, whose k is the batch (256 in the reference MLP): a
+// 1024 x 1024 gradient is only 64 wide tiles, fewer than a big GPU's SMs, each walking all of k.
+// linear_gradients_split runs gridDim.z splits, split z over k in [z·kChunk, (z+1)·kChunk), each
+// writing its (m + 1) x n partial product of [Xᵀ; 1ᵀ]·δ (bias row included) into P; then
+// reduce_splits adds the partials of each element in ascending z — a fixed order, so the result
+// is deterministic (no atomics) — into the weight and bias gradients. Two launches for more
+// parallel blocks: worth it where the tile grid leaves SMs idle (picked in Java per shape).
+extern "C" __global__ void __launch_bounds__(256)
+linear_gradients_split(int m, int n, int k, int kChunk, const float *X, int ldx, const float *D, int ldd,
+                       float *P) {
+    int z = blockIdx.z;
+    float *Pz = P + (size_t) z * (size_t) (m + 1) * n;
+    int kBegin = z * kChunk;
+    int kEnd = min(k, kBegin + kChunk);
+    gemm_body<true, false, EPI_BIAS_ROW>(m, n, kEnd, 1.0f, X, ldx, D, ldd, 0.0f, Pz, n, Pz + (size_t) m * n, 0,
+                                         kBegin);
+}
+
+extern "C" __global__ void reduce_splits(const float *P, int splits, int m, int n, float *GW, int ldgw, float *GB) {
+    unsigned total = (unsigned) (m + 1) * (unsigned) n;
+    unsigned stride = blockDim.x * gridDim.x;
+    for (unsigned e = blockIdx.x * blockDim.x + threadIdx.x; e < total; e += stride) {
+        float s = 0.0f;
+        for (int z = 0; z < splits; ++z) {
+            s += P[(size_t) z * total + e];
+        }
+        unsigned r = e / (unsigned) n;
+        unsigned c = e - r * (unsigned) n;
+        if (r == (unsigned) m) {
+            GB[c] = s;
+        } else {
+            GW[(size_t) r * ldgw + c] = s;
+        }
+    }
 }

@@ -31,5 +31,6 @@ const emu::KernelEntry emu::kernels[] = {
     KERNEL(linear_forward), KERNEL(linear_input_gradient), KERNEL(linear_gradients),
     KERNEL(gemm_nn_narrow), KERNEL(gemm_nt_narrow), KERNEL(gemm_tn_narrow), KERNEL(gemm_tt_narrow),
     KERNEL(linear_forward_narrow), KERNEL(linear_input_gradient_narrow), KERNEL(linear_gradients_narrow),
+    KERNEL(linear_gradients_split), KERNEL(reduce_splits),
     {nullptr, 0, nullptr},
 };

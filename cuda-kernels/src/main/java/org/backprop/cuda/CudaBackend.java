@@ -1,6 +1,7 @@
 package org.backprop.cuda;
 
 import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
+import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
 import static jcuda.driver.JCudaDriver.cuGraphDestroy;
 import static jcuda.driver.JCudaDriver.cuGraphExecDestroy;
 import static jcuda.driver.JCudaDriver.cuGraphInstantiate;
@@ -19,6 +20,7 @@ import java.util.Set;
 import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUgraph;
 import jcuda.driver.CUgraphExec;
 import jcuda.driver.CUstream;
@@ -60,6 +62,8 @@ public final class CudaBackend implements Backend {
     /** System property: synchronise after every launch, to attribute asynchronous faults. */
     public static final String SYNC_PROPERTY = "backprop.cuda.syncEachOp";
 
+    /** System property: splits of the weight-gradient product Xᵀ·δ, 0 (default) to pick them per shape. */
+    public static final String SPLIT_PROPERTY = "backprop.cuda.splitK";
     /** System property: {@code auto} (default: the narrow tile for n ≤ 16), {@code wide} or {@code narrow}. */
     public static final String TILE_PROPERTY = "backprop.cuda.gemmTile";
 
@@ -107,6 +111,8 @@ public final class CudaBackend implements Backend {
     private final Set<CudaRecording> recordings = Collections.newSetFromMap(new IdentityHashMap<>());
     private final CUstream stream;
     private final TileChoice tile;
+    private final int splitK;
+    private int multiprocessors;
     private long graphLaunches;
     private String recordRefusal;
     private Thread boundThread;
@@ -117,8 +123,17 @@ public final class CudaBackend implements Backend {
     }
 
     CudaBackend(CudaDevice device, GemmChoice choice, TileChoice tile) {
+        this(device, choice, tile, Integer.getInteger(SPLIT_PROPERTY, 0));
+    }
+
+    /** {@code splitK}: the splits of every wide weight-gradient product, 0 to pick them per shape. */
+    CudaBackend(CudaDevice device, GemmChoice choice, TileChoice tile, int splitK) {
+        if (splitK < 0 || splitK > 64) {
+            throw new IllegalArgumentException("-D" + SPLIT_PROPERTY + "=" + splitK + ": expected 0 (auto) to 64");
+        }
         this.device = device;
         this.tile = tile;
+        this.splitK = splitK;
         this.launch = new CudaLaunch(device, Boolean.getBoolean(SYNC_PROPERTY));
         this.memory = new CudaMemory(device);
         enter();
@@ -639,9 +654,45 @@ public final class CudaBackend implements Backend {
         CudaTensor gb = owned(op, biasGrad);
         int[] mnk = Checks.gemm(true, false, tx, td, gw);
         Checks.rowVector(op, gb, gw.cols());
+        int m = mnk[0];
+        int n = mnk[1];
+        int k = mnk[2];
+        int splits = tile.narrow(n) ? 1 : splits(m + 1, n, k);
+        if (splits > 1) {
+            // split-k: partial products of k / splits rows of the batch each, added in a fixed order
+            int kChunk = CudaLaunch.ceilDiv(k, splits);
+            CUdeviceptr partial = memory.splitPartials(op, (long) splits * (m + 1) * n);
+            int gridX = CudaLaunch.ceilDiv(n, CudaLaunch.GEMM_TILE);
+            int gridY = CudaLaunch.ceilDiv(m + 1, CudaLaunch.GEMM_TILE);
+            if (gridY > CudaLaunch.MAX_GRID) {
+                throw new IllegalArgumentException(op + ": " + m + " rows exceed the PTX SGEMM's limit");
+            }
+            launch.kernel3(op, Kernel.LINEAR_GRADIENTS_SPLIT, gridX, gridY, splits,
+                    m, n, k, kChunk, tx.pointer, tx.cols(), td.pointer, td.cols(), partial);
+            launch.elementwise(op, Kernel.REDUCE_SPLITS, (long) (m + 1) * n,
+                    partial, splits, m, n, gw.pointer, gw.cols(), gb.pointer);
+            return;
+        }
         // the grid covers one row more than the weight gradient: the bias row
-        gemmLaunch(op, Kernel.LINEAR_GRADIENTS, mnk[0], mnk[0] + 1, mnk[1],
-                mnk[0], mnk[1], mnk[2], tx.pointer, tx.cols(), td.pointer, td.cols(), gw.pointer, gw.cols(), gb.pointer);
+        gemmLaunch(op, Kernel.LINEAR_GRADIENTS, m, m + 1, n,
+                m, n, k, tx.pointer, tx.cols(), td.pointer, td.cols(), gw.pointer, gw.cols(), gb.pointer);
+    }
+
+    /**
+     * Splits of a wide weight-gradient product: forced, or as many as the SMs the tile grid
+     * leaves idle allow, keeping at least 128 of k (16 steps of the tile's k loop) per split.
+     */
+    int splits(int rows, int n, int k) {
+        if (splitK > 0) {
+            return splitK;
+        }
+        if (multiprocessors == 0) {
+            int[] sm = new int[1];
+            cuDeviceGetAttribute(sm, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device.device);
+            multiprocessors = Math.max(1, sm[0]);
+        }
+        long blocks = (long) CudaLaunch.ceilDiv(n, CudaLaunch.GEMM_TILE) * CudaLaunch.ceilDiv(rows, CudaLaunch.GEMM_TILE);
+        return (int) Math.max(1, Math.min(multiprocessors / blocks, k / 128));
     }
 
     /** A PTX GEMM-family launch on the tile {@link TileChoice} picks for n columns; gridRows ≥ m rows of C. */

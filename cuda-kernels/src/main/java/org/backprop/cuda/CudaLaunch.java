@@ -57,16 +57,25 @@ final class CudaLaunch {
      * signature (the same table {@code PtxWiringTest} checks against the PTX).
      */
     void kernel(String op, Kernel k, int gridX, int gridY, int blockX, int blockY, Object... args) {
+        launch(op, k, gridX, gridY, 1, blockX, blockY, args);
+    }
+
+    /** A 3-D grid of 256-thread blocks (split-k: z is the split). */
+    void kernel3(String op, Kernel k, int gridX, int gridY, int gridZ, Object... args) {
+        launch(op, k, gridX, gridY, gridZ, BLOCK, 1, args);
+    }
+
+    private void launch(String op, Kernel k, int gridX, int gridY, int gridZ, int blockX, int blockY, Object... args) {
         Pointer params = Pointer.to(kernelParams(k, args));
         try {
-            cuLaunchKernel(device.function(k), gridX, gridY, 1, blockX, blockY, 1, 0, stream, params, null);
+            cuLaunchKernel(device.function(k), gridX, gridY, gridZ, blockX, blockY, 1, 0, stream, params, null);
             if (capturing) {
                 captured++;
             } else {
                 launches++;
             }
         } catch (CudaException e) {
-            throw failed(op + " (kernel " + k.entry() + ", grid " + gridX + "x" + gridY
+            throw failed(op + " (kernel " + k.entry() + ", grid " + gridX + "x" + gridY + "x" + gridZ
                     + ", block " + blockX + "x" + blockY + ")", e);
         }
         syncIfAsked(op);

@@ -131,8 +131,37 @@ final class CudaMemory {
         return pinnedBytes;
     }
 
-    /** Frees the scratch and pinned buffers; tensors are the backend's to free. */
+    private CUdeviceptr partials;
+    private long partialsBytes;
+
+    /** A device buffer of at least {@code floats} floats for split-k partial products, reused, grown on demand. */
+    CUdeviceptr splitPartials(String op, long floats) {
+        long need = floats * 4L;
+        if (need > partialsBytes) {
+            if (partials != null) {
+                try {
+                    cuCtxSynchronize();   // queued kernels may still use the old buffer
+                    cuMemFree(partials);
+                } catch (CudaException e) {
+                    throw CudaLaunch.failed(op, e);
+                }
+                partials = null;
+                partialsBytes = 0;
+            }
+            partials = allocate(op + " (split-k partial products)", need);
+            partialsBytes = need;
+        }
+        return partials;
+    }
+
+    /** Frees the scratch, partial-product and pinned buffers; tensors are the backend's to free. */
     void close() {
+        if (partials != null) {
+            CUdeviceptr p = partials;
+            partials = null;
+            partialsBytes = 0;
+            free("close (split-k partials)", p);
+        }
         if (pinned != null) {
             Pointer p = pinned;
             pinned = null;

@@ -58,7 +58,9 @@ enum Kernel {
     GEMM_TT_NARROW("gemm", "gemm_tt_narrow", "iiifpipifpi"),
     LINEAR_FORWARD_NARROW("gemm", "linear_forward_narrow", "iiipipipipi"),
     LINEAR_INPUT_GRADIENT_NARROW("gemm", "linear_input_gradient_narrow", "iiipipipipi"),
-    LINEAR_GRADIENTS_NARROW("gemm", "linear_gradients_narrow", "iiipipipip");
+    LINEAR_GRADIENTS_NARROW("gemm", "linear_gradients_narrow", "iiipipipip"),
+    LINEAR_GRADIENTS_SPLIT("gemm", "linear_gradients_split", "iiiipipip"),
+    REDUCE_SPLITS("gemm", "reduce_splits", "piiipip");
 
     /** Tensors per launch of {@link #SGD_UPDATE_MANY}. */
     static final int MANY = 8;
