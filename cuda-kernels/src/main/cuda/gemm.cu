@@ -20,18 +20,26 @@
 //     multiplied (register prefetch), hiding part of the global latency with one shared buffer.
 // Global reads are guarded element by element (zero outside the matrix), so any m, n, k >= 1 and
 // any leading dimension work; no float4 global loads, because lda/ldb need not be multiples of 4.
-// Products accumulate with fmaf in ascending k: deterministic, no split-k.
+// Products accumulate with fmaf in ascending k: deterministic (the split-k variant below adds its
+// partials in a fixed order, so it is deterministic too).
 //
 // Checked so far without a GPU: ptxas accepts it for sm_75..sm_120 (register and shared-memory
 // counts in ptx/RESOURCES.txt), and the emulated driver (src/test/emulation) runs this very source
 // on the CPU, inside the contract suite, for all four transposes, beta = 0 over NaN, and sizes
 // crossing tile edges in m, n and k. Not yet run on a GPU.
 //
-// Versions tried: v1 (this one). Speed: not yet measured on a GPU. Planned
-// comparison: cuBLAS sgemm (when libcublas.so.12 loads) and the FLOP floor (2mnk over the FP32
-// peak: about 60 TFLOP/s on an H100 SXM without tensor cores). Known weak spot: small n (the
-// 10-class output layer) uses 10 of 128 columns of a tile; a 64x64 or skinny variant is the
-// obvious v2 once it can be timed.
+// Versions (ptxas -v registers / static shared memory per block, sm_80 and sm_90; all 256 threads,
+// no spills; speed not yet measured on a GPU):
+//   v1  128x128 tile, k step 8, register prefetch (below): gemm_nn/nt/tn/tt 119-124 / 127 regs,
+//       8448 B. Also the fused dense-layer entries (same tile, an epilogue each): linear_forward
+//       (bias + activation), linear_input_gradient (× f′ of the layer below), linear_gradients
+//       (bias gradient as a row of ones under Xᵀ): 119-123 / 127 regs, 8448 B.
+//   v2  narrow, 64x16 tile, k step 32, for n <= 16 (the 10-wide output layer): *_narrow,
+//       32-40 / 32 regs, 10368 B. Chosen per shape in CudaBackend (-Dbackprop.cuda.gemmTile).
+//   v2  split-k for Xᵀ·δ (k = batch) where the tile grid leaves SMs idle: linear_gradients_split
+//       123 / 127 regs, 8448 B, plus reduce_splits 32 regs, 0 B (-Dbackprop.cuda.splitK).
+// Planned comparison: torch.matmul with TF32 off in the same run, and the FLOP floor (2mnk over
+// the fp32 rate measured there: scripts/device-run.sh PHASE=3). Not done: a TF32 tensor-core tile.
 
 #define BM 128
 #define BN 128
