@@ -50,7 +50,7 @@ class EmulatedCudaCliTest {
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("cuda  usable"), r.out());
         assertTrue(r.out().contains("Emulated CUDA device"), r.out());
-        assertTrue(r.out().contains("kernels: 26 from our PTX (ISA 8.0"), r.out());
+        assertTrue(r.out().contains("kernels: 42 from our PTX (ISA 8.0"), r.out());
         assertTrue(r.out().contains("GEMM path: cuBLAS"), r.out());
     }
 
