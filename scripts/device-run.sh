@@ -40,7 +40,8 @@ phase="${PHASE:-1}"
 case "$phase" in
     1) default_steps=jit,tests,trainparity,parity,train,torch; default_budget=390 ;;
     2) default_steps=bench; default_budget=240 ;;
-    *) echo "device-run: PHASE must be 1 or 2, not '$phase'" >&2; exit 2 ;;
+    3) default_steps=graph,torchgraph,floors; default_budget=300 ;;
+    *) echo "device-run: PHASE must be 1, 2 or 3, not '$phase'" >&2; exit 2 ;;
 esac
 budget="${DEVICE_BUDGET_S:-$default_budget}"
 reserve=10            # seconds kept for the summary
@@ -202,7 +203,7 @@ junit=(org.junit.platform.console.ConsoleLauncher execute --disable-banner --dis
        --fail-if-no-tests)
 sync=(-Dbackprop.cuda.syncEachOp=true)   # one fault is pinned on its op, not on every later test
 gpu_classes=(CudaContractTest CudaPtxGemmContractTest CpuCudaParityTest CudaTrainingTest CudaDeviceMemoryTest
-             CudaAvailabilityTest)
+             CudaAvailabilityTest CudaGraphStepTest)
 if want tests; then
     select=()
     tests_jar="$dev/test/backprop-cuda-kernels-tests.jar"
@@ -291,6 +292,90 @@ if want bench; then
     done
 fi
 
+# --- call 3 (issue 15), graph: the reference MLP epoch with the step replayed as a CUDA graph and
+# with every op issued (--no-cuda-graph), the launch counts (CudaGraphStepTest), the large MLP
+graph_log="$OUT/graph.log"
+# shellcheck disable=SC2054
+large=(--data "$mnist" --layers 4096,4096,4096 --activation sigmoid --optimizer sgd --lr 0.1 --lr-decay 1
+       --batch 1024 --epochs 2 --no-progress)
+if want graph; then
+    step graph-launches 60 15 "$graph_log" "$root/cuda-kernels" \
+        "$java_bin" "${jopts[@]}" -cp "$dev/test/backprop-cuda-kernels-tests.jar$extra:$run_cp:$console" \
+        "${junit[@]}" --select-class org.backprop.cuda.CudaGraphStepTest
+    step train-cuda-graph 60 20 "$graph_log" "$work" "${bp[@]}" train --backend cuda "${ref[@]}"
+    step train-cuda-nograph 60 20 "$graph_log" "$work" "${bp[@]}" train --backend cuda --no-cuda-graph "${ref[@]}"
+    step train-cuda-large 60 20 "$graph_log" "$work" "${bp[@]}" train --backend cuda "${large[@]}"
+fi
+
+# --- call 3, torch: eager and torch.compile on the reference MLP, eager on the large MLP, TF32 off
+if want torchgraph && [ -n "$python" ]; then
+    cat > "$work/torch_graph.sh" <<EOF
+"$python" - "$mnist" "$work" <<'PY'
+import gzip, sys, numpy as np
+src, dst = sys.argv[1], sys.argv[2]
+def idx(name):
+    with gzip.open(f"{src}/{name}.gz") as f:
+        b = f.read()
+    dims = b[3]
+    shape = [int.from_bytes(b[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(b, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+for split, pre in (("train", "train"), ("test", "t10k")):
+    (idx(f"{pre}-images-idx3-ubyte").reshape(-1, 784).astype("<f4") / 255.0).astype("<f4").tofile(f"{dst}/x_{split}.f32")
+    idx(f"{pre}-labels-idx1-ubyte").astype("<i4").tofile(f"{dst}/y_{split}.i32")
+PY
+for w in '"name": "reference-eager", "hidden": [1024, 1024], "batch": 256, "epochs": 3' \\
+         '"name": "reference-compile", "hidden": [1024, 1024], "batch": 256, "epochs": 3, "compile": true' \\
+         '"name": "large-eager", "hidden": [4096, 4096, 4096], "batch": 1024, "epochs": 2'; do
+    echo "--- torch cuda \$w"
+    PYTHONUNBUFFERED=1 "$python" "$root/bench/python/torch_train.py" <<JSON && echo
+{"device": "cuda", "threads": [1],
+ "data": {"x_train": "$work/x_train.f32", "y_train": "$work/y_train.i32",
+          "x_test": "$work/x_test.f32", "y_test": "$work/y_test.i32",
+          "n_train": 60000, "n_test": 10000, "features": 784, "classes": 10},
+ "workloads": [{\$w, "activation": "sigmoid", "optimizer": "sgd", "lr": 0.1, "max_samples": 0, "max_test": 0}]}
+JSON
+done
+EOF
+    step torch-graph 120 30 "$graph_log" "$work" bash "$work/torch_graph.sh"
+elif want torchgraph; then
+    steps+=("torch-graph|-|0|skipped: no python3 with torch")
+fi
+
+# --- call 3, floors: this GPU's copy bandwidth and fp32 matmul rate (TF32 off), measured here,
+# and each workload's floor from them: max(FLOPs / rate, bytes / bandwidth)
+if want floors && [ -n "$python" ]; then
+    cat > "$work/floors.py" <<'PY'
+import time, torch
+torch.backends.cuda.matmul.allow_tf32 = False
+torch.backends.cudnn.allow_tf32 = False
+def best(f, n=5):
+    f(); torch.cuda.synchronize()
+    t = []
+    for _ in range(n):
+        torch.cuda.synchronize(); t0 = time.perf_counter(); f(); torch.cuda.synchronize(); t.append(time.perf_counter() - t0)
+    return min(t)
+a = torch.empty(256 << 20, dtype=torch.float32, device="cuda"); b = torch.empty_like(a)
+bw = 2 * a.numel() * 4 / best(lambda: b.copy_(a))
+m = torch.randn(8192, 8192, device="cuda"); out = torch.empty_like(m)
+rate = 2 * 8192 ** 3 / best(lambda: torch.matmul(m, m, out=out), 3)
+print("floors: copy bandwidth %.0f GB/s, torch.matmul fp32 8192^3 %.1f TFLOP/s (TF32 off)" % (bw / 1e9, rate / 1e12))
+def mlp(name, sizes, batch, n=60000):
+    flops = bytes_ = 0
+    for i, o in zip(sizes, sizes[1:]):
+        flops += 6 * n * i * o                       # forward, input gradient, weight gradient
+        bytes_ += (n // batch) * 3 * 4 * i * o       # each step reads W twice and writes it once
+        bytes_ += 4 * 4 * n * o                      # activations and deltas, written and read
+    print("floors: %s epoch: %.3g FLOP -> %.1f ms at that rate; %.3g bytes -> %.1f ms at that bandwidth; floor %.1f ms"
+          % (name, flops, 1e3 * flops / rate, bytes_, 1e3 * bytes_ / bw, 1e3 * max(flops / rate, bytes_ / bw)))
+mlp("reference 784-1024-1024-10 batch 256", [784, 1024, 1024, 10], 256)
+mlp("large 784-4096-4096-4096-10 batch 1024", [784, 4096, 4096, 4096, 10], 1024)
+print("floors: gemm 4096^3: %.2f ms at that rate" % (1e3 * 2 * 4096 ** 3 / rate))
+PY
+    step floors 60 15 "$graph_log" "$work" "$python" "$work/floors.py"
+elif want floors; then
+    steps+=("floors|-|0|skipped: no python3 with torch")
+fi
+
 # --- summary: the table, then the lines that carry the numbers (the device tool returns the end
 # of stdout, so this comes last)
 section "summary (call $phase)"
@@ -326,6 +411,11 @@ short() { sed -E 's/^(### [^ ]+ \(timeout [0-9]+s\)): .*/\1/' | cut -c1-200; }
     if [ -f "$torch_log" ]; then
         echo "--- torch"
         grep -E '^---|^torch |unavailable|Error' "$torch_log" | short | head -n 10
+    fi
+    if [ -f "$graph_log" ]; then
+        echo "--- graph (launch counts, epochs with and without CUDA graphs, torch, floors)"
+        grep -E '^###|^\[ +[0-9]+ tests|✘|^steps:|^model:|^epoch|^done:|^backprop:|^--- torch|^torch |^floors:|Exception' \
+            "$graph_log" | short | head -n 60
     fi
     if [ -f "$bench_log" ]; then
         echo "--- bench"

@@ -88,6 +88,13 @@ def train(torch, device, w, x, y, xt, yt, classes, target):
     torch.manual_seed(42)
     x, y, xt, yt = x.to(device), y.to(device), xt.to(device), yt.to(device)
     model = build(torch, w, x.shape[1], classes).to(device)
+    compiled = model
+    if w.get("compile"):
+        # torch.compile where the install supports it; the first epoch then includes compile time
+        if not hasattr(torch, "compile"):
+            return {"workload": w["name"], "unavailable": "torch %s has no torch.compile" % torch.__version__,
+                    "epochs": []}
+        compiled = torch.compile(model)
     if w["optimizer"] == "sgd":
         opt = torch.optim.SGD(model.parameters(), lr=w["lr"])
     else:
@@ -110,7 +117,7 @@ def train(torch, device, w, x, y, xt, yt, classes, target):
             idx = perm[s:s + b]
             xb = x.index_select(0, idx)
             yb = y.index_select(0, idx)
-            loss = loss_fn(model(xb), yb)
+            loss = loss_fn(compiled(xb), yb)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()

@@ -23,3 +23,28 @@ extern "C" __global__ void gather_rows(const float *src, const int *idx, int sta
         dst[i] = (s >= 0 && s < srcRows) ? src[(size_t) s * cols + c] : __int_as_float(0x7fc00000);
     }
 }
+
+// gather_rows_at (Backend.gatherRows with the offset in device memory): gather_rows with
+// start = *startAt, so one recorded step serves every batch of an epoch. A range past the index
+// vector (count entries) writes NaN rather than reading outside it.
+extern "C" __global__ void gather_rows_at(const float *src, const int *idx, const int *startAt, float *dst,
+                                          int srcRows, int rows, int cols, int count) {
+    int start = *startAt;
+    bool inRange = start >= 0 && start + rows <= count;
+    unsigned total = (unsigned) rows * (unsigned) cols;
+    unsigned stride = blockDim.x * gridDim.x;
+    for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < total; i += stride) {
+        unsigned r = i / (unsigned) cols;
+        unsigned c = i - r * (unsigned) cols;
+        int s = inRange ? idx[start + r] : -1;
+        dst[i] = (s >= 0 && s < srcRows) ? src[(size_t) s * cols + c] : __int_as_float(0x7fc00000);
+    }
+}
+
+// advance_index (Backend.advanceIndex): counter[0] += by, one thread; the last op of a recorded
+// step moves the batch offset on for the next replay.
+extern "C" __global__ void advance_index(int *counter, int by) {
+    if (blockIdx.x == 0 && threadIdx.x == 0) {
+        counter[0] += by;
+    }
+}

@@ -20,25 +20,34 @@
 //     multiplied (register prefetch), hiding part of the global latency with one shared buffer.
 // Global reads are guarded element by element (zero outside the matrix), so any m, n, k >= 1 and
 // any leading dimension work; no float4 global loads, because lda/ldb need not be multiples of 4.
-// Products accumulate with fmaf in ascending k: deterministic, no split-k.
+// Products accumulate with fmaf in ascending k: deterministic (the split-k variant below adds its
+// partials in a fixed order, so it is deterministic too).
 //
 // Checked so far without a GPU: ptxas accepts it for sm_75..sm_120 (register and shared-memory
 // counts in ptx/RESOURCES.txt), and the emulated driver (src/test/emulation) runs this very source
 // on the CPU, inside the contract suite, for all four transposes, beta = 0 over NaN, and sizes
 // crossing tile edges in m, n and k. Not yet run on a GPU.
 //
-// Versions tried: v1 (this one). Speed: not yet measured on a GPU. Planned
-// comparison: cuBLAS sgemm (when libcublas.so.12 loads) and the FLOP floor (2mnk over the FP32
-// peak: about 60 TFLOP/s on an H100 SXM without tensor cores). Known weak spot: small n (the
-// 10-class output layer) uses 10 of 128 columns of a tile; a 64x64 or skinny variant is the
-// obvious v2 once it can be timed.
+// Versions (ptxas -v registers / static shared memory per block, sm_80 and sm_90; all 256 threads,
+// no spills; speed not yet measured on a GPU):
+//   v1  128x128 tile, k step 8, register prefetch (below): gemm_nn/nt/tn/tt 119-124 / 127 regs,
+//       8448 B. Also the fused dense-layer entries (same tile, an epilogue each): linear_forward
+//       (bias + activation), linear_input_gradient (× f′ of the layer below), linear_gradients
+//       (bias gradient as a row of ones under Xᵀ): 119-123 / 127 regs, 8448 B.
+//   v2  narrow, 64x16 tile, k step 32, for n <= 16 (the 10-wide output layer): *_narrow,
+//       32-40 / 32 regs, 10368 B. Chosen per shape in CudaBackend (-Dbackprop.cuda.gemmTile).
+//   v2  split-k for Xᵀ·δ (k = batch) where the tile grid leaves SMs idle: linear_gradients_split
+//       123 / 127 regs, 8448 B, plus reduce_splits 32 regs, 0 B (-Dbackprop.cuda.splitK).
+// Planned comparison: torch.matmul with TF32 off in the same run, and the FLOP floor (2mnk over
+// the fp32 rate measured there: scripts/device-run.sh PHASE=3). Not done: a TF32 tensor-core tile.
 
 #define BM 128
 #define BN 128
 #define BK 8
 #define PAD 4
 
-template <bool TA>
+// ONES: op(A) has an extra row of ones at i = m (the bias row of linear_gradients).
+template <bool TA, bool ONES>
 __device__ __forceinline__ void load_a(const float *__restrict__ A, int lda, int m, int k,
                                        int row0, int k0, float ra[4]) {
     int t = threadIdx.x;
@@ -48,7 +57,8 @@ __device__ __forceinline__ void load_a(const float *__restrict__ A, int lda, int
         int kb = k0 + (t & 1) * 4;
 #pragma unroll
         for (int q = 0; q < 4; ++q) {
-            ra[q] = (i < m && kb + q < k) ? A[(size_t) i * lda + kb + q] : 0.0f;
+            ra[q] = (i < m && kb + q < k) ? A[(size_t) i * lda + kb + q]
+                    : (ONES && i == m && kb + q < k) ? 1.0f : 0.0f;
         }
     } else {
         // op(A)[i][kk] = A[kk*lda + i]: 32 threads per k row, 4 consecutive i each
@@ -56,7 +66,8 @@ __device__ __forceinline__ void load_a(const float *__restrict__ A, int lda, int
         int ib = row0 + (t & 31) * 4;
 #pragma unroll
         for (int q = 0; q < 4; ++q) {
-            ra[q] = (kk < k && ib + q < m) ? A[(size_t) kk * lda + ib + q] : 0.0f;
+            ra[q] = (kk < k && ib + q < m) ? A[(size_t) kk * lda + ib + q]
+                    : (ONES && kk < k && ib + q == m) ? 1.0f : 0.0f;
         }
     }
 }
@@ -118,11 +129,62 @@ __device__ __forceinline__ void store_b(float (*Bs)[BN + PAD], const float rb[4]
     }
 }
 
-template <bool TA, bool TB>
+// What happens to alpha·(A·B) on its way to C (the fused Backend ops):
+//   EPI_PLAIN     C = alpha·AB + beta·C                       (gemm)
+//   EPI_BIAS_ACT  C = f(AB + E[c])                            (linearForward: E = bias)
+//   EPI_DACT      C = AB ⊙ f′, f′ from E[r][c] = f's output   (linearInputGradient: E = below)
+//   EPI_BIAS_ROW  C = AB, and row m of [A; 1ᵀ]·B into E       (linearGradients: E = bias gradient)
+// The activation formulas are activations.cu's, in the same order, so an epilogue gives the bits
+// of the plain kernel it replaces.
+#define EPI_PLAIN 0
+#define EPI_BIAS_ACT 1
+#define EPI_DACT 2
+#define EPI_BIAS_ROW 3
+
+__device__ __forceinline__ float unit_forward(float v, int act) {
+    switch (act) {
+        case 1: return 1.0f / (1.0f + expf(-v));
+        case 2: return tanhf(v);
+        case 3: return v > 0.0f ? v : 0.0f;
+        default: return v;
+    }
+}
+
+__device__ __forceinline__ float unit_backward(float dy, float y, int act) {
+    switch (act) {
+        case 1: return dy * y * (1.0f - y);
+        case 2: return dy * (1.0f - y * y);
+        case 3: return y > 0.0f ? dy : 0.0f;
+        default: return dy;
+    }
+}
+
+// C[r][c] (or the bias row) from v = alpha·(AB)[r][c], as the epilogue says.
+template <int EPI>
+__device__ __forceinline__ void store_out(int r, int c, int m, float v, float beta, float *__restrict__ C, int ldc,
+                                          float *__restrict__ E, int act) {
+    size_t at = (size_t) r * ldc + c;
+    if (EPI == EPI_PLAIN) {
+        C[at] = beta == 0.0f ? v : v + beta * C[at];
+    } else if (EPI == EPI_BIAS_ACT) {
+        C[at] = unit_forward(v + E[c], act);
+    } else if (EPI == EPI_DACT) {
+        C[at] = unit_backward(v, E[at], act);
+    } else if (r == m) {
+        E[c] = v;
+    } else {
+        C[at] = v;
+    }
+}
+
+// k runs over [kBegin, k): the whole product, or one split of a split-k product.
+template <bool TA, bool TB, int EPI>
 __device__ __forceinline__ void gemm_body(int m, int n, int k, float alpha,
                                            const float *__restrict__ A, int lda,
                                            const float *__restrict__ B, int ldb,
-                                           float beta, float *__restrict__ C, int ldc) {
+                                           float beta, float *__restrict__ C, int ldc,
+                                           float *__restrict__ E, int act, int kBegin = 0) {
+    constexpr bool ONES = EPI == EPI_BIAS_ROW;
     __shared__ __align__(16) float As[BK][BM + PAD];
     __shared__ __align__(16) float Bs[BK][BN + PAD];
 
@@ -143,10 +205,10 @@ __device__ __forceinline__ void gemm_body(int m, int n, int k, float alpha,
 
     float ra[4];
     float rb[4];
-    const int tiles = (k + BK - 1) / BK;
+    const int tiles = k > kBegin ? (k - kBegin + BK - 1) / BK : 0;
 
-    load_a<TA>(A, lda, m, k, row0, 0, ra);
-    load_b<TB>(B, ldb, n, k, col0, 0, rb);
+    load_a<TA, ONES>(A, lda, m, k, row0, kBegin, ra);
+    load_b<TB>(B, ldb, n, k, col0, kBegin, rb);
     store_a<TA>(As, ra);
     store_b<TB>(Bs, rb);
     __syncthreads();
@@ -154,8 +216,8 @@ __device__ __forceinline__ void gemm_body(int m, int n, int k, float alpha,
     for (int tile = 0; tile < tiles; ++tile) {
         const bool more = tile + 1 < tiles;
         if (more) {
-            load_a<TA>(A, lda, m, k, row0, (tile + 1) * BK, ra);
-            load_b<TB>(B, ldb, n, k, col0, (tile + 1) * BK, rb);
+            load_a<TA, ONES>(A, lda, m, k, row0, kBegin + (tile + 1) * BK, ra);
+            load_b<TB>(B, ldb, n, k, col0, kBegin + (tile + 1) * BK, rb);
         }
 #pragma unroll
         for (int kk = 0; kk < BK; ++kk) {
@@ -184,16 +246,14 @@ __device__ __forceinline__ void gemm_body(int m, int n, int k, float alpha,
 #pragma unroll
     for (int i = 0; i < 8; ++i) {
         int r = row0 + (i < 4 ? ty * 4 + i : 64 + ty * 4 + (i - 4));
-        if (r >= m) {
+        if (r > m || (!ONES && r == m)) {
             continue;
         }
 #pragma unroll
         for (int j = 0; j < 8; ++j) {
             int c = col0 + (j < 4 ? tx * 4 + j : 64 + tx * 4 + (j - 4));
             if (c < n) {
-                size_t at = (size_t) r * ldc + c;
-                float v = alpha * acc[i][j];
-                C[at] = beta == 0.0f ? v : v + beta * C[at];
+                store_out<EPI>(r, c, m, alpha * acc[i][j], beta, C, ldc, E, act);
             }
         }
     }
@@ -202,23 +262,202 @@ __device__ __forceinline__ void gemm_body(int m, int n, int k, float alpha,
 extern "C" __global__ void __launch_bounds__(256)
 gemm_nn(int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
          float beta, float *C, int ldc) {
-    gemm_body<false, false>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    gemm_body<false, false, EPI_PLAIN>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, nullptr, 0);
 }
 
 extern "C" __global__ void __launch_bounds__(256)
 gemm_nt(int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
          float beta, float *C, int ldc) {
-    gemm_body<false, true>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    gemm_body<false, true, EPI_PLAIN>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, nullptr, 0);
 }
 
 extern "C" __global__ void __launch_bounds__(256)
 gemm_tn(int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
          float beta, float *C, int ldc) {
-    gemm_body<true, false>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    gemm_body<true, false, EPI_PLAIN>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, nullptr, 0);
 }
 
 extern "C" __global__ void __launch_bounds__(256)
 gemm_tt(int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
          float beta, float *C, int ldc) {
-    gemm_body<true, true>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    gemm_body<true, true, EPI_PLAIN>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, nullptr, 0);
+}
+
+// The fused dense-layer products (Backend.linearForward, linearInputGradient, linearGradients):
+// the same tile with the epilogues above, so each replaces a GEMM plus one elementwise or
+// reduction launch. Launch as the GEMM; linear_gradients's grid covers m + 1 rows (the bias row).
+extern "C" __global__ void __launch_bounds__(256)
+linear_forward(int m, int n, int k, const float *X, int ldx, const float *W, int ldw,
+               float *bias, int act, float *Y, int ldy) {
+    gemm_body<false, false, EPI_BIAS_ACT>(m, n, k, 1.0f, X, ldx, W, ldw, 0.0f, Y, ldy, bias, act);
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+linear_input_gradient(int m, int n, int k, const float *D, int ldd, const float *W, int ldw,
+                      float *below, int act, float *DX, int lddx) {
+    gemm_body<false, true, EPI_DACT>(m, n, k, 1.0f, D, ldd, W, ldw, 0.0f, DX, lddx, below, act);
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+linear_gradients(int m, int n, int k, const float *X, int ldx, const float *D, int ldd,
+                 float *GW, int ldgw, float *GB) {
+    gemm_body<true, false, EPI_BIAS_ROW>(m, n, k, 1.0f, X, ldx, D, ldd, 0.0f, GW, ldgw, GB, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// v2, narrow: for n <= 16 (the 10-wide output layer: its forward product X·W and its weight
+// gradient Xᵀ·δ), where the 128x128 tile computes 10 of its 128 columns. A block of 256 threads
+// takes a 64 x 16 tile of C, walking k in steps of 32: the 64x32 slice of op(A) and the 32x16 slice
+// of op(B) are staged in shared memory (k-major, As padded by one float against bank conflicts);
+// thread t owns column t % 16 of rows 4·(t / 16) .. +3. Grid (ceil(n / 16), ceil(rows / 64)). The
+// same epilogues and the same ascending-k fmaf accumulation per element as the wide tile.
+#define NBM 64
+#define NBN 16
+#define NBK 32
+
+template <bool TA, bool TB, int EPI>
+__device__ __forceinline__ void gemm_narrow_body(int m, int n, int k, float alpha,
+                                                  const float *__restrict__ A, int lda,
+                                                  const float *__restrict__ B, int ldb,
+                                                  float beta, float *__restrict__ C, int ldc,
+                                                  float *__restrict__ E, int act) {
+    constexpr bool ONES = EPI == EPI_BIAS_ROW;
+    __shared__ float As[NBK][NBM + 1];
+    __shared__ float Bs[NBK][NBN];
+    const int t = threadIdx.x;
+    const int col = t & 15;
+    const int rowq = (t >> 4) * 4;
+    const int row0 = blockIdx.y * NBM;
+    const int col0 = blockIdx.x * NBN;
+    float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+    for (int k0 = 0; k0 < k; k0 += NBK) {
+        // op(A) slice: 64 x 32 = 2048 values, 8 per thread
+#pragma unroll
+        for (int q = 0; q < 8; ++q) {
+            int e = t + q * 256;
+            int i, kk;
+            if (!TA) { i = e >> 5; kk = e & 31; } else { kk = e >> 6; i = e & 63; }
+            int gi = row0 + i;
+            int gk = k0 + kk;
+            float v = 0.0f;
+            if (gk < k) {
+                if (gi < m) {
+                    v = TA ? A[(size_t) gk * lda + gi] : A[(size_t) gi * lda + gk];
+                } else if (ONES && gi == m) {
+                    v = 1.0f;
+                }
+            }
+            As[kk][i] = v;
+        }
+        // op(B) slice: 32 x 16 = 512 values, 2 per thread
+#pragma unroll
+        for (int q = 0; q < 2; ++q) {
+            int e = t + q * 256;
+            int kk, j;
+            if (!TB) { kk = e >> 4; j = e & 15; } else { j = e >> 5; kk = e & 31; }
+            int gj = col0 + j;
+            int gk = k0 + kk;
+            Bs[kk][j] = (gk < k && gj < n) ? (TB ? B[(size_t) gj * ldb + gk] : B[(size_t) gk * ldb + gj]) : 0.0f;
+        }
+        __syncthreads();
+#pragma unroll 8
+        for (int kk = 0; kk < NBK; ++kk) {
+            float b = Bs[kk][col];
+#pragma unroll
+            for (int i = 0; i < 4; ++i) {
+                acc[i] = fmaf(As[kk][rowq + i], b, acc[i]);
+            }
+        }
+        __syncthreads();
+    }
+    int c = col0 + col;
+    if (c >= n) {
+        return;
+    }
+#pragma unroll
+    for (int i = 0; i < 4; ++i) {
+        int r = row0 + rowq + i;
+        if (r < m || (ONES && r == m)) {
+            store_out<EPI>(r, c, m, alpha * acc[i], beta, C, ldc, E, act);
+        }
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+gemm_nn_narrow(int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
+               float beta, float *C, int ldc) {
+    gemm_narrow_body<false, false, EPI_PLAIN>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, nullptr, 0);
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+gemm_nt_narrow(int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
+               float beta, float *C, int ldc) {
+    gemm_narrow_body<false, true, EPI_PLAIN>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, nullptr, 0);
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+gemm_tn_narrow(int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
+               float beta, float *C, int ldc) {
+    gemm_narrow_body<true, false, EPI_PLAIN>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, nullptr, 0);
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+gemm_tt_narrow(int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
+               float beta, float *C, int ldc) {
+    gemm_narrow_body<true, true, EPI_PLAIN>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, nullptr, 0);
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+linear_forward_narrow(int m, int n, int k, const float *X, int ldx, const float *W, int ldw,
+                      float *bias, int act, float *Y, int ldy) {
+    gemm_narrow_body<false, false, EPI_BIAS_ACT>(m, n, k, 1.0f, X, ldx, W, ldw, 0.0f, Y, ldy, bias, act);
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+linear_input_gradient_narrow(int m, int n, int k, const float *D, int ldd, const float *W, int ldw,
+                             float *below, int act, float *DX, int lddx) {
+    gemm_narrow_body<false, true, EPI_DACT>(m, n, k, 1.0f, D, ldd, W, ldw, 0.0f, DX, lddx, below, act);
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+linear_gradients_narrow(int m, int n, int k, const float *X, int ldx, const float *D, int ldd,
+                        float *GW, int ldgw, float *GB) {
+    gemm_narrow_body<true, false, EPI_BIAS_ROW>(m, n, k, 1.0f, X, ldx, D, ldd, 0.0f, GW, ldgw, GB, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// v2, split-k for the weight gradient Xᵀ·δ, whose k is the batch (256 in the reference MLP): a
+// 1024 x 1024 gradient is only 64 wide tiles, fewer than a big GPU's SMs, each walking all of k.
+// linear_gradients_split runs gridDim.z splits, split z over k in [z·kChunk, (z+1)·kChunk), each
+// writing its (m + 1) x n partial product of [Xᵀ; 1ᵀ]·δ (bias row included) into P; then
+// reduce_splits adds the partials of each element in ascending z — a fixed order, so the result
+// is deterministic (no atomics) — into the weight and bias gradients. Two launches for more
+// parallel blocks: worth it where the tile grid leaves SMs idle (picked in Java per shape).
+extern "C" __global__ void __launch_bounds__(256)
+linear_gradients_split(int m, int n, int k, int kChunk, const float *X, int ldx, const float *D, int ldd,
+                       float *P) {
+    int z = blockIdx.z;
+    float *Pz = P + (size_t) z * (size_t) (m + 1) * n;
+    int kBegin = z * kChunk;
+    int kEnd = min(k, kBegin + kChunk);
+    gemm_body<true, false, EPI_BIAS_ROW>(m, n, kEnd, 1.0f, X, ldx, D, ldd, 0.0f, Pz, n, Pz + (size_t) m * n, 0,
+                                         kBegin);
+}
+
+extern "C" __global__ void reduce_splits(const float *P, int splits, int m, int n, float *GW, int ldgw, float *GB) {
+    unsigned total = (unsigned) (m + 1) * (unsigned) n;
+    unsigned stride = blockDim.x * gridDim.x;
+    for (unsigned e = blockIdx.x * blockDim.x + threadIdx.x; e < total; e += stride) {
+        float s = 0.0f;
+        for (int z = 0; z < splits; ++z) {
+            s += P[(size_t) z * total + e];
+        }
+        unsigned r = e / (unsigned) n;
+        unsigned c = e - r * (unsigned) n;
+        if (r == (unsigned) m) {
+            GB[c] = s;
+        } else {
+            GW[(size_t) r * ldgw + c] = s;
+        }
+    }
 }

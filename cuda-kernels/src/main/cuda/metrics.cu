@@ -29,20 +29,6 @@ extern "C" __global__ void sum_of_squares(const float *x, double *partials, int 
 }
 
 // First maximum of row r seen by this lane's ascending subsequence, then merged across the warp.
-__device__ __forceinline__ int row_argmax(const float *row, int n, int lane) {
-    float bv = -INFINITY;
-    int bi = 0x7fffffff;
-    for (int j = lane; j < n; j += 32) {
-        float v = row[j];
-        if (bi == 0x7fffffff || v > bv) {
-            bv = v;
-            bi = j;
-        }
-    }
-    warp_argmax(bv, bi);
-    return bi;
-}
-
 extern "C" __global__ void count_correct(const float *o, const float *y, double *rowHits, int m, int n) {
     int warpsPerBlock = blockDim.x >> 5;
     int row = blockIdx.x * warpsPerBlock + (threadIdx.x >> 5);

@@ -65,3 +65,33 @@ extern "C" __global__ void rmsprop_update(float *p, const float *g, float *s, fl
         p[i] -= lr * gv / (sqrtf(sv) + eps);
     }
 }
+
+// sgd_update_many (Backend.sgdUpdate over many tensors, the rate on the device): up to 8
+// (param, grad, size) triples in one launch, grid (x, count); blockIdx.y picks the tensor, and the
+// x blocks stride over it as sgd_update does. The rate is read from device memory, so a recorded
+// training step follows the learning-rate schedule without being recorded again. Unused slots
+// repeat a used one with size 0. Per element the same p -= lr * g as sgd_update: the same bits.
+extern "C" __global__ void sgd_update_many(const float *lr, int count, float *p0, const float *g0, int n0, float *p1, const float *g1, int n1, float *p2, const float *g2, int n2, float *p3, const float *g3, int n3, float *p4, const float *g4, int n4, float *p5, const float *g5, int n5, float *p6, const float *g6, int n6, float *p7, const float *g7, int n7) {
+    if ((int) blockIdx.y >= count) {
+        return;
+    }
+    float *p;
+    const float *g;
+    int n;
+    switch (blockIdx.y) {
+        case 0: p = p0; g = g0; n = n0; break;
+        case 1: p = p1; g = g1; n = n1; break;
+        case 2: p = p2; g = g2; n = n2; break;
+        case 3: p = p3; g = g3; n = n3; break;
+        case 4: p = p4; g = g4; n = n4; break;
+        case 5: p = p5; g = g5; n = n5; break;
+        case 6: p = p6; g = g6; n = n6; break;
+        case 7: p = p7; g = g7; n = n7; break;
+        default: return;
+    }
+    float rate = *lr;
+    unsigned stride = blockDim.x * gridDim.x;
+    for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < (unsigned) n; i += stride) {
+        p[i] -= rate * g[i];
+    }
+}

@@ -66,3 +66,19 @@ __device__ __forceinline__ double block_sum_d(double v, double *shared32) {
     }
     return total;
 }
+
+// First maximum of a row, for a warp walking it with stride 32 (count_correct, argmax and the
+// softmax + cross-entropy pass that counts correct rows).
+__device__ __forceinline__ int row_argmax(const float *row, int n, int lane) {
+    float bv = -INFINITY;
+    int bi = 0x7fffffff;
+    for (int j = lane; j < n; j += 32) {
+        float v = row[j];
+        if (bi == 0x7fffffff || v > bv) {
+            bv = v;
+            bi = j;
+        }
+    }
+    warp_argmax(bv, bi);
+    return bi;
+}

@@ -59,7 +59,12 @@ struct Function;
 typedef Context *CUcontext;
 typedef Module *CUmodule;
 typedef Function *CUfunction;
-typedef void *CUstream;
+struct Stream;
+struct Graph;
+struct GraphExec;
+typedef Stream *CUstream;
+typedef Graph *CUgraph;
+typedef GraphExec *CUgraphExec;
 
 enum : int {
     CUDA_SUCCESS = 0, CUDA_ERROR_INVALID_VALUE = 1, CUDA_ERROR_OUT_OF_MEMORY = 2,
@@ -68,6 +73,8 @@ enum : int {
     CUDA_ERROR_INVALID_PTX = 218, CUDA_ERROR_UNSUPPORTED_PTX_VERSION = 222, CUDA_ERROR_INVALID_HANDLE = 400,
     CUDA_ERROR_NOT_FOUND = 500, CUDA_ERROR_ILLEGAL_ADDRESS = 700, CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES = 701,
     CUDA_ERROR_NOT_SUPPORTED = 801, CUDA_ERROR_LAUNCH_FAILED = 719,
+    CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED = 900, CUDA_ERROR_STREAM_CAPTURE_INVALIDATED = 901,
+    CUDA_ERROR_STREAM_CAPTURE_IMPLICIT = 906, CUDA_ERROR_ILLEGAL_STATE = 401,
 };
 
 namespace emu {
@@ -103,6 +110,17 @@ struct Context { int device; int refs; bool stickyError; };
 struct Module { std::string isa; std::map<std::string, Entry> entries; };
 struct Function { const Entry *entry; const emu::KernelEntry *kernel; int registers; unsigned sharedBytes; };
 
+// One captured kernel launch: the function, its shape and a copy of every parameter's bytes, as
+// a CUDA graph's kernel node holds them (a replay reads the values of capture time).
+struct Node {
+    Function *f;
+    unsigned gx, gy, gz, bx, by, bz, sharedBytes;
+    std::vector<unsigned long long> values;   // one 8-byte slot per parameter
+};
+struct Graph { std::vector<Node> nodes; bool invalid = false; };
+struct GraphExec { std::vector<Node> nodes; };
+struct Stream { Graph *capture = nullptr; };
+
 namespace {
 
 std::recursive_mutex lock;
@@ -121,7 +139,26 @@ thread_local Context *current = nullptr;
 std::vector<Module *> modules;
 std::map<std::string, std::pair<int, unsigned>> resources;   // entry -> max registers, max static shared
 
-std::atomic<long> calls{0}, launches{0}, misuses{0};
+std::atomic<long> calls{0}, launches{0}, misuses{0}, graphLaunches{0};
+std::vector<Stream *> streams;
+std::vector<Graph *> graphs;
+std::vector<GraphExec *> execs;
+Stream *capturing = nullptr;   // the stream in (global-mode) capture, if any
+std::vector<void *> pinned;    // cuMemAllocHost blocks
+
+template <class T> bool liveHandle(const std::vector<T *> &v, T *h) {
+    return h && std::find(v.begin(), v.end(), h) != v.end();
+}
+
+// Global-mode capture forbids calls that would synchronise with, or allocate under, the work
+// being captured: the call fails, the capture is invalidated (cuStreamEndCapture then fails),
+// and, as on a GPU, nothing is done. An answer for the caller to handle, not a misuse.
+CUresult refusedInCapture(const char *call) {
+    if (!capturing) return CUDA_SUCCESS;
+    capturing->capture->invalid = true;
+    if (!quiet) fprintf(stderr, "emulated CUDA driver: %s during stream capture: capture invalidated\n", call);
+    return CUDA_ERROR_STREAM_CAPTURE_IMPLICIT;
+}
 std::string firstMisuse;
 
 void misuse(const char *fmt, ...) {
@@ -154,17 +191,19 @@ struct Reporter {
     ~Reporter() {
         size_t liveBytes = 0;
         for (auto &a : live) liveBytes += a.second.bytes;
+        size_t handles = streams.size() + graphs.size() + execs.size() + pinned.size();
         char line[768];
         snprintf(line, sizeof line,
-                 "emulated CUDA driver: %ld calls, %ld launches, %ld misuses, %zu live allocations (%zu bytes)%s%s",
-                 calls.load(), launches.load(), misuses.load(), live.size(), liveBytes,
+                 "emulated CUDA driver: %ld calls, %ld launches (%ld graph launches), %ld misuses, %zu live allocations (%zu bytes), %zu live streams/graphs/pinned buffers%s%s",
+                 calls.load(), launches.load(), graphLaunches.load(), misuses.load(), live.size(), liveBytes, handles,
                  firstMisuse.empty() ? "" : "; first misuse: ", firstMisuse.c_str());
         if (!quiet && initialised) fprintf(stderr, "%s\n", line);
         if (!reportDir.empty() && initialised) {
             std::string path = reportDir + "/driver-" + std::to_string(getpid()) + ".txt";
             if (FILE *f = fopen(path.c_str(), "w")) {
-                fprintf(f, "calls %ld\nlaunches %ld\nmisuses %ld\nlive_allocations %zu\nlive_bytes %zu\nfirst_misuse %s\n",
-                        calls.load(), launches.load(), misuses.load(), live.size(), liveBytes, firstMisuse.c_str());
+                fprintf(f, "calls %ld\nlaunches %ld\ngraph_launches %ld\nmisuses %ld\nlive_allocations %zu\nlive_bytes %zu\nlive_handles %zu\nfirst_misuse %s\n",
+                        calls.load(), launches.load(), graphLaunches.load(), misuses.load(), live.size(), liveBytes, handles,
+                        firstMisuse.c_str());
                 fclose(f);
             }
         }
@@ -618,7 +657,8 @@ API CUresult cuCtxGetCurrent(CUcontext *ctx) {
 
 API CUresult cuCtxSynchronize() {
     std::lock_guard<std::recursive_mutex> g(lock);
-    return checkContext("cuCtxSynchronize");   // launches ran to completion already
+    if (CUresult r = checkContext("cuCtxSynchronize")) return r;
+    return refusedInCapture("cuCtxSynchronize");   // launches ran to completion already
 }
 
 API CUresult cuMemGetInfo_v2(size_t *free, size_t *total) {
@@ -632,6 +672,7 @@ API CUresult cuMemGetInfo_v2(size_t *free, size_t *total) {
 API CUresult cuMemAlloc_v2(CUdeviceptr *dptr, size_t bytes) {
     std::lock_guard<std::recursive_mutex> g(lock);
     if (CUresult r = checkContext("cuMemAlloc")) return r;
+    if (CUresult r = refusedInCapture("cuMemAlloc")) return r;
     if (!dptr) return refuse(CUDA_ERROR_INVALID_VALUE, "cuMemAlloc(NULL, %zu)", bytes);
     if (bytes == 0) return refuse(CUDA_ERROR_INVALID_VALUE, "cuMemAlloc of 0 bytes");
     if (bytes > totalMemory - usedMemory) return CUDA_ERROR_OUT_OF_MEMORY;
@@ -659,6 +700,7 @@ API CUresult cuMemAlloc_v2(CUdeviceptr *dptr, size_t bytes) {
 API CUresult cuMemFree_v2(CUdeviceptr p) {
     std::lock_guard<std::recursive_mutex> g(lock);
     if (CUresult r = checkContext("cuMemFree")) return r;
+    if (CUresult r = refusedInCapture("cuMemFree")) return r;
     auto it = live.find((uintptr_t) p);
     if (it == live.end()) {
         return refuse(CUDA_ERROR_INVALID_VALUE, find((uintptr_t) p) ? "cuMemFree(0x%llx): inside an allocation, not its start"
@@ -674,6 +716,7 @@ API CUresult cuMemFree_v2(CUdeviceptr p) {
 API CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void *src, size_t bytes) {
     std::lock_guard<std::recursive_mutex> g(lock);
     if (CUresult r = checkContext("cuMemcpyHtoD")) return r;
+    if (CUresult r = refusedInCapture("cuMemcpyHtoD")) return r;
     if (!src) return refuse(CUDA_ERROR_INVALID_VALUE, "cuMemcpyHtoD from NULL");
     if (!inside((uintptr_t) dst, bytes)) return refuse(CUDA_ERROR_INVALID_VALUE, "cuMemcpyHtoD(0x%llx, %zu bytes): outside any live allocation", dst, bytes);
     memcpy((void *) (uintptr_t) dst, src, bytes);
@@ -683,6 +726,7 @@ API CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void *src, size_t bytes) {
 API CUresult cuMemcpyDtoH_v2(void *dst, CUdeviceptr src, size_t bytes) {
     std::lock_guard<std::recursive_mutex> g(lock);
     if (CUresult r = checkContext("cuMemcpyDtoH")) return r;
+    if (CUresult r = refusedInCapture("cuMemcpyDtoH")) return r;
     if (!dst) return refuse(CUDA_ERROR_INVALID_VALUE, "cuMemcpyDtoH to NULL");
     if (!inside((uintptr_t) src, bytes)) return refuse(CUDA_ERROR_INVALID_VALUE, "cuMemcpyDtoH(0x%llx, %zu bytes): outside any live allocation", src, bytes);
     memcpy(dst, (const void *) (uintptr_t) src, bytes);
@@ -692,6 +736,7 @@ API CUresult cuMemcpyDtoH_v2(void *dst, CUdeviceptr src, size_t bytes) {
 API CUresult cuMemcpyDtoD_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes) {
     std::lock_guard<std::recursive_mutex> g(lock);
     if (CUresult r = checkContext("cuMemcpyDtoD")) return r;
+    if (CUresult r = refusedInCapture("cuMemcpyDtoD")) return r;
     if (!inside((uintptr_t) src, bytes)) return refuse(CUDA_ERROR_INVALID_VALUE, "cuMemcpyDtoD source 0x%llx, %zu bytes: outside any live allocation", src, bytes);
     if (!inside((uintptr_t) dst, bytes)) return refuse(CUDA_ERROR_INVALID_VALUE, "cuMemcpyDtoD destination 0x%llx, %zu bytes: outside any live allocation", dst, bytes);
     memmove((void *) (uintptr_t) dst, (const void *) (uintptr_t) src, bytes);
@@ -740,14 +785,12 @@ API CUresult cuModuleGetFunction(CUfunction *fn, CUmodule module, const char *na
     return CUDA_SUCCESS;
 }
 
-API CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
-                            unsigned sharedBytes, CUstream stream, void **params, void **extra) {
-    std::lock_guard<std::recursive_mutex> g(lock);
-    if (CUresult r = checkContext("cuLaunchKernel")) return r;
-    if (!f) return refuse(CUDA_ERROR_INVALID_HANDLE, "cuLaunchKernel(NULL function)");
+namespace {
+// The launch limits and pointer checks, for a direct launch and for every node of a replayed graph
+// (whose pointers must still be live when it runs).
+CUresult checkLaunch(Function *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
+                     unsigned sharedBytes, void **params) {
     const char *name = f->kernel->name;
-    if (stream != nullptr) return refuse(CUDA_ERROR_INVALID_HANDLE, "%s: launch on a stream; the backend uses the default stream only", name);
-    if (extra != nullptr) return refuse(CUDA_ERROR_INVALID_VALUE, "%s: 'extra' launch parameters are not used by the backend", name);
     unsigned long threads = (unsigned long) bx * by * bz;
     if (gx == 0 || gy == 0 || gz == 0 || bx == 0 || by == 0 || bz == 0)
         return refuse(CUDA_ERROR_INVALID_VALUE, "%s: zero grid or block dimension", name);
@@ -769,6 +812,13 @@ API CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz,
             if (!find(p)) return refuse(CUDA_ERROR_INVALID_VALUE, "%s: pointer parameter %zu (0x%lx) is not inside a live allocation", name, i, (unsigned long) p);
         }
     }
+    return CUDA_SUCCESS;
+}
+
+CUresult runLaunch(Function *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
+                   void **params) {
+    const char *name = f->kernel->name;
+    unsigned long threads = (unsigned long) bx * by * bz;
     ++launches;
     long misusesBefore = misuses.load();
     runningKernel = f->kernel;
@@ -815,6 +865,174 @@ API CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz,
                           name, (unsigned long) (uintptr_t) a->base, a->bytes, i);
         }
     }
+    return CUDA_SUCCESS;
+}
+}  // namespace
+
+API CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
+                            unsigned sharedBytes, CUstream stream, void **params, void **extra) {
+    std::lock_guard<std::recursive_mutex> g(lock);
+    if (CUresult r = checkContext("cuLaunchKernel")) return r;
+    if (!f) return refuse(CUDA_ERROR_INVALID_HANDLE, "cuLaunchKernel(NULL function)");
+    const char *name = f->kernel->name;
+    if (stream != nullptr && !liveHandle(streams, stream))
+        return refuse(CUDA_ERROR_INVALID_HANDLE, "%s: launch on %p, not a live stream", name, (void *) stream);
+    if (extra != nullptr) return refuse(CUDA_ERROR_INVALID_VALUE, "%s: 'extra' launch parameters are not used by the backend", name);
+    if (capturing && stream != capturing) {
+        // the legacy stream (or another) while a capture is open: the capture is broken
+        capturing->capture->invalid = true;
+        return refuse(CUDA_ERROR_STREAM_CAPTURE_IMPLICIT, "%s: launch outside the capturing stream during a capture", name);
+    }
+    if (CUresult r = checkLaunch(f, gx, gy, gz, bx, by, bz, sharedBytes, params)) return r;
+    if (stream != nullptr && stream->capture) {
+        Node n{f, gx, gy, gz, bx, by, bz, sharedBytes, {}};
+        for (size_t i = 0; i < f->entry->params.size(); ++i) {
+            unsigned long long v = 0;
+            memcpy(&v, params[i], f->entry->params[i] == 'p' ? 8 : 4);
+            n.values.push_back(v);
+        }
+        stream->capture->nodes.push_back(n);
+        return CUDA_SUCCESS;
+    }
+    return runLaunch(f, gx, gy, gz, bx, by, bz, params);
+}
+
+// ------------------------------------------------------------------ streams and graphs
+
+API CUresult cuStreamCreate(CUstream *stream, unsigned flags) {
+    std::lock_guard<std::recursive_mutex> g(lock);
+    if (CUresult r = checkContext("cuStreamCreate")) return r;
+    if (!stream) return refuse(CUDA_ERROR_INVALID_VALUE, "cuStreamCreate(NULL)");
+    if (flags > 1) return refuse(CUDA_ERROR_INVALID_VALUE, "cuStreamCreate: flags %u", flags);
+    *stream = new Stream();
+    streams.push_back(*stream);
+    return CUDA_SUCCESS;
+}
+
+API CUresult cuStreamDestroy_v2(CUstream stream) {
+    std::lock_guard<std::recursive_mutex> g(lock);
+    if (CUresult r = checkContext("cuStreamDestroy")) return r;
+    if (!liveHandle(streams, stream)) return refuse(CUDA_ERROR_INVALID_HANDLE, "cuStreamDestroy(%p): not a live stream", (void *) stream);
+    if (stream->capture) return refuse(CUDA_ERROR_ILLEGAL_STATE, "cuStreamDestroy of a stream in capture");
+    streams.erase(std::find(streams.begin(), streams.end(), stream));
+    delete stream;
+    return CUDA_SUCCESS;
+}
+
+API CUresult cuStreamSynchronize(CUstream stream) {
+    std::lock_guard<std::recursive_mutex> g(lock);
+    if (CUresult r = checkContext("cuStreamSynchronize")) return r;
+    if (stream != nullptr && !liveHandle(streams, stream))
+        return refuse(CUDA_ERROR_INVALID_HANDLE, "cuStreamSynchronize(%p): not a live stream", (void *) stream);
+    return refusedInCapture("cuStreamSynchronize");
+}
+
+API CUresult cuStreamBeginCapture_v2(CUstream stream, int mode) {
+    std::lock_guard<std::recursive_mutex> g(lock);
+    if (CUresult r = checkContext("cuStreamBeginCapture")) return r;
+    if (!liveHandle(streams, stream))
+        return refuse(CUDA_ERROR_INVALID_HANDLE, "cuStreamBeginCapture(%p): the legacy stream or no stream cannot be captured", (void *) stream);
+    if (mode != 0) return refuse(CUDA_ERROR_INVALID_VALUE, "cuStreamBeginCapture: mode %d; the emulator models global mode (0) only", mode);
+    if (capturing) return refuse(CUDA_ERROR_ILLEGAL_STATE, "cuStreamBeginCapture while another capture is open");
+    stream->capture = new Graph();
+    capturing = stream;
+    return CUDA_SUCCESS;
+}
+
+API CUresult cuStreamIsCapturing(CUstream stream, int *status) {
+    std::lock_guard<std::recursive_mutex> g(lock);
+    if (CUresult r = checkContext("cuStreamIsCapturing")) return r;
+    if (!status) return refuse(CUDA_ERROR_INVALID_VALUE, "cuStreamIsCapturing(NULL)");
+    // CU_STREAM_CAPTURE_STATUS_NONE 0, ACTIVE 1, INVALIDATED 2
+    *status = stream && liveHandle(streams, stream) && stream->capture ? (stream->capture->invalid ? 2 : 1) : 0;
+    return CUDA_SUCCESS;
+}
+
+API CUresult cuStreamEndCapture(CUstream stream, CUgraph *graph) {
+    std::lock_guard<std::recursive_mutex> g(lock);
+    if (CUresult r = checkContext("cuStreamEndCapture")) return r;
+    if (!graph) return refuse(CUDA_ERROR_INVALID_VALUE, "cuStreamEndCapture(NULL graph)");
+    if (!liveHandle(streams, stream) || !stream->capture)
+        return refuse(CUDA_ERROR_ILLEGAL_STATE, "cuStreamEndCapture on a stream that is not capturing");
+    Graph *captured = stream->capture;
+    stream->capture = nullptr;
+    capturing = nullptr;
+    if (captured->invalid) {
+        delete captured;
+        *graph = nullptr;
+        return CUDA_ERROR_STREAM_CAPTURE_INVALIDATED;
+    }
+    graphs.push_back(captured);
+    *graph = captured;
+    return CUDA_SUCCESS;
+}
+
+API CUresult cuGraphInstantiateWithFlags(CUgraphExec *exec, CUgraph graph, unsigned long long flags) {
+    std::lock_guard<std::recursive_mutex> g(lock);
+    if (CUresult r = checkContext("cuGraphInstantiate")) return r;
+    if (!exec) return refuse(CUDA_ERROR_INVALID_VALUE, "cuGraphInstantiate(NULL)");
+    if (!liveHandle(graphs, graph)) return refuse(CUDA_ERROR_INVALID_HANDLE, "cuGraphInstantiate(%p): not a live graph", (void *) graph);
+    if (flags != 0) return refuse(CUDA_ERROR_INVALID_VALUE, "cuGraphInstantiate: flags %llu are not used by the backend", flags);
+    if (CUresult r = refusedInCapture("cuGraphInstantiate")) return r;
+    *exec = new GraphExec{graph->nodes};
+    execs.push_back(*exec);
+    return CUDA_SUCCESS;
+}
+
+API CUresult cuGraphLaunch(CUgraphExec exec, CUstream stream) {
+    std::lock_guard<std::recursive_mutex> g(lock);
+    if (CUresult r = checkContext("cuGraphLaunch")) return r;
+    if (!liveHandle(execs, exec)) return refuse(CUDA_ERROR_INVALID_HANDLE, "cuGraphLaunch(%p): not a live executable graph", (void *) exec);
+    if (stream != nullptr && !liveHandle(streams, stream))
+        return refuse(CUDA_ERROR_INVALID_HANDLE, "cuGraphLaunch on %p, not a live stream", (void *) stream);
+    if (capturing) return refuse(CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED, "cuGraphLaunch during a capture: the backend never nests graphs");
+    ++graphLaunches;
+    for (Node &n : exec->nodes) {
+        std::vector<void *> ptrs;
+        for (auto &v : n.values) ptrs.push_back(&v);
+        if (CUresult r = checkLaunch(n.f, n.gx, n.gy, n.gz, n.bx, n.by, n.bz, n.sharedBytes, ptrs.data())) return r;
+        if (CUresult r = runLaunch(n.f, n.gx, n.gy, n.gz, n.bx, n.by, n.bz, ptrs.data())) return r;
+    }
+    return CUDA_SUCCESS;
+}
+
+API CUresult cuGraphExecDestroy(CUgraphExec exec) {
+    std::lock_guard<std::recursive_mutex> g(lock);
+    if (CUresult r = checkContext("cuGraphExecDestroy")) return r;
+    if (!liveHandle(execs, exec)) return refuse(CUDA_ERROR_INVALID_HANDLE, "cuGraphExecDestroy(%p): not live", (void *) exec);
+    execs.erase(std::find(execs.begin(), execs.end(), exec));
+    delete exec;
+    return CUDA_SUCCESS;
+}
+
+API CUresult cuGraphDestroy(CUgraph graph) {
+    std::lock_guard<std::recursive_mutex> g(lock);
+    if (CUresult r = checkContext("cuGraphDestroy")) return r;
+    if (!liveHandle(graphs, graph)) return refuse(CUDA_ERROR_INVALID_HANDLE, "cuGraphDestroy(%p): not live", (void *) graph);
+    graphs.erase(std::find(graphs.begin(), graphs.end(), graph));
+    delete graph;
+    return CUDA_SUCCESS;
+}
+
+// ------------------------------------------------------------------ pinned host memory
+
+API CUresult cuMemAllocHost_v2(void **p, size_t bytes) {
+    std::lock_guard<std::recursive_mutex> g(lock);
+    if (CUresult r = checkContext("cuMemAllocHost")) return r;
+    if (!p || bytes == 0) return refuse(CUDA_ERROR_INVALID_VALUE, "cuMemAllocHost(%p, %zu)", (void *) p, bytes);
+    if (CUresult r = refusedInCapture("cuMemAllocHost")) return r;
+    *p = calloc(1, bytes);
+    pinned.push_back(*p);
+    return *p ? CUDA_SUCCESS : CUDA_ERROR_OUT_OF_MEMORY;
+}
+
+API CUresult cuMemFreeHost(void *p) {
+    std::lock_guard<std::recursive_mutex> g(lock);
+    if (CUresult r = checkContext("cuMemFreeHost")) return r;
+    auto it = std::find(pinned.begin(), pinned.end(), p);
+    if (it == pinned.end()) return refuse(CUDA_ERROR_INVALID_VALUE, "cuMemFreeHost(%p): not from cuMemAllocHost", p);
+    pinned.erase(it);
+    free(p);
     return CUDA_SUCCESS;
 }
 

@@ -41,7 +41,18 @@ using emu::gridDim;
 #define __launch_bounds__(...)
 #define __restrict__ __restrict
 
+// CUDA's integer min and max device functions
+inline int min(int a, int b) { return a < b ? a : b; }
+inline int max(int a, int b) { return a > b ? a : b; }
+
 inline void __syncthreads() { emu::barrier(emu::Barrier::block); }
+// the whole warp waits (CUDA: bar.warp.sync); a partial mask is not used by our kernels
+inline void __syncwarp(unsigned mask = 0xffffffffu) {
+    if (mask != 0xffffffffu) {
+        emu::shuffle_misuse(mask);
+    }
+    emu::barrier(emu::Barrier::warp);
+}
 
 template <class T>
 T __shfl_xor_sync(unsigned mask, T v, int laneMask) {

@@ -173,6 +173,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "Clip the global gradient norm to X (0: off).")
     float clipNorm;
 
+    @Option(names = "--no-cuda-graph", description = "Issue every op of every training step, instead of replaying"
+            + " the step as one CUDA graph per batch size (for comparing the two).")
+    boolean noCudaGraph;
+
     @Option(names = "--memory", description = "After each epoch, print the heap in use after a full GC (for soak runs).")
     boolean memory;
 
@@ -287,8 +291,9 @@ final class TrainCommand implements Callable<Integer> {
             FitOptions fo = new FitOptions(batch, epochs, seed)
                     .withStartEpoch(startEpoch).withClipNorm(clipNorm)
                     .withSchedule(recipe.schedule()).withConfusion(confusion && tt.validation() == null)
-                    .withEarlyStopping(earlyStop);
+                    .withEarlyStopping(earlyStop).withRecordSteps(!noCudaGraph);
             Dataset monitor = tt.validation() != null ? tt.validation() : tt.test();
+            System.out.println("steps: " + trainer.stepPath(fo));
             TrainResult result;
             try (ProgressLine line = bar ? new ProgressLine() : null) {
                 trainer.onBatch(line);

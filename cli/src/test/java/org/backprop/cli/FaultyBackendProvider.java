@@ -10,7 +10,7 @@ import org.backprop.core.BackendProvider;
 import org.backprop.cpu.CpuBackend;
 
 /**
- * A test-only backend ("faulty") that is the CPU backend until its GEMM call number
+ * A test-only backend ("faulty") that is the CPU backend until its GEMM call number (plain or fused)
  * {@link #failAtGemm} throws, as a GPU whose driver dies mid-run would. Priority below the CPU,
  * so it is only ever used when asked for by name.
  */
@@ -18,6 +18,9 @@ public final class FaultyBackendProvider implements BackendProvider {
 
     static volatile int failAtGemm = Integer.MAX_VALUE;
     static final AtomicInteger GEMMS = new AtomicInteger();
+    /** The ops with a GEMM inside: the plain one and the fused dense-layer ops the trainer calls. */
+    private static final java.util.Set<String> GEMM_OPS =
+            java.util.Set.of("gemm", "linearForward", "linearInputGradient", "linearGradients");
 
     @Override
     public String name() {
@@ -42,7 +45,7 @@ public final class FaultyBackendProvider implements BackendProvider {
                     if (method.getName().equals("name")) {
                         return "faulty";
                     }
-                    if (method.getName().equals("gemm") && GEMMS.incrementAndGet() == failAtGemm) {
+                    if (GEMM_OPS.contains(method.getName()) && GEMMS.incrementAndGet() == failAtGemm) {
                         throw new IllegalStateException("simulated device fault: CUDA_ERROR_LAUNCH_FAILED in gemm");
                     }
                     try {

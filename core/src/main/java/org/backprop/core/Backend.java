@@ -192,6 +192,113 @@ public interface Backend extends AutoCloseable {
      */
     void gatherRows(Tensor src, Tensor indices, int start, Tensor dst);
 
+    /**
+     * dst[r] = src[indices[start[0] + r]]: {@link #gatherRows(Tensor, Tensor, int, Tensor)} with the
+     * offset read from a 1×1 int32 tensor on the device, so that a recorded step can be replayed
+     * for every batch of an epoch without changing.
+     */
+    default void gatherRows(Tensor src, Tensor indices, Tensor start, Tensor dst) {
+        Checks.scalar("gatherRows", start);
+        gatherRows(src, indices, (int) download(start)[0], dst);
+    }
+
+    /** counter[0] += by, for a 1×1 int32 tensor (the batch offset a recorded step advances). */
+    default void advanceIndex(Tensor counter, int by) {
+        Checks.scalar("advanceIndex", counter);
+        uploadIndices(new int[] {(int) download(counter)[0] + by}, counter);
+    }
+
+    // ---------------------------------------------------------------- fused ops
+    //
+    // Each default body is the op's definition in terms of the plain ops above; the reference
+    // backend runs it (in double), and the op catalogue holds every backend's override to it.
+
+    /**
+     * The forward pass of a dense layer: y = f(x·W + b). x is m×k, W k×n, b 1×n, y m×n; y must
+     * not alias x or W.
+     */
+    default void linearForward(Tensor x, Tensor weights, Tensor bias, Pointwise f, Tensor y) {
+        gemm(false, false, 1f, x, weights, 0f, y);
+        addBias(y, bias);
+        f.forward(this, y, y);
+    }
+
+    /**
+     * δ of the layer below: deltaBelow = (δ·Wᵀ) ⊙ f′, given the layer below's output
+     * {@code below} = f(z). δ is m×n, W k×n, below and deltaBelow m×k; deltaBelow must not alias
+     * δ or W (it may not be {@code below} either).
+     */
+    default void linearInputGradient(Tensor delta, Tensor weights, Tensor below, Pointwise f, Tensor deltaBelow) {
+        gemm(false, true, 1f, delta, weights, 0f, deltaBelow);
+        f.backward(this, below, deltaBelow, deltaBelow);
+    }
+
+    /**
+     * A dense layer's parameter gradients: weightGrad = xᵀ·δ and biasGrad = Σ_i δ_i (column
+     * sums). x is m×k, δ m×n, weightGrad k×n, biasGrad 1×n.
+     */
+    default void linearGradients(Tensor x, Tensor delta, Tensor weightGrad, Tensor biasGrad) {
+        gemm(true, false, 1f, x, delta, 0f, weightGrad);
+        biasGradient(delta, 0f, biasGrad);
+    }
+
+    /**
+     * {@link #softmaxCrossEntropy(Tensor, Tensor, Tensor, Tensor, Tensor)} and
+     * {@link #countCorrect} of the probabilities, in one pass; here grad must not alias
+     * probabilities (the count reads them).
+     */
+    default void softmaxCrossEntropy(Tensor logits, Tensor targets, Tensor probabilities, Tensor grad,
+                                     Tensor lossSum, Tensor correct) {
+        if (grad == probabilities) {
+            throw new IllegalArgumentException("softmaxCrossEntropy with a correct count: grad must not be the"
+                    + " probabilities tensor");
+        }
+        softmaxCrossEntropy(logits, targets, probabilities, grad, lossSum);
+        countCorrect(probabilities, targets, correct);
+    }
+
+    /**
+     * {@link #sgdUpdate(Tensor, Tensor, float)} of every params[i] by grads[i] in one call, with the
+     * learning rate read from the 1×1 tensor {@code lr} (so a recorded step follows a schedule).
+     */
+    default void sgdUpdate(Tensor[] params, Tensor[] grads, Tensor lr) {
+        if (params.length != grads.length) {
+            throw new IllegalArgumentException("sgdUpdate: " + params.length + " parameters but " + grads.length
+                    + " gradients");
+        }
+        Checks.scalar("sgdUpdate", lr);
+        float rate = scalar(lr);
+        for (int i = 0; i < params.length; i++) {
+            sgdUpdate(params[i], grads[i], rate);
+        }
+    }
+
+    // ---------------------------------------------------------------- recorded steps
+
+    /**
+     * Records the ops {@code step} issues, without running them, as one unit this backend can
+     * replay with a single submission (a CUDA graph). Null where the backend cannot record (then
+     * run {@code step} directly) or where the step did something a recording cannot hold, such as
+     * reading a value back; the backend is then as it was before the call. The ops' tensors must
+     * outlive the recording, and the step must read every value that changes between replays
+     * (batch offset, learning rate) from device tensors.
+     */
+    default Recording record(Runnable step) {
+        return null;
+    }
+
+    /** A recorded sequence of ops (see {@link #record}). */
+    interface Recording extends AutoCloseable {
+        /** Runs the recorded ops once more, in order, on the current contents of their tensors. */
+        void replay();
+
+        /** How many kernels one replay runs (for launch counts). */
+        int kernels();
+
+        @Override
+        void close();
+    }
+
     /** Waits for queued work to finish (a no-op on synchronous backends). */
     default void synchronize() { }
 

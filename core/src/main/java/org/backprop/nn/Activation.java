@@ -2,6 +2,7 @@ package org.backprop.nn;
 
 import java.util.Locale;
 import org.backprop.core.Backend;
+import org.backprop.core.Pointwise;
 import org.backprop.core.Tensor;
 
 /** A layer's nonlinearity, applied to z = x·W + b. */
@@ -36,6 +37,17 @@ public enum Activation {
             case SOFTMAX -> throw new IllegalStateException(
                     "softmax is only differentiable here through the cross-entropy loss");
         }
+    }
+
+    /** The elementwise unit the fused layer ops apply; null for softmax, which is not elementwise. */
+    Pointwise pointwise() {
+        return switch (this) {
+            case IDENTITY -> Pointwise.IDENTITY;
+            case SIGMOID -> Pointwise.SIGMOID;
+            case TANH -> Pointwise.TANH;
+            case RELU -> Pointwise.RELU;
+            case SOFTMAX -> null;
+        };
     }
 
     public String id() {

@@ -5,10 +5,12 @@ package org.backprop.nn;
  * dropout, the epoch to resume after, gradient-norm clipping (0 = off), how often (in batches) the
  * running loss is read back to check it is finite, whether to build a confusion matrix, the
  * learning-rate schedule, and early stopping: stop when the monitored loss has not improved for
- * {@code patience} epochs and restore the best epoch's parameters (0 = off).
+ * {@code patience} epochs and restore the best epoch's parameters (0 = off); and whether a backend
+ * that can record a training step (CUDA graphs) may replay it instead of issuing every op each step.
  */
 public record FitOptions(int batch, int epochs, long seed, int startEpoch,
-                         float clipNorm, int checkEvery, boolean confusion, LrSchedule schedule, int patience) {
+                         float clipNorm, int checkEvery, boolean confusion, LrSchedule schedule, int patience,
+                         boolean recordSteps) {
 
     public FitOptions {
         if (batch < 1) {
@@ -36,19 +38,19 @@ public record FitOptions(int batch, int epochs, long seed, int startEpoch,
 
     /** A constant learning rate, no clipping, no early stopping. */
     public FitOptions(int batch, int epochs, long seed) {
-        this(batch, epochs, seed, 0, 0f, 10, false, LrSchedule.constant(), 0);
+        this(batch, epochs, seed, 0, 0f, 10, false, LrSchedule.constant(), 0, true);
     }
 
     public FitOptions withStartEpoch(int e) {
-        return new FitOptions(batch, epochs, seed, e, clipNorm, checkEvery, confusion, schedule, patience);
+        return new FitOptions(batch, epochs, seed, e, clipNorm, checkEvery, confusion, schedule, patience, recordSteps);
     }
 
     public FitOptions withClipNorm(float c) {
-        return new FitOptions(batch, epochs, seed, startEpoch, c, checkEvery, confusion, schedule, patience);
+        return new FitOptions(batch, epochs, seed, startEpoch, c, checkEvery, confusion, schedule, patience, recordSteps);
     }
 
     public FitOptions withCheckEvery(int c) {
-        return new FitOptions(batch, epochs, seed, startEpoch, clipNorm, c, confusion, schedule, patience);
+        return new FitOptions(batch, epochs, seed, startEpoch, clipNorm, c, confusion, schedule, patience, recordSteps);
     }
 
     /** Multiply the learning rate by this after every epoch (1 = constant): an exponential schedule. */
@@ -57,15 +59,20 @@ public record FitOptions(int batch, int epochs, long seed, int startEpoch,
     }
 
     public FitOptions withSchedule(LrSchedule s) {
-        return new FitOptions(batch, epochs, seed, startEpoch, clipNorm, checkEvery, confusion, s, patience);
+        return new FitOptions(batch, epochs, seed, startEpoch, clipNorm, checkEvery, confusion, s, patience, recordSteps);
     }
 
     public FitOptions withConfusion(boolean c) {
-        return new FitOptions(batch, epochs, seed, startEpoch, clipNorm, checkEvery, c, schedule, patience);
+        return new FitOptions(batch, epochs, seed, startEpoch, clipNorm, checkEvery, c, schedule, patience, recordSteps);
     }
 
     /** Stop after {@code p} epochs without a lower monitored loss, keeping the best epoch (0 = off). */
     public FitOptions withEarlyStopping(int p) {
-        return new FitOptions(batch, epochs, seed, startEpoch, clipNorm, checkEvery, confusion, schedule, p);
+        return new FitOptions(batch, epochs, seed, startEpoch, clipNorm, checkEvery, confusion, schedule, p, recordSteps);
+    }
+
+    /** false: issue every op every step even where the backend could replay a recorded step. */
+    public FitOptions withRecordSteps(boolean r) {
+        return new FitOptions(batch, epochs, seed, startEpoch, clipNorm, checkEvery, confusion, schedule, patience, r);
     }
 }

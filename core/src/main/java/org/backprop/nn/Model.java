@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.backprop.core.Backend;
+import org.backprop.core.Pointwise;
 import org.backprop.core.Tensor;
 import org.backprop.io.LayerState;
 import org.backprop.io.ModelState;
@@ -66,6 +67,11 @@ public final class Model implements AutoCloseable {
     public int outputs() { return layers.get(layers.size() - 1).outputs(); }
 
     public List<Dense> layers() { return layers; }
+
+    /** Whether any layer drops units in training. */
+    public boolean hasDropout() {
+        return layers.stream().anyMatch(d -> d.dropout() > 0);
+    }
 
     public Activation outputActivation() { return layers.get(layers.size() - 1).activation(); }
 
@@ -145,10 +151,12 @@ public final class Model implements AutoCloseable {
         for (int l = 0; l <= last; l++) {
             Dense d = layers.get(l);
             Tensor a = b.outputs()[l];
-            backend.gemm(false, false, 1f, x, d.weights, 0f, a);
-            backend.addBias(a, d.bias);
-            if (l < last || outputActivation) {
-                d.activation().forward(backend, a, a);
+            // [issue 15 fused ops] one call per layer: the GEMM with bias and activation as its epilogue
+            boolean activate = l < last || outputActivation;
+            Pointwise unit = activate ? d.activation().pointwise() : Pointwise.IDENTITY;
+            backend.linearForward(x, d.weights, d.bias, unit == null ? Pointwise.IDENTITY : unit, a);
+            if (unit == null) {
+                d.activation().forward(backend, a, a);   // softmax: not elementwise
             }
             Tensor dropped = b.dropped()[l];
             if (dropped != null) {
@@ -176,16 +184,21 @@ public final class Model implements AutoCloseable {
             Dense d = layers.get(l);
             Tensor delta = b.deltas()[l];
             Tensor below = l == 0 ? b.input() : b.passedOn(l - 1);
-            backend.gemm(true, false, 1f, below, delta, 0f, d.weightGrad);
-            backend.biasGradient(delta, 0f, d.biasGrad);
+            // [issue 15 fused ops] the bias gradient beside the weight gradient; f′ in the δ·Wᵀ product
+            backend.linearGradients(below, delta, d.weightGrad, d.biasGrad);
             if (l > 0) {
                 Dense under = layers.get(l - 1);
                 Tensor deltaBelow = b.deltas()[l - 1];
-                backend.gemm(false, true, 1f, delta, d.weights, 0f, deltaBelow);
+                Pointwise f = under.activation().pointwise();
+                if (f == null) {
+                    under.activation().backward(backend, b.outputs()[l - 1], deltaBelow);   // throws: softmax hidden
+                }
+                // f′ is taken at the layer's own (pre-dropout) output; the dropout mask scales the
+                // same product, and elementwise factors commute
+                backend.linearInputGradient(delta, d.weights, b.outputs()[l - 1], f, deltaBelow);
                 if (under.dropout() > 0 && passTraining) {
                     backend.dropoutBackward(deltaBelow, deltaBelow, under.dropout(), passSeed, passStep, l - 1);
                 }
-                under.activation().backward(backend, b.outputs()[l - 1], deltaBelow);
             }
         }
     }

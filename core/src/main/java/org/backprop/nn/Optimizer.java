@@ -115,8 +115,31 @@ public abstract class Optimizer implements AutoCloseable {
 
     /** Applies one update from the gradients the last backward pass left beside the parameters. */
     public final void step(List<Parameter> parameters) {
-        bind(parameters);
+        prepare(parameters);
         step++;
+        update(parameters);
+    }
+
+    // [issue 15 recorded steps] a recorded step holds update() but not what changes between
+    // replays: prepare() before each replay puts the learning rate on the device, replayed() counts the step.
+
+    /** Whether {@link #update(List)} reads everything that changes between steps from the device. */
+    boolean recordable() {
+        return false;
+    }
+
+    /** Binds to the parameters and brings device-side hyperparameters up to date; issues no kernels. */
+    void prepare(List<Parameter> parameters) {
+        bind(parameters);
+    }
+
+    /** Counts a step that a replayed recording applied. */
+    void replayed() {
+        step++;
+    }
+
+    /** The device work of one step (what a recording holds). */
+    void update(List<Parameter> parameters) {
         int slot = 0;
         for (Parameter p : parameters) {
             if (weightDecay > 0 && !decoupled()) {
@@ -197,9 +220,56 @@ public abstract class Optimizer implements AutoCloseable {
     }
 
     static final class Sgd extends Optimizer {
+        private Tensor[] params;
+        private Tensor[] grads;
+        private Tensor deviceLr;
+        private float deviceLrValue = Float.NaN;
+
         Sgd(float lr) { super(lr); }
 
         @Override public String name() { return "sgd"; }
+
+        @Override boolean recordable() { return true; }
+
+        @Override void prepare(List<Parameter> parameters) {
+            super.prepare(parameters);
+            Backend b = parameters.get(0).value().backend();
+            if (params == null) {
+                params = new Tensor[parameters.size()];
+                grads = new Tensor[parameters.size()];
+                for (int i = 0; i < params.length; i++) {
+                    params[i] = parameters.get(i).value();
+                    grads[i] = parameters.get(i).grad();
+                }
+                deviceLr = b.allocate(1, 1);   // not state: checkpoints hold the rate as a number
+            }
+            if (Float.floatToIntBits(lr) != Float.floatToIntBits(deviceLrValue)) {
+                b.upload(new float[] {lr}, deviceLr);
+                deviceLrValue = lr;
+            }
+        }
+
+        // [issue 15 fused ops] every parameter tensor in one call, the rate read on the device
+        @Override void update(List<Parameter> parameters) {
+            Backend b = params[0].backend();
+            if (weightDecay() > 0) {
+                for (int i = 0; i < params.length; i++) {
+                    b.axpy(weightDecay(), params[i], grads[i]);
+                }
+            }
+            b.sgdUpdate(params, grads, deviceLr);
+        }
+
+        @Override public void close() {
+            if (deviceLr != null) {
+                deviceLr.close();
+            }
+            super.close();
+            params = null;
+            grads = null;
+            deviceLr = null;
+            deviceLrValue = Float.NaN;
+        }
 
         @Override protected int slotsPerParameter() { return 0; }
 

@@ -1,6 +1,10 @@
 package org.backprop.nn;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -74,7 +78,9 @@ public final class Trainer {
              Activations acts = new Activations(model, Math.max(batch, Math.min(test.size(), 1024)));
              Tensor lossSum = backend.allocate(1, 1);
              Tensor correct = backend.allocate(1, 1);
-             Tensor norm = backend.allocate(1, 1)) {
+             Tensor norm = backend.allocate(1, 1);
+             Tensor batchStart = backend.allocateIndices(1);
+             RecordedSteps recorded = new RecordedSteps(recordable(options))) {
             int[] order = new int[train.size()];
             for (int epoch = options.startEpoch() + 1; epoch <= options.epochs(); epoch++) {
                 optimizer.setLearningRate(options.schedule().rate(optimizer.baseLearningRate(), epoch, options.epochs()));
@@ -82,6 +88,7 @@ public final class Trainer {
                 backend.uploadIndices(order, trainData.indices);
                 backend.fill(lossSum, 0f);
                 backend.fill(correct, 0f);
+                backend.uploadIndices(new int[] {0}, batchStart);
                 int batches = (train.size() + batch - 1) / batch;
                 long t0 = System.nanoTime();
                 int lastChecked = 0;
@@ -89,9 +96,13 @@ public final class Trainer {
                     int start = b * batch;
                     int n = Math.min(batch, train.size() - start);
                     Activations.Batch v = acts.rows(n);
-                    backend.gatherRows(trainData.x, trainData.indices, start, v.input());
-                    backend.gatherRows(trainData.y, trainData.indices, start, v.target());
-                    step(v, lossSum, correct, norm, options);
+                    if (options.clipNorm() > 0) {
+                        step(trainData, batchStart, v, lossSum, correct, options.seed());
+                        clip(norm, options.clipNorm());
+                        optimizer.step(model.parameters());
+                    } else {
+                        recorded.step(n, () -> step(trainData, batchStart, v, lossSum, correct, options.seed()));
+                    }
                     if ((b + 1) % options.checkEvery() == 0 || b == batches - 1) {
                         float running = backend.scalar(lossSum);
                         if (!Float.isFinite(running)) {
@@ -218,16 +229,102 @@ public final class Trainer {
         return new Result(meanLoss, accuracy, e);
     }
 
-    /** gather (done by the caller) → model.forward → loss.forward → model.backward → optimizer.step. */
-    private void step(Activations.Batch b, Tensor lossSum, Tensor correct, Tensor norm, FitOptions options) {
-        Tensor out = model.forward(b, !loss.fusesOutput(), options.seed(), optimizer.steps() + 1);
-        Tensor predictions = loss.forward(model, b, out, lossSum);
-        backend.countCorrect(predictions, b.target(), correct);
-        model.backward(b);
-        if (options.clipNorm() > 0) {
-            clip(norm, options.clipNorm());
+    /**
+     * The device work of one training step up to the optimiser: gather the batch at the
+     * device-side offset (and advance it) → model.forward → loss.forward (value and output δ, the
+     * correct count folded into softmax + cross-entropy) → model.backward. Reads nothing back, so a
+     * backend can record it; optimizer.step follows.
+     */
+    private void step(DeviceData data, Tensor batchStart, Activations.Batch b, Tensor lossSum, Tensor correct,
+                      long seed) {
+        backend.gatherRows(data.x, data.indices, batchStart, b.input());
+        backend.gatherRows(data.y, data.indices, batchStart, b.target());
+        backend.advanceIndex(batchStart, b.rows());
+        Tensor out = model.forward(b, !loss.fusesOutput(), seed, optimizer.steps() + 1);
+        if (loss == Loss.CROSS_ENTROPY) {
+            // [issue 15 fused ops] the correct count folded into the softmax + cross-entropy pass
+            backend.softmaxCrossEntropy(out, b.target(), b.probabilities(), b.outputDelta(), lossSum, correct);
+        } else {
+            Tensor predictions = loss.forward(model, b, out, lossSum);
+            backend.countCorrect(predictions, b.target(), correct);
         }
-        optimizer.step(model.parameters());
+        model.backward(b);
+    }
+
+    /**
+     * Whether steps may be recorded and replayed: not with clipping (it reads the norm back), an
+     * optimiser whose step is not recordable, or dropout (its mask is keyed by the step number,
+     * which a replay would repeat).
+     */
+    private boolean recordable(FitOptions o) {
+        return o.recordSteps() && o.clipNorm() == 0 && optimizer.recordable() && !model.hasDropout();
+    }
+
+    /** One line saying how {@link #fit} will issue the training steps under these options. */
+    public String stepPath(FitOptions o) {
+        if (!o.recordSteps()) {
+            return "every op issued each step (recording turned off)";
+        }
+        if (o.clipNorm() > 0) {
+            return "every op issued each step (gradient clipping reads the norm back each step)";
+        }
+        if (!optimizer.recordable()) {
+            return "every op issued each step (the " + optimizer.name() + " optimiser's step is not recordable yet; sgd is)";
+        }
+        if (model.hasDropout()) {
+            return "every op issued each step (dropout's mask is keyed by the step number)";
+        }
+        return "recorded once per batch size and replayed where the backend can record (CUDA graphs on the PTX GEMM),"
+                + " else every op issued";
+    }
+
+    /**
+     * [issue 15 recorded steps] Runs training steps, replaying one recording per batch size where
+     * the backend can record: a shape's first step runs directly (it sizes every scratch buffer),
+     * its second is recorded and replayed, and every later one is a replay. Where recording is
+     * off or refused, every step runs directly.
+     */
+    private final class RecordedSteps implements AutoCloseable {
+        private final Map<Integer, Backend.Recording> byRows = new HashMap<>();
+        private final Set<Integer> seen = new HashSet<>();
+        private final Set<Integer> refused = new HashSet<>();
+        private final boolean enabled;
+
+        RecordedSteps(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        void step(int rows, Runnable work) {
+            List<Parameter> ps = model.parameters();
+            Backend.Recording r = byRows.get(rows);
+            if (r == null && enabled && seen.contains(rows) && !refused.contains(rows)) {
+                optimizer.prepare(ps);
+                r = backend.record(() -> {
+                    work.run();
+                    optimizer.update(ps);
+                });
+                if (r == null) {
+                    refused.add(rows);
+                } else {
+                    byRows.put(rows, r);
+                }
+            }
+            seen.add(rows);
+            if (r == null) {
+                work.run();
+                optimizer.step(ps);
+            } else {
+                optimizer.prepare(ps);
+                r.replay();
+                optimizer.replayed();
+            }
+        }
+
+        @Override
+        public void close() {
+            byRows.values().forEach(Backend.Recording::close);
+            byRows.clear();
+        }
     }
 
     /** Scales every gradient by clipNorm/‖g‖ when the global gradient norm exceeds clipNorm. */

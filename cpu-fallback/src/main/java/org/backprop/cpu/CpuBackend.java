@@ -5,6 +5,7 @@ import java.util.logging.Logger;
 import org.backprop.core.Backend;
 import org.backprop.core.Checks;
 import org.backprop.core.Philox;
+import org.backprop.core.Pointwise;
 import org.backprop.core.Tensor;
 
 /**
@@ -91,6 +92,8 @@ public final class CpuBackend implements Backend {
     private final WorkerPool.Body countCorrectBody = (t, w) ->
             partials[t] = CpuOps.countCorrect(x0, x1, cols, rowFrom(t), rowTo(t));
     private final WorkerPool.Body argmaxBody = (t, w) -> CpuOps.argmax(x0, idx, cols, rowFrom(t), rowTo(t));
+    private Pointwise unit;
+    private final WorkerPool.Body biasActivationBody = (t, w) -> biasActivation(rowFrom(t), rowTo(t));
     private final WorkerPool.Body gatherBody = (t, w) -> CpuOps.gatherRows(x0, idx, start, x1, cols, rowFrom(t), rowTo(t));
 
     public CpuBackend(int threads) {
@@ -668,6 +671,70 @@ public final class CpuBackend implements Backend {
         this.start = start;
         byRows(dst.rows(), dst.cols(), gatherBody);
         release();
+    }
+
+    @Override
+    public void gatherRows(Tensor src, Tensor indices, Tensor start, Tensor dst) {
+        ownedIndices("gatherRows", start);
+        Checks.scalar("gatherRows", start);
+        gatherRows(src, indices, ((CpuTensor) start).indices[0], dst);
+    }
+
+    @Override
+    public void advanceIndex(Tensor counter, int by) {
+        ownedIndices("advanceIndex", counter);
+        Checks.scalar("advanceIndex", counter);
+        ((CpuTensor) counter).indices[0] += by;
+    }
+
+    // ---------------------------------------------------------------- fused ops
+
+    /** The GEMM, then bias and activation in one pass over each row range while it is in cache. */
+    @Override
+    public void linearForward(Tensor x, Tensor weights, Tensor bias, Pointwise f, Tensor y) {
+        gemm(false, false, 1f, x, weights, 0f, y);
+        Checks.owned(this, "linearForward", bias);
+        Checks.rowVector("linearForward", bias, y.cols());
+        x0 = data(y);
+        x1 = data(bias);
+        unit = f;
+        byRows(y.rows(), y.cols(), biasActivationBody);
+        unit = null;
+        release();
+    }
+
+    /** Same float operations per element as addBias followed by the activation op: the same bits. */
+    private void biasActivation(int r0, int r1) {
+        float[] y = x0;
+        CpuOps.addBias(y, x1, cols, r0, r1);
+        int from = r0 * cols;
+        int to = r1 * cols;
+        switch (unit) {
+            case IDENTITY -> { }
+            case SIGMOID -> {
+                if (vector) {
+                    VectorKernels.sigmoid(y, y, from, to);
+                } else {
+                    CpuOps.sigmoid(y, y, from, to);
+                }
+            }
+            case TANH -> CpuOps.tanh(y, y, from, to);
+            case RELU -> CpuOps.relu(y, y, from, to);
+        }
+    }
+
+    @Override
+    public void sgdUpdate(Tensor[] params, Tensor[] grads, Tensor lr) {
+        if (params.length != grads.length) {
+            throw new IllegalArgumentException("sgdUpdate: " + params.length + " parameters but " + grads.length
+                    + " gradients");
+        }
+        Checks.owned(this, "sgdUpdate", lr);
+        Checks.scalar("sgdUpdate", lr);
+        float rate = data(lr)[0];
+        for (int i = 0; i < params.length; i++) {
+            sgdUpdate(params[i], grads[i], rate);
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUstream;
 
 /**
  * Launching our kernels: the launch shapes every kernel header describes, the parameter
@@ -21,9 +22,20 @@ final class CudaLaunch {
     /** Upper bound of partial sums per reduction: the grid of an elementwise loss kernel. */
     static final int MAX_PARTIALS = 1024;
     static final int GEMM_TILE = 128;
+    /** The narrow GEMM variant's tile: 64 rows by 16 columns. */
+    static final int NARROW_ROWS = 64;
+    static final int NARROW_COLS = 16;
 
     private final CudaDevice device;
     private final boolean syncEachOp;
+    /** The backend's stream: every kernel goes here, so that a step can be captured as a graph. */
+    CUstream stream;
+    /** True while a step is being captured: launches are recorded, not run, and nothing synchronises. */
+    boolean capturing;
+    /** Kernels launched one by one (cuLaunchKernel calls outside a capture), for launch counts. */
+    long launches;
+    /** Kernels recorded into graphs (cuLaunchKernel calls inside a capture). */
+    long captured;
 
     CudaLaunch(CudaDevice device, boolean syncEachOp) {
         this.device = device;
@@ -41,15 +53,29 @@ final class CudaLaunch {
     }
 
     /**
-     * Launches {@code k} on the default stream after checking the arguments against its
+     * Launches {@code k} on the backend's stream after checking the arguments against its
      * signature (the same table {@code PtxWiringTest} checks against the PTX).
      */
     void kernel(String op, Kernel k, int gridX, int gridY, int blockX, int blockY, Object... args) {
+        launch(op, k, gridX, gridY, 1, blockX, blockY, args);
+    }
+
+    /** A 3-D grid of 256-thread blocks (split-k: z is the split). */
+    void kernel3(String op, Kernel k, int gridX, int gridY, int gridZ, Object... args) {
+        launch(op, k, gridX, gridY, gridZ, BLOCK, 1, args);
+    }
+
+    private void launch(String op, Kernel k, int gridX, int gridY, int gridZ, int blockX, int blockY, Object... args) {
         Pointer params = Pointer.to(kernelParams(k, args));
         try {
-            cuLaunchKernel(device.function(k), gridX, gridY, 1, blockX, blockY, 1, 0, null, params, null);
+            cuLaunchKernel(device.function(k), gridX, gridY, gridZ, blockX, blockY, 1, 0, stream, params, null);
+            if (capturing) {
+                captured++;
+            } else {
+                launches++;
+            }
         } catch (CudaException e) {
-            throw failed(op + " (kernel " + k.entry() + ", grid " + gridX + "x" + gridY
+            throw failed(op + " (kernel " + k.entry() + ", grid " + gridX + "x" + gridY + "x" + gridZ
                     + ", block " + blockX + "x" + blockY + ")", e);
         }
         syncIfAsked(op);
@@ -81,7 +107,7 @@ final class CudaLaunch {
     }
 
     void syncIfAsked(String op) {
-        if (syncEachOp) {
+        if (syncEachOp && !capturing) {
             synchronize(op);
         }
     }

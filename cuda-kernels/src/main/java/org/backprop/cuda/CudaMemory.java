@@ -2,10 +2,15 @@ package org.backprop.cuda;
 
 import static jcuda.driver.JCudaDriver.cuCtxSynchronize;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemAllocHost;
+import static jcuda.driver.JCudaDriver.cuMemFreeHost;
 import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 import jcuda.CudaException;
 import jcuda.Pointer;
@@ -21,6 +26,11 @@ final class CudaMemory {
     private final CudaDevice device;
     private CUdeviceptr scratch;
     private long scratchBytes;
+    /** cuMemAlloc calls so far, for the no-allocation-per-step check. */
+    long allocations;
+    /** A page-locked host buffer for scalar read-backs: a pinned copy needs no staging. */
+    private Pointer pinned;
+    private ByteBuffer pinnedBytes;
 
     CudaMemory(CudaDevice device) {
         this.device = device;
@@ -28,6 +38,7 @@ final class CudaMemory {
 
     CUdeviceptr allocate(String what, long bytes) {
         CUdeviceptr p = new CUdeviceptr();
+        allocations++;
         try {
             cuMemAlloc(p, bytes);
         } catch (CudaException e) {
@@ -104,8 +115,63 @@ final class CudaMemory {
         return scratch;
     }
 
-    /** Frees the scratch buffer; tensors are the backend's to free. */
+    /** The 4 bytes at {@code src} through the pinned buffer (allocated on first use). */
+    ByteBuffer readScalar(String op, CUdeviceptr src) {
+        try {
+            if (pinned == null) {
+                Pointer p = new Pointer();
+                cuMemAllocHost(p, 8);
+                pinned = p;
+                pinnedBytes = p.getByteBuffer(0, 8).order(ByteOrder.nativeOrder());
+            }
+            cuMemcpyDtoH(pinned, src, 4);
+        } catch (CudaException e) {
+            throw CudaLaunch.failed(op, e);
+        }
+        return pinnedBytes;
+    }
+
+    private CUdeviceptr partials;
+    private long partialsBytes;
+
+    /** A device buffer of at least {@code floats} floats for split-k partial products, reused, grown on demand. */
+    CUdeviceptr splitPartials(String op, long floats) {
+        long need = floats * 4L;
+        if (need > partialsBytes) {
+            if (partials != null) {
+                try {
+                    cuCtxSynchronize();   // queued kernels may still use the old buffer
+                    cuMemFree(partials);
+                } catch (CudaException e) {
+                    throw CudaLaunch.failed(op, e);
+                }
+                partials = null;
+                partialsBytes = 0;
+            }
+            partials = allocate(op + " (split-k partial products)", need);
+            partialsBytes = need;
+        }
+        return partials;
+    }
+
+    /** Frees the scratch, partial-product and pinned buffers; tensors are the backend's to free. */
     void close() {
+        if (partials != null) {
+            CUdeviceptr p = partials;
+            partials = null;
+            partialsBytes = 0;
+            free("close (split-k partials)", p);
+        }
+        if (pinned != null) {
+            Pointer p = pinned;
+            pinned = null;
+            pinnedBytes = null;
+            try {
+                cuMemFreeHost(p);
+            } catch (CudaException e) {
+                throw CudaLaunch.failed("close (pinned buffer)", e);
+            }
+        }
         if (scratch != null) {
             CUdeviceptr s = scratch;
             scratch = null;

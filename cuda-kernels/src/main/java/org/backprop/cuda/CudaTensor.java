@@ -21,6 +21,9 @@ public final class CudaTensor extends Tensor {
      * on the host without a device sync; null once a kernel has written the tensor.
      */
     int[] hostIndices;
+    /** The smallest and largest of {@link #hostIndices}, for gathers whose offset is on the device. */
+    int hostMin;
+    int hostMax;
 
     CudaTensor(CudaBackend backend, CUdeviceptr pointer, int rows, int cols, DType dtype, CudaTensor parent) {
         super(rows, cols, dtype);

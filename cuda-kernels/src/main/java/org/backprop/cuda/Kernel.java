@@ -18,6 +18,7 @@ enum Kernel {
 
     SOFTMAX("softmax", "softmax", "ppii"),
     SOFTMAX_CROSS_ENTROPY("softmax", "softmax_cross_entropy", "pppppiif"),
+    SOFTMAX_CROSS_ENTROPY_COUNT("softmax", "softmax_cross_entropy_count", "ppppppiif"),
 
     SIGMOID_BINARY_CROSS_ENTROPY("losses", "sigmoid_binary_cross_entropy", "pppppif"),
     SQUARED_ERROR("losses", "squared_error", "ppppif"),
@@ -34,6 +35,8 @@ enum Kernel {
     SGD_UPDATE("optimizers", "sgd_update", "ppfi"),
     MOMENTUM_UPDATE("optimizers", "momentum_update", "pppffi"),
     ADAM_UPDATE("optimizers", "adam_update", "ppppffffffi"),
+    /** Up to {@link #MANY} (param, grad, size) triples after (lr, count). */
+    SGD_UPDATE_MANY("optimizers", "sgd_update_many", "pi" + "ppi".repeat(8)),
 
     FILL("elementwise", "fill", "pfi"),
     SCALE("elementwise", "scale", "pfi"),
@@ -45,11 +48,28 @@ enum Kernel {
     DROPOUT("dropout", "dropout", "ppiiiiiiif"),
 
     GATHER_ROWS("gather", "gather_rows", "ppipiii"),
+    GATHER_ROWS_AT("gather", "gather_rows_at", "ppppiiii"),
+    ADVANCE_INDEX("gather", "advance_index", "pi"),
 
     GEMM_NN("gemm", "gemm_nn", "iiifpipifpi"),
     GEMM_NT("gemm", "gemm_nt", "iiifpipifpi"),
     GEMM_TN("gemm", "gemm_tn", "iiifpipifpi"),
-    GEMM_TT("gemm", "gemm_tt", "iiifpipifpi");
+    GEMM_TT("gemm", "gemm_tt", "iiifpipifpi"),
+    LINEAR_FORWARD("gemm", "linear_forward", "iiipipipipi"),
+    LINEAR_INPUT_GRADIENT("gemm", "linear_input_gradient", "iiipipipipi"),
+    LINEAR_GRADIENTS("gemm", "linear_gradients", "iiipipipip"),
+    GEMM_NN_NARROW("gemm", "gemm_nn_narrow", "iiifpipifpi"),
+    GEMM_NT_NARROW("gemm", "gemm_nt_narrow", "iiifpipifpi"),
+    GEMM_TN_NARROW("gemm", "gemm_tn_narrow", "iiifpipifpi"),
+    GEMM_TT_NARROW("gemm", "gemm_tt_narrow", "iiifpipifpi"),
+    LINEAR_FORWARD_NARROW("gemm", "linear_forward_narrow", "iiipipipipi"),
+    LINEAR_INPUT_GRADIENT_NARROW("gemm", "linear_input_gradient_narrow", "iiipipipipi"),
+    LINEAR_GRADIENTS_NARROW("gemm", "linear_gradients_narrow", "iiipipipip"),
+    LINEAR_GRADIENTS_SPLIT("gemm", "linear_gradients_split", "iiiipipip"),
+    REDUCE_SPLITS("gemm", "reduce_splits", "piiipip");
+
+    /** Tensors per launch of {@link #SGD_UPDATE_MANY}. */
+    static final int MANY = 8;
 
     /** Where the PTX modules live on the class path. */
     static final String PTX_DIR = "/org/backprop/cuda/ptx/";
@@ -80,5 +100,19 @@ enum Kernel {
             return transB ? GEMM_TT : GEMM_TN;
         }
         return transB ? GEMM_NT : GEMM_NN;
+    }
+
+    /** The 64x16-tile twin of a 128x128-tile GEMM kernel. */
+    Kernel narrow() {
+        return switch (this) {
+            case GEMM_NN -> GEMM_NN_NARROW;
+            case GEMM_NT -> GEMM_NT_NARROW;
+            case GEMM_TN -> GEMM_TN_NARROW;
+            case GEMM_TT -> GEMM_TT_NARROW;
+            case LINEAR_FORWARD -> LINEAR_FORWARD_NARROW;
+            case LINEAR_INPUT_GRADIENT -> LINEAR_INPUT_GRADIENT_NARROW;
+            case LINEAR_GRADIENTS -> LINEAR_GRADIENTS_NARROW;
+            default -> throw new IllegalArgumentException(this + " has no narrow variant");
+        };
     }
 }

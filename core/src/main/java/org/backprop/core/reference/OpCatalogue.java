@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.backprop.core.Backend;
+import org.backprop.core.Pointwise;
 import org.backprop.core.Tensor;
 import org.backprop.core.reference.OpCase.Family;
 import org.backprop.core.reference.OpCase.Run;
@@ -106,6 +107,7 @@ public final class OpCatalogue {
         dropout();
         optimisers();
         data();
+        fused();
     }
 
     /** Every case over the given shapes, with the default seed. */
@@ -577,5 +579,147 @@ public final class OpCatalogue {
             r.backend().gatherRows(src, it, start, dst);
             r.output("dst", dst, Tolerance.exact(COPY));
         });
+    }
+
+    // ================================================================ fused ops
+    //
+    // Each fused op's expected value is the reference backend running the op's default body (its
+    // definition in plain ops) in double; the bounds are those of the plain ops it stands for.
+
+    private void fused() {
+        List<int[]> layerShapes = new ArrayList<>(shapes.gemms());
+        layerShapes.add(new int[] {128, 5, 3});   // the bias row of the weight-gradient product opens a new tile
+        for (int[] s : layerShapes) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            for (Pointwise f : Pointwise.values()) {
+                String unit = f.name().toLowerCase(Locale.ROOT);
+                add("linearForward", unit, Family.GEMM, s, r -> linearForward(r, m, n, k, f));
+                add("linearInputGradient", unit, Family.GEMM, s, r -> linearInputGradient(r, m, n, k, f));
+            }
+            add("linearGradients", "", Family.GEMM, s, r -> linearGradients(r, m, n, k));
+        }
+        eachMatrix("softmaxCrossEntropy", "with correct count", Family.LOSSES, (r, rows, cols) -> {
+            Tensor z = r.upload(r.uniform(rows * cols, -6, 6), rows, cols);
+            Tensor y = r.upload(r.oneHot(rows, cols), rows, cols);
+            Tensor p = r.nan(rows, cols);
+            Tensor g = r.nan(rows, cols);
+            Tensor loss = r.upload(new float[] {3f}, 1, 1);
+            Tensor correct = r.upload(new float[] {2f}, 1, 1);
+            r.backend().softmaxCrossEntropy(z, y, p, g, loss, correct);
+            r.output("probabilities", p, Tolerance.relAbs(softmaxTolerance(6, cols), Float.MIN_NORMAL, "as softmax"));
+            r.output("loss (added to 3)", loss, Tolerance.relAbs(sumTolerance((long) rows * cols, 1) * (13 + Math.log(cols)),
+                    sumTolerance((long) rows * cols, rows * (13 + Math.log(cols))),
+                    "as softmaxCrossEntropy: a sum of m terms ≤ 12 + log n"));
+            // random logits in [-6, 6] have no near-ties at float32 resolution, so the count is exact
+            r.output("correct (added to 2)", correct, Tolerance.exact("a count of rows, exact in float32"));
+        });
+        eachMatrix("sgdUpdate", "many tensors, rate on the device", Family.OPTIMISERS, (r, rows, cols) -> {
+            Tensor[] ps = new Tensor[3];
+            Tensor[] gs = new Tensor[3];
+            for (int i = 0; i < 3; i++) {
+                int c = cols + i;   // three shapes, as a layer's weights and bias differ
+                ps[i] = r.upload(r.uniform(rows * c, -1, 1), rows, c);
+                gs[i] = r.upload(r.uniform(rows * c, -1, 1), rows, c);
+            }
+            Tensor lr = r.upload(new float[] {0.1f}, 1, 1);
+            r.backend().sgdUpdate(ps, gs, lr);
+            for (int i = 0; i < 3; i++) {
+                r.output("param " + i, ps[i], Tolerance.abs(4 * U, "as sgdUpdate: p − lr·g, two roundings of values ≤ 1.1"));
+            }
+        });
+        eachMatrix("gatherRows", "offset on the device, then advanced", Family.DATA, (r, rows, cols) -> {
+            Tensor src = r.upload(r.uniform(rows * cols, -1, 1), rows, cols);
+            int batch = Math.max(1, rows / 2 + 1);
+            int[] idx = new int[2 + 2 * batch];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = r.random().nextInt(rows);
+            }
+            Tensor it = r.indices(idx);
+            Tensor start = r.indices(new int[] {2});
+            Tensor first = r.nan(batch, cols);
+            Tensor second = r.nan(batch, cols);
+            r.backend().gatherRows(src, it, start, first);
+            r.backend().advanceIndex(start, batch);
+            r.backend().gatherRows(src, it, start, second);
+            r.output("first batch", first, Tolerance.exact(COPY));
+            r.output("second batch", second, Tolerance.exact(COPY));
+        });
+    }
+
+    /** Per element of x·W (m×k times k×n): Σ_p |x_ip·w_pj|, the worst-case scale of its rounding. */
+    private static double[] productScale(float[] x, float[] w, int m, int n, int k, boolean transW) {
+        double[] s = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double t = 0;
+                for (int p = 0; p < k; p++) {
+                    t += Math.abs(x[i * k + p] * (double) (transW ? w[j * k + p] : w[p * n + j]));
+                }
+                s[i * n + j] = t;
+            }
+        }
+        return s;
+    }
+
+    private static final String LAYER_BOUND = "the GEMM's worst case (k + 4)·u·(Σ|x·w| + |b|) carried through f"
+            + " (Lipschitz ≤ 1 for every unit), plus f's own float32 error (32u·|y| + 32u·1e-3)";
+
+    private static void linearForward(Run r, int m, int n, int k, Pointwise f) {
+        float[] x = r.uniform(m * k, -1, 1);
+        float[] w = r.uniform(k * n, -1, 1);
+        float[] b = r.uniform(n, -1, 1);
+        Tensor y = r.nan(m, n);
+        r.backend().linearForward(r.upload(x, m, k), r.upload(w, k, n), r.upload(b, 1, n), f, y);
+        r.output("y", y, Tolerance.perElement(() -> {
+            double[] scale = productScale(x, w, m, n, k, false);
+            return (i, e) -> (k + 4) * U * (scale[i] + Math.abs(b[i % n])) + 32 * U * (Math.abs(e) + 1e-3);
+        }, LAYER_BOUND));
+    }
+
+    private static void linearInputGradient(Run r, int m, int n, int k, Pointwise f) {
+        // δ is m×n and W is k×n, so δ·Wᵀ is m×k; below = f(z) is m×k, drawn as f's output would be
+        float[] d = r.uniform(m * n, -1, 1);
+        float[] w = r.uniform(k * n, -1, 1);
+        float[] below = new float[m * k];
+        for (int i = 0; i < below.length; i++) {
+            double z = r.random().nextDouble() * 8 - 4;
+            below[i] = (float) switch (f) {
+                case IDENTITY -> z;
+                case SIGMOID -> ReferenceBackend.sigmoid(z);
+                case TANH -> Math.tanh(z);
+                case RELU -> Math.max(0, z);
+            };
+        }
+        Tensor dx = r.nan(m, k);
+        r.backend().linearInputGradient(r.upload(d, m, n), r.upload(w, k, n), r.upload(below, m, k), f, dx);
+        r.output("deltaBelow", dx, Tolerance.perElement(() -> {
+            double[] scale = productScale(d, w, m, k, n, true);
+            return (i, e) -> (n + 4) * U * scale[i] + 8 * U * Math.abs(e) + Float.MIN_NORMAL;
+        }, "δ·Wᵀ's worst case (n + 4)·u·Σ|δ·w| times f′ ≤ 1, plus a few roundings of the product with f′"));
+    }
+
+    private static void linearGradients(Run r, int m, int n, int k) {
+        // x is m×k (m = batch), δ is m×n: weightGrad = xᵀ·δ (k×n), biasGrad = column sums of δ
+        float[] x = r.uniform(m * k, -1, 1);
+        float[] d = r.uniform(m * n, -1, 1);
+        Tensor gw = r.nan(k, n);
+        Tensor gb = r.nan(1, n);
+        r.backend().linearGradients(r.upload(x, m, k), r.upload(d, m, n), gw, gb);
+        r.output("weightGrad", gw, Tolerance.perElement(() -> {
+            double[] s = new double[k * n];
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < n; j++) {
+                    double t = 0;
+                    for (int p = 0; p < m; p++) {
+                        t += Math.abs(x[p * k + i] * (double) d[p * n + j]);
+                    }
+                    s[i * n + j] = t;
+                }
+            }
+            return (i, e) -> (m + 3) * U * s[i];
+        }, "xᵀ·δ: the GEMM's worst case (m + 3)·u·Σ|x·δ| over the batch"));
+        r.output("biasGrad", gb, Tolerance.abs(sumTolerance(m, m), "as biasGradient: a column sum of m terms ≤ 1"));
     }
 }
