@@ -12,6 +12,7 @@ import org.backprop.bench.Charts;
 import org.backprop.core.Backend;
 import org.backprop.core.BackendOptions;
 import org.backprop.core.Backends;
+import org.backprop.data.Text;
 import org.backprop.io.Checkpoint;
 import org.backprop.io.ModelState;
 import org.backprop.io.Npz;
@@ -105,9 +106,16 @@ final class TrainCommand implements Callable<Integer> {
             description = "Save a checkpoint to --checkpoint every N epochs (0: never).")
     int checkpointEvery;
 
-    @Option(names = "--checkpoint", paramLabel = "FILE", defaultValue = "backprop-checkpoint.bpm",
-            description = "Checkpoint file for --checkpoint-every (default: ${DEFAULT-VALUE}).")
+    static final String DEFAULT_CHECKPOINT = "backprop-checkpoint.bpm";
+
+    @Option(names = "--checkpoint", paramLabel = "FILE",
+            description = "Checkpoint file for --checkpoint-every (default: the --resume file, else "
+                    + DEFAULT_CHECKPOINT + ").")
     Path checkpoint;
+
+    @Option(names = "--overwrite",
+            description = "Replace an existing --save or --checkpoint file that this run did not resume from.")
+    boolean overwrite;
 
     @Option(names = "--resume", paramLabel = "FILE", description = "Continue the run saved in this checkpoint up to --epochs.")
     Path resume;
@@ -132,13 +140,34 @@ final class TrainCommand implements Callable<Integer> {
     /** The last completed epoch's parameters and optimiser state, kept on the host for --fallback. */
     private ModelState lastGood;
 
+    /** The output files this run has claimed, and the checkpoints it has written. */
+    private RunOutputs outputs;
+
     @Override
     public Integer call() throws Exception {
         validate();
-        DataArgs.TrainTest tt = data.load(seed);
-        System.out.println("data: " + tt.description());
-        Recipe recipe = resume == null ? Recipe.fromOptions(this, tt) : Recipe.fromCheckpoint(resume, this);
-        ModelState start = resume != null ? Checkpoint.load(resume) : init != null ? readWeights(init) : null;
+        // A resumed run's data split and scaling come from its checkpoint, so read it before the data.
+        ModelState resumed = resume != null ? Checkpoint.load(resume) : null;
+        Recipe resumedRecipe = resumed != null ? Recipe.fromCheckpoint(resume, resumed, this) : null;
+        if (resumed != null && checkpointEvery > 0 && checkpoint == null) {
+            checkpoint = resume;
+        }
+        try (RunOutputs claimed = RunOutputs.claim(List.of("--save", "--checkpoint"),
+                java.util.Arrays.asList(save, checkpointEvery > 0 ? checkpointFile() : null), plot, resume, overwrite)) {
+            outputs = claimed;
+            DataArgs.TrainTest tt = data.load(seed, resumed);
+            System.out.println("data: " + tt.description());
+            Recipe recipe = resumedRecipe != null ? resumedRecipe : Recipe.fromOptions(this, tt);
+            ModelState start = resumed != null ? resumed : init != null ? readWeights(init) : null;
+            return train(recipe, tt, start);
+        }
+    }
+
+    private Path checkpointFile() {
+        return checkpoint != null ? checkpoint : Path.of(DEFAULT_CHECKPOINT);
+    }
+
+    private int train(Recipe recipe, DataArgs.TrainTest tt, ModelState start) {
         List<EpochStats> seen = new ArrayList<>();
         Backend backend = backendOption.open();
         try {
@@ -199,16 +228,15 @@ final class TrainCommand implements Callable<Integer> {
                         System.out.println(heapLine(s.epoch()));
                     }
                     if (checkpointEvery > 0 && (s.epoch() % checkpointEvery == 0 || s.epoch() == epochs)) {
-                        saveCheckpoint(checkpoint, model, opt, recipe, s.epoch(), tt.scaler());
+                        saveCheckpoint(checkpointFile(), model, opt, recipe, s.epoch(), tt.scaler());
+                        outputs.wroteCheckpoint(checkpointFile(), s.epoch());
                     }
                     if (fallback != null) {
                         lastGood = Checkpoints.capture(model, opt, recipe.metadata(s.epoch()));
                     }
                 });
             } catch (TrainingDivergedException e) {
-                String kept = checkpointEvery > 0 && Files.exists(checkpoint)
-                        ? "; the last good checkpoint is " + checkpoint : "";
-                throw new TrainingDivergedException(e.epoch(), e.getMessage() + kept);
+                throw new TrainingDivergedException(e.epoch(), e.getMessage() + outputs.lastGoodCheckpoint(checkpointEvery > 0));
             }
             EpochStats last = result.last();
             if (confusion && last.evaluation() != null) {
@@ -261,7 +289,7 @@ final class TrainCommand implements Callable<Integer> {
         if (fallback != null && !fallback.equalsIgnoreCase("cpu")) {
             throw new IllegalArgumentException("--fallback takes only 'cpu', got '" + fallback + "'");
         }
-        for (Path p : new Path[] {save, plot, checkpointEvery > 0 ? checkpoint : null}) {
+        for (Path p : new Path[] {save, plot, checkpointEvery > 0 ? checkpointFile() : null}) {
             if (p != null && p.toAbsolutePath().getParent() != null && !Files.isDirectory(p.toAbsolutePath().getParent())) {
                 throw new IllegalArgumentException("cannot write " + p + ": directory " + p.toAbsolutePath().getParent() + " does not exist");
             }
@@ -301,6 +329,7 @@ final class TrainCommand implements Callable<Integer> {
         Init init;
         long seed;
         int batch;
+        double testSplit;
         int startEpoch;
 
         static Recipe fromOptions(TrainCommand c, DataArgs.TrainTest tt) {
@@ -324,45 +353,98 @@ final class TrainCommand implements Callable<Integer> {
             r.init = chosen == Init.AUTO && r.hidden.length == 0 ? Init.ZEROS : chosen;
             r.seed = c.seed;
             r.batch = c.batch;
+            r.testSplit = c.data.testSplit;
             r.startEpoch = 0;
             return r;
         }
 
-        static Recipe fromCheckpoint(Path file, TrainCommand c) throws java.io.IOException {
-            ModelState st = Checkpoint.load(file);
+        /**
+         * The recipe a checkpoint was trained with. Every setting is checked as strictly as the
+         * option it stands for: a checkpoint is a file, and files can be edited or corrupt.
+         */
+        static Recipe fromCheckpoint(Path file, ModelState st, TrainCommand c) {
             Map<String, String> m = st.metadata();
+            String where = "--resume: " + file;
             Recipe r = new Recipe();
+            r.hidden = new int[st.layers().size() - 1];
+            for (int i = 0; i < r.hidden.length; i++) {
+                r.hidden[i] = st.layers().get(i).outputs();
+            }
             try {
-                r.hidden = new int[st.layers().size() - 1];
-                for (int i = 0; i < r.hidden.length; i++) {
-                    r.hidden[i] = st.layers().get(i).outputs();
-                }
                 r.activation = r.hidden.length == 0 ? Activation.RELU : Activation.parse(st.layers().get(0).activation());
                 r.output = Activation.parse(st.layers().get(st.layers().size() - 1).activation());
-                r.loss = Loss.parse(m.get("loss"));
-                r.optimizer = m.get("optimizer");
-                r.lr = Float.parseFloat(m.get("lr"));
-                r.lrDecay = Float.parseFloat(m.getOrDefault("lr-decay", "1"));
-                r.momentum = Float.parseFloat(m.getOrDefault("momentum", "0.9"));
-                r.seed = Long.parseLong(m.get("seed"));
-                r.batch = Integer.parseInt(m.get("batch"));
-                r.startEpoch = Integer.parseInt(m.get("epoch"));
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("--resume: " + file + " lacks the run settings a resume needs"
-                        + " (it was not written by --checkpoint-every or --save): " + e.getMessage());
+                r.loss = Loss.parse(setting(m, "loss", where));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ": " + e.getMessage());
             }
+            r.optimizer = setting(m, "optimizer", where);
+            defaultLr(r.optimizer);
+            r.lr = number(m, "lr", null, where, v -> v > 0 && v <= 10, "in (0, 10]");
+            r.lrDecay = number(m, "lr-decay", "1", where, v -> v > 0 && v <= 1, "in (0, 1]");
+            r.momentum = number(m, "momentum", "0.9", where, v -> v >= 0 && v < 1, "in [0, 1)");
+            r.seed = (long) integer(m, "seed", null, where, Long.MIN_VALUE, Long.MAX_VALUE);
+            r.batch = (int) integer(m, "batch", null, where, 1, 1 << 20);
+            r.startEpoch = (int) integer(m, "epoch", null, where, 0, 100_000);
             r.init = Init.ZEROS;
             if (r.seed != c.seed || r.batch != c.batch) {
                 c.seed = r.seed;
                 c.batch = r.batch;
                 System.out.println("resume: using the checkpoint's seed " + r.seed + " and batch " + r.batch);
             }
+            if (m.containsKey("test-split")) {
+                number(m, "test-split", null, where, v -> v > 0 && v < 1, "in (0, 1)");
+                double f = Double.parseDouble(m.get("test-split").trim());
+                if (f != c.data.testSplit) {
+                    System.out.println("resume: using the checkpoint's --test-split " + f);
+                }
+                c.data.testSplit = f;
+            }
+            r.testSplit = c.data.testSplit;
             if (r.startEpoch >= c.epochs) {
                 throw new IllegalArgumentException("--resume: the checkpoint already completed " + r.startEpoch
                         + " epochs; ask for more with --epochs");
             }
             System.out.println("resume: " + file + " after epoch " + r.startEpoch);
             return r;
+        }
+
+        private static String setting(Map<String, String> m, String key, String where) {
+            String v = m.get(key);
+            if (v == null) {
+                throw new IllegalArgumentException(where + " has no '" + key + "' in its metadata: it was not written"
+                        + " by train --checkpoint-every or --save, so the run cannot be continued");
+            }
+            return v;
+        }
+
+        private static float number(Map<String, String> m, String key, String fallback, String where,
+                                    java.util.function.DoublePredicate ok, String range) {
+            String v = m.containsKey(key) || fallback == null ? setting(m, key, where) : fallback;
+            double d;
+            try {
+                d = Double.parseDouble(v.trim());
+            } catch (NumberFormatException e) {
+                d = Double.NaN;
+            }
+            if (!ok.test(d)) {
+                throw new IllegalArgumentException(where + ": '" + key + "' is " + Text.printable(v) + ", must be " + range);
+            }
+            return (float) d;
+        }
+
+        private static long integer(Map<String, String> m, String key, String fallback, String where, long min, long max) {
+            String v = m.containsKey(key) || fallback == null ? setting(m, key, where) : fallback;
+            long n;
+            try {
+                n = Long.parseLong(v.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(where + ": '" + key + "' is " + Text.printable(v) + ", not an integer");
+            }
+            if (n < min || n > max) {
+                throw new IllegalArgumentException(where + ": '" + key + "' is " + n + ", must be between " + min
+                        + " and " + max);
+            }
+            return n;
         }
 
         Model build(Backend backend, DataArgs.TrainTest tt) {
@@ -395,6 +477,7 @@ final class TrainCommand implements Callable<Integer> {
             m.put("momentum", Float.toString(momentum));
             m.put("seed", Long.toString(seed));
             m.put("batch", Integer.toString(batch));
+            m.put("test-split", Double.toString(testSplit));
             return m;
         }
 
