@@ -57,6 +57,6 @@ public enum Loss {
                 return l;
             }
         }
-        throw new IllegalArgumentException("unknown loss '" + s + "': expected ce, bce or mse");
+        throw new IllegalArgumentException("unknown loss '" + org.backprop.data.Text.printable(s) + "': expected ce, bce or mse");
     }
 }
