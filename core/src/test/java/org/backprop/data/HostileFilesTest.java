@@ -101,6 +101,20 @@ class HostileFilesTest {
                 "heap maximum");
     }
 
+    /** A 40 MB CSV of one line: the same path as a 200 MB one, past the row limit, in a heap where splitting it cannot fit. */
+    @Test
+    void aHugeSingleLineCsvIsRefusedWhileReadingNotInTheSplitter() throws Exception {
+        Path file = dir.resolve("one-line.csv");
+        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            byte[] cells = "0,1,".repeat(1024).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 10_000; i++) {
+                out.write(cells);
+            }
+            out.write("0\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        assertRefused(SmallHeap.read("csv", file, "128m"), "row 1 is longer than 16777216 characters");
+    }
+
     private static void zeros(ZipOutputStream zip, String name, String shape, long bytes) throws IOException {
         zip.putNextEntry(new ZipEntry(name + ".npy"));
         zip.write(npy("<f4", shape, new byte[0]));
