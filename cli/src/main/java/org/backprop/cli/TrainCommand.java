@@ -27,6 +27,7 @@ import org.backprop.nn.Optimizer;
 import org.backprop.nn.TrainResult;
 import org.backprop.nn.Trainer;
 import org.backprop.nn.TrainingDivergedException;
+import org.backprop.nn.TrainingMemory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -201,6 +202,7 @@ final class TrainCommand implements Callable<Integer> {
     /** Builds the model on {@code backend} from {@code start} (if any) and trains it to --epochs. */
     private int run(Backend backend, Recipe recipe, DataArgs.TrainTest tt, ModelState start, boolean withOptimizer,
                     List<EpochStats> seen) {
+        TrainingMemory.require(recipe.memory(tt), "cpu".equals(backend.name()));
         try (Model model = recipe.build(backend, tt);
              Optimizer opt = recipe.optimizer()) {
             if (start != null) {
@@ -447,9 +449,30 @@ final class TrainCommand implements Callable<Integer> {
             return n;
         }
 
-        Model build(Backend backend, DataArgs.TrainTest tt) {
+        int outputs(DataArgs.TrainTest tt) {
             int classes = Math.max(tt.train().classes(), tt.test().classes());
-            int outputs = output == Activation.SIGMOID && classes <= 2 ? 1 : classes;
+            return output == Activation.SIGMOID && classes <= 2 ? 1 : classes;
+        }
+
+        /** What training this recipe's model on {@code tt} will hold in memory. */
+        TrainingMemory.Estimate memory(DataArgs.TrainTest tt) {
+            int[] units = java.util.Arrays.copyOf(hidden, hidden.length + 1);
+            units[hidden.length] = outputs(tt);
+            StringBuilder shape = new StringBuilder("model ").append(tt.train().featureCount());
+            for (int u : units) {
+                shape.append('-').append(u);
+            }
+            int slots = switch (optimizer) {
+                case "momentum" -> 1;
+                case "adam" -> 2;
+                default -> 0;
+            };
+            return TrainingMemory.of(shape.toString(), tt.train().featureCount(), units, slots, batch,
+                    tt.train().size(), tt.test().size());
+        }
+
+        Model build(Backend backend, DataArgs.TrainTest tt) {
+            int outputs = outputs(tt);
             Model.Builder b = Model.builder(tt.train().featureCount());
             for (int h : hidden) {
                 b.dense(h, activation);

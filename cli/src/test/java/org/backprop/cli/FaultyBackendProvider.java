@@ -17,6 +17,8 @@ import org.backprop.cpu.CpuBackend;
 public final class FaultyBackendProvider implements BackendProvider {
 
     static volatile int failAtGemm = Integer.MAX_VALUE;
+    /** When set, the failing GEMM runs out of Java heap instead, as an allocation nothing estimated would. */
+    static volatile boolean outOfMemory;
     static final AtomicInteger GEMMS = new AtomicInteger();
 
     @Override
@@ -43,6 +45,9 @@ public final class FaultyBackendProvider implements BackendProvider {
                         return "faulty";
                     }
                     if (method.getName().equals("gemm") && GEMMS.incrementAndGet() == failAtGemm) {
+                        if (outOfMemory) {
+                            throw new OutOfMemoryError("Java heap space");
+                        }
                         throw new IllegalStateException("simulated device fault: CUDA_ERROR_LAUNCH_FAILED in gemm");
                     }
                     try {
