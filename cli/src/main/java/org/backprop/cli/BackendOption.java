@@ -21,6 +21,13 @@ final class BackendOption {
         if (threads != null && (threads < 1 || threads > 4096)) {
             throw new IllegalArgumentException("--threads must be between 1 and 4096, got " + threads);
         }
+        int processors = Runtime.getRuntime().availableProcessors();
+        if (threads != null && threads > processors) {
+            // more threads than processors only adds switching: 4096 on 2 cores ran 1400x slower
+            System.err.println("backprop: --threads " + threads + " is more than the " + processors
+                    + " processors available; using " + processors);
+            threads = processors;
+        }
         BackendOptions options = new BackendOptions(threads == null ? 0 : threads);
         return Backends.open(backend == null ? Backends.configuredName() : backend, options);
     }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.logging.Logger;
 import org.backprop.data.Dataset;
 import org.backprop.data.Standardizer;
+import org.backprop.io.ModelState;
 import picocli.CommandLine.Option;
 
 /** {@code --data} and its companions: where the training and test sets come from. */
@@ -52,11 +53,29 @@ final class DataArgs {
 
     /** The sets as training sees them: CSV features standardised when --standardize is on. */
     TrainTest load(long seed) {
+        return load(seed, null);
+    }
+
+    /**
+     * The sets as training sees them; when {@code resumed} is a checkpoint being continued, a CSV
+     * is scaled exactly as that run scaled it: with its saved mean and std, or not at all.
+     */
+    TrainTest load(long seed, ModelState resumed) {
         TrainTest raw = loadRaw(seed);
-        if (!standardize || !DataSources.isCsv(Path.of(data.trim()))) {
+        if (!DataSources.isCsv(Path.of(data.trim()))) {
             return raw;
         }
-        Standardizer s = Standardizer.fit(raw.train());
+        Standardizer s;
+        if (resumed != null) {
+            s = Scaling.saved(resumed);
+            if (s == null) {
+                return raw;
+            }
+        } else if (standardize) {
+            s = Standardizer.fit(raw.train());
+        } else {
+            return raw;
+        }
         return new TrainTest(s.apply(raw.train()), s.apply(raw.test()), raw.description() + ", standardised", s);
     }
 

@@ -78,6 +78,10 @@ final class DataSources {
                 if (testFile != null) {
                     DataArgs.requireFile(testFile, "--test");
                     Dataset test = CsvReader.read(testFile, opts.withClassNames(train.classNames()));
+                    if (test.featureCount() != train.featureCount()) {
+                        throw new DataException(testFile + " has " + test.featureCount() + " feature columns but the"
+                                + " training set " + p + " has " + train.featureCount());
+                    }
                     return new DataArgs.TrainTest(train, test, p + " (" + train.size() + " rows) with test set "
                             + testFile + " (" + test.size() + " rows)");
                 }

@@ -80,6 +80,11 @@ final class EvalCommand implements Callable<Integer> {
         }
         ModelState state = TrainCommand.readWeights(modelFile);
         DataArgs.TrainTest tt = data.loadRaw(seed);
+        int inputs = state.layers().get(0).inputs();
+        if (tt.test().featureCount() != inputs) {
+            throw new IllegalArgumentException(tt.test().name() + " has " + tt.test().featureCount()
+                    + " features per row but the model " + modelFile + " takes " + inputs);
+        }
         try (Backend backend = backendOption.open();
              Model model = Model.fromState(state, backend);
              Optimizer unused = Optimizer.sgd(1f)) {

@@ -7,6 +7,9 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
+import org.backprop.data.Memory;
+import org.backprop.data.Text;
+import org.backprop.nn.TrainingMemory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,7 +59,17 @@ public final class Main implements Runnable {
             }
             return USAGE;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // what the estimates before allocating did not foresee: still one line, with the numbers
+            TrainingMemory.Estimate last = TrainingMemory.last();
+            System.err.println("backprop: out of memory: the Java heap (maximum " + Memory.mib(Memory.max())
+                    + ") is full" + (last == null ? "" : "; " + last.describe()) + "; " + Memory.HOW_TO_RAISE
+                    + ", or use a smaller --batch or model");
+            System.err.flush();
+            return USAGE;
+        }
     }
 
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
@@ -65,7 +78,7 @@ public final class Main implements Runnable {
             e.printStackTrace(err);
         }
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        err.println("backprop: " + msg);
+        err.println("backprop: " + Text.printable(msg));
         err.flush();
         return Errors.isBadInput(e) ? USAGE : FAILED;
     }
@@ -80,7 +93,7 @@ public final class Main implements Runnable {
         h.setFormatter(new SimpleFormatter() {
             @Override
             public synchronized String format(LogRecord r) {
-                return "backprop: " + formatMessage(r) + System.lineSeparator();
+                return "backprop: " + Text.printable(formatMessage(r)) + System.lineSeparator();
             }
         });
         root.addHandler(h);

@@ -24,6 +24,21 @@ final class Scaling {
         return new ModelState(state.layers(), state.metadata(), extras);
     }
 
+    /** The standardisation saved with a model, or null if it has none. */
+    static Standardizer saved(ModelState state) {
+        float[] mean = state.extras().get(MEAN);
+        float[] std = state.extras().get(STD);
+        if (mean == null || std == null) {
+            return null;
+        }
+        try {
+            return new Standardizer(mean, std);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the model's saved standardisation (" + MEAN + ", " + STD + ") is unusable: "
+                    + e.getMessage());
+        }
+    }
+
     /** Applies the saved standardisation, if the model has one, to data read from files. */
     static Dataset apply(ModelState state, Dataset data) {
         float[] mean = state.extras().get(MEAN);

@@ -12,6 +12,7 @@ import org.backprop.cluster.ClusterTrainings;
 import org.backprop.core.Backend;
 import org.backprop.core.BackendOptions;
 import org.backprop.core.Backends;
+import org.backprop.data.Text;
 import org.backprop.io.Checkpoint;
 import org.backprop.io.ModelState;
 import org.backprop.io.Npz;
@@ -29,6 +30,7 @@ import org.backprop.nn.OptimizerSpec;
 import org.backprop.nn.TrainResult;
 import org.backprop.nn.Trainer;
 import org.backprop.nn.TrainingDivergedException;
+import org.backprop.nn.TrainingMemory;
 import org.backprop.nn.TrainingRecipe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -162,9 +164,16 @@ final class TrainCommand implements Callable<Integer> {
             description = "Save a checkpoint to --checkpoint every N epochs (0: never).")
     int checkpointEvery;
 
-    @Option(names = "--checkpoint", paramLabel = "FILE", defaultValue = "backprop-checkpoint.bpm",
-            description = "Checkpoint file for --checkpoint-every (default: ${DEFAULT-VALUE}).")
+    static final String DEFAULT_CHECKPOINT = "backprop-checkpoint.bpm";
+
+    @Option(names = "--checkpoint", paramLabel = "FILE",
+            description = "Checkpoint file for --checkpoint-every (default: the --resume file, else "
+                    + DEFAULT_CHECKPOINT + ").")
     Path checkpoint;
+
+    @Option(names = "--overwrite",
+            description = "Replace an existing --save or --checkpoint file that this run did not resume from.")
+    boolean overwrite;
 
     @Option(names = "--resume", paramLabel = "FILE", description = "Continue the run saved in this checkpoint up to --epochs.")
     Path resume;
@@ -210,14 +219,35 @@ final class TrainCommand implements Callable<Integer> {
     private History historyFile;
     private List<String> featureNames;
 
+    /** The output files this run has claimed, and the checkpoints it has written. */
+    private RunOutputs outputs;
+
     @Override
     public Integer call() throws Exception {
         validate();
-        DataArgs.TrainTest tt = data.load(seed);
-        System.out.println("data: " + tt.description());
-        featureNames = DataSources.csvFeatureNames(data.data, data.label, tt.train().featureCount());
-        TrainingRecipe recipe = resume == null ? fromOptions() : fromCheckpoint(resume);
-        ModelState start = resume != null ? Checkpoint.load(resume) : init != null ? readWeights(init) : null;
+        // A resumed run's data split and scaling come from its checkpoint, so read it before the data.
+        ModelState resumed = resume != null ? Checkpoint.load(resume) : null;
+        TrainingRecipe resumedRecipe = resumed != null ? fromCheckpoint(resume, resumed) : null;
+        if (resumed != null && checkpointEvery > 0 && checkpoint == null) {
+            checkpoint = resume;
+        }
+        try (RunOutputs claimed = RunOutputs.claim(List.of("--save", "--checkpoint"),
+                java.util.Arrays.asList(save, checkpointEvery > 0 ? checkpointFile() : null), plot, resume, overwrite)) {
+            outputs = claimed;
+            DataArgs.TrainTest tt = data.load(seed, resumed);
+            System.out.println("data: " + tt.description());
+            featureNames = DataSources.csvFeatureNames(data.data, data.label, tt.train().featureCount());
+            TrainingRecipe recipe = resumedRecipe != null ? resumedRecipe : fromOptions();
+            ModelState start = resumed != null ? resumed : init != null ? readWeights(init) : null;
+            return train(recipe, tt, start);
+        }
+    }
+
+    private Path checkpointFile() {
+        return checkpoint != null ? checkpoint : Path.of(DEFAULT_CHECKPOINT);
+    }
+
+    private int train(TrainingRecipe recipe, DataArgs.TrainTest tt, ModelState start) throws Exception {
         List<EpochStats> seen = new ArrayList<>();
         if (valSplit > 0) {
             Dataset.Split sp = tt.train().split(valSplit, seed);
@@ -265,6 +295,7 @@ final class TrainCommand implements Callable<Integer> {
                     List<EpochStats> seen) {
         int classes = Math.max(tt.train().classes(), tt.test().classes());
         int outputs = recipe.output() == Activation.SIGMOID && classes <= 2 ? 1 : classes;
+        TrainingMemory.require(memory(recipe, tt, outputs), "cpu".equals(backend.name()));
         try (Model model = recipe.build(backend, tt.train().featureCount(), outputs);
              Optimizer opt = recipe.newOptimizer()) {
             if (start != null) {
@@ -310,7 +341,8 @@ final class TrainCommand implements Callable<Integer> {
                         System.out.println(heapLine(s.epoch()));
                     }
                     if (checkpointEvery > 0 && (s.epoch() % checkpointEvery == 0 || s.epoch() == epochs)) {
-                        saveCheckpoint(checkpoint, model, opt, recipe, s.epoch(), tt.scaler());
+                        saveCheckpoint(checkpointFile(), model, opt, recipe, s.epoch(), tt.scaler());
+                        outputs.wroteCheckpoint(checkpointFile(), s.epoch());
                     }
                     if (fallback != null) {
                         lastGood = model.state(opt, meta(recipe, s.epoch()));
@@ -322,9 +354,7 @@ final class TrainCommand implements Callable<Integer> {
                                 OptimizerSpec.of(recipe.optimizer(), recipe.lr(), recipe.momentum()), tt.train(), tt.test(), fo),
                                 onEpoch);
             } catch (TrainingDivergedException e) {
-                String kept = checkpointEvery > 0 && Files.exists(checkpoint)
-                        ? "; the last good checkpoint is " + checkpoint : "";
-                throw new TrainingDivergedException(e.epoch(), e.getMessage() + kept);
+                throw new TrainingDivergedException(e.epoch(), e.getMessage() + outputs.lastGoodCheckpoint(checkpointEvery > 0));
             }
             EpochStats last = result.last();
             if (result.stoppedEarly()) {
@@ -455,7 +485,7 @@ final class TrainCommand implements Callable<Integer> {
         if (fallback != null && !fallback.equalsIgnoreCase("cpu")) {
             throw new IllegalArgumentException("--fallback takes only 'cpu', got '" + fallback + "'");
         }
-        for (Path p : new Path[] {save, plot, checkpointEvery > 0 ? checkpoint : null, saveBest, history, plotBoundary,
+        for (Path p : new Path[] {save, plot, checkpointEvery > 0 ? checkpointFile() : null, saveBest, history, plotBoundary,
                 weightsPng}) {
             if (p != null && p.toAbsolutePath().getParent() != null && !Files.isDirectory(p.toAbsolutePath().getParent())) {
                 throw new IllegalArgumentException("cannot write " + p + ": directory " + p.toAbsolutePath().getParent() + " does not exist");
@@ -492,6 +522,7 @@ final class TrainCommand implements Callable<Integer> {
     /** The recipe's metadata, plus a CSV's feature names for {@code inspect}. */
     private Map<String, String> meta(TrainingRecipe recipe, int epoch) {
         Map<String, String> m = recipe.metadata(epoch);
+        m.put("test-split", Double.toString(data.testSplit));
         if (featureNames != null) {
             m.put(FEATURES_KEY, String.join(",", featureNames));
         }
@@ -533,20 +564,53 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The recipe a checkpoint being resumed was trained with; its seed and batch win over the options. */
-    private TrainingRecipe fromCheckpoint(Path file) throws java.io.IOException {
-        ModelState st = Checkpoint.load(file);
+    private TrainingRecipe fromCheckpoint(Path file, ModelState st) {
+        String where = "--resume: " + file;
+        Map<String, String> m = st.metadata();
+        for (String key : new String[] {"loss", "optimizer", "lr", "seed", "batch", "epoch"}) {
+            if (m.get(key) == null) {
+                throw new IllegalArgumentException(where + " has no '" + key + "' in its metadata: it was not written"
+                        + " by train --checkpoint-every or --save, so the run cannot be continued");
+            }
+        }
         TrainingRecipe r;
         try {
             r = TrainingRecipe.fromMetadata(st);
-            startEpoch = Integer.parseInt(st.metadata().get("epoch"));
+            startEpoch = Integer.parseInt(m.get("epoch").trim());
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("--resume: " + file + " lacks the run settings a resume needs"
-                    + " (it was not written by --checkpoint-every or --save): " + e.getMessage());
+            throw new IllegalArgumentException(where + " lacks the run settings a resume needs"
+                    + " (it was not written by --checkpoint-every or --save): " + Text.printable(String.valueOf(e.getMessage())));
+        }
+        // a checkpoint is a file, and files can be edited or corrupt: each setting as strict as its option
+        if (r.batch() < 1 || r.batch() > 1 << 20) {
+            throw new IllegalArgumentException(where + ": 'batch' is " + r.batch() + ", must be between 1 and " + (1 << 20));
+        }
+        if (!(r.lr() > 0 && r.lr() <= 10)) {
+            throw new IllegalArgumentException(where + ": 'lr' is " + r.lr() + ", must be in (0, 10]");
+        }
+        if (startEpoch < 0 || startEpoch > 100_000) {
+            throw new IllegalArgumentException(where + ": 'epoch' is " + startEpoch + ", must be between 0 and 100000");
         }
         if (r.seed() != seed || r.batch() != batch) {
             seed = r.seed();
             batch = r.batch();
             System.out.println("resume: using the checkpoint's seed " + r.seed() + " and batch " + r.batch());
+        }
+        String split = m.get("test-split");
+        if (split != null) {
+            double f;
+            try {
+                f = Double.parseDouble(split.trim());
+            } catch (NumberFormatException e) {
+                f = Double.NaN;
+            }
+            if (!(f > 0 && f < 1)) {
+                throw new IllegalArgumentException(where + ": 'test-split' is " + Text.printable(split) + ", must be in (0, 1)");
+            }
+            if (f != data.testSplit) {
+                System.out.println("resume: using the checkpoint's --test-split " + f);
+            }
+            data.testSplit = f;
         }
         if (startEpoch >= epochs) {
             throw new IllegalArgumentException("--resume: the checkpoint already completed " + startEpoch
@@ -554,6 +618,24 @@ final class TrainCommand implements Callable<Integer> {
         }
         System.out.println("resume: " + file + " after epoch " + startEpoch);
         return r.withEpochs(epochs);
+    }
+
+    /** What training this recipe's model on {@code tt} will hold in memory, for a refusal before allocating. */
+    private static TrainingMemory.Estimate memory(TrainingRecipe recipe, DataArgs.TrainTest tt, int outputs) {
+        int[] hidden = recipe.hidden();
+        int[] units = java.util.Arrays.copyOf(hidden, hidden.length + 1);
+        units[hidden.length] = outputs;
+        StringBuilder shape = new StringBuilder("model ").append(tt.train().featureCount());
+        for (int u : units) {
+            shape.append('-').append(u);
+        }
+        int slots = switch (recipe.optimizer()) {
+            case "momentum", "nesterov", "rmsprop" -> 1;
+            case "adam", "adamw" -> 2;
+            default -> 0;
+        };
+        return TrainingMemory.of(shape.toString(), tt.train().featureCount(), units, slots, recipe.batch(),
+                tt.train().size(), tt.test().size());
     }
 
     static int[] parseLayers(String s) {

@@ -17,6 +17,8 @@ import org.backprop.cpu.CpuBackend;
 public final class FaultyBackendProvider implements BackendProvider {
 
     static volatile int failAtGemm = Integer.MAX_VALUE;
+    /** When set, the failing GEMM runs out of Java heap instead, as an allocation nothing estimated would. */
+    static volatile boolean outOfMemory;
     static final AtomicInteger GEMMS = new AtomicInteger();
     /** The ops with a GEMM inside: the plain one and the fused dense-layer ops the trainer calls. */
     private static final java.util.Set<String> GEMM_OPS =
@@ -46,6 +48,9 @@ public final class FaultyBackendProvider implements BackendProvider {
                         return "faulty";
                     }
                     if (GEMM_OPS.contains(method.getName()) && GEMMS.incrementAndGet() == failAtGemm) {
+                        if (outOfMemory) {
+                            throw new OutOfMemoryError("Java heap space");
+                        }
                         throw new IllegalStateException("simulated device fault: CUDA_ERROR_LAUNCH_FAILED in gemm");
                     }
                     try {

@@ -1,11 +1,19 @@
 package org.backprop.data;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,102 +80,291 @@ public final class CsvReader {
         return read(file, Options.defaults());
     }
 
+    /**
+     * Reads a CSV file row by row: memory grows with the values kept (4 bytes a feature), never
+     * with the file's text, and a row longer than {@link #MAX_ROW_CHARS} is refused.
+     */
     public static Dataset read(Path file, Options options) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            String source = file.toString();
+            raw.mark(4096);
+            byte[] head = raw.readNBytes(4096);
+            raw.reset();
+            checkEncoding(head, source);
+            CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
+            return parse(new InputStreamReader(raw, utf8), source, options);
         } catch (NoSuchFileException e) {
             throw new DataException(file + ": file not found");
-        } catch (IOException | OutOfMemoryError e) {
+        } catch (IOException e) {
             throw new DataException(file + ": cannot read: " + e.getMessage(), e);
         }
-        return parse(new String(bytes, StandardCharsets.UTF_8), file.toString(), options);
     }
 
     /** Parses CSV text; {@code source} names it in error messages. */
     public static Dataset parse(String text, String source, Options options) {
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
+        try {
+            return parse(new StringReader(text), source, options);
+        } catch (IOException e) {
+            throw new AssertionError("a StringReader does not fail", e);
         }
-        // Keep 1-based file line numbers for messages while skipping blank lines.
-        List<String> lines = new ArrayList<>();
-        List<Integer> lineNumbers = new ArrayList<>();
-        String[] raw = text.split("\r\n|\n|\r", -1);
-        for (int i = 0; i < raw.length; i++) {
-            if (!raw[i].isBlank()) {
-                lines.add(raw[i]);
-                lineNumbers.add(i + 1);
+    }
+
+    /** The longest row accepted, in characters: far beyond any table of features this engine can train on. */
+    public static final int MAX_ROW_CHARS = 1 << 24;
+
+    private static void checkEncoding(byte[] head, String source) {
+        if (head.length >= 2 && ((head[0] == (byte) 0xFF && head[1] == (byte) 0xFE)
+                || (head[0] == (byte) 0xFE && head[1] == (byte) 0xFF))) {
+            throw new DataException(source + ": the file is UTF-16 (byte-order mark " + String.format("%02X %02X",
+                    head[0] & 0xff, head[1] & 0xff) + "); save it as UTF-8 (or plain ASCII) CSV");
+        }
+        for (int i = 0; i < head.length; i++) {
+            if (head[i] == 0) {
+                throw new DataException(source + ": NUL byte at byte offset " + i + ": the file is UTF-16 without a"
+                        + " byte-order mark, or not text at all; save it as UTF-8 CSV");
             }
         }
-        if (lines.isEmpty()) {
+    }
+
+    private static Dataset parse(Reader text, String source, Options options) throws IOException {
+        Lines in = new Lines(text, source);
+        String line = in.next();
+        if (line != null && line.startsWith("\uFEFF")) {
+            line = line.substring(1);
+        }
+        while (line != null && line.isBlank()) {
+            line = in.next();
+        }
+        if (line == null) {
             throw new DataException(source + ": empty file");
         }
-        char sep = options.separator() != null ? options.separator() : detectSeparator(lines.get(0));
-        List<String[]> rows = new ArrayList<>(lines.size());
-        for (int i = 0; i < lines.size(); i++) {
-            String[] cells = split(lines.get(i), sep);
-            if (i > 0 && cells.length != rows.get(0).length) {
-                throw new DataException(source + ": row " + lineNumbers.get(i) + " has " + cells.length
-                        + " cells, expected " + rows.get(0).length + " as in row " + lineNumbers.get(0));
+        Character sep = options.separator();
+        java.util.regex.Matcher excel = EXCEL_SEP.matcher(line.trim());
+        if (excel.matches()) {
+            // Excel's "sep=;" first line names the separator and is not a row
+            if (sep == null) {
+                sep = excel.group(1).charAt(0);
             }
-            rows.add(cells);
+            line = in.nextNonBlank();
+            if (line == null) {
+                throw new DataException(source + ": has only the \"" + excel.group() + "\" line, no rows");
+            }
         }
-        int columns = rows.get(0).length;
+        if (sep == null) {
+            sep = detectSeparator(line);
+        }
+        char separator = sep;
+        String[] first = split(line, separator, source, in.number());
+        int firstLine = in.number();
+        int columns = first.length;
         if (columns < 2) {
-            throw new DataException(source + ": row " + lineNumbers.get(0) + " has " + columns
+            throw new DataException(source + ": row " + firstLine + " has " + columns
                     + " column; need at least one feature column and a label column (separator '"
-                    + printable(sep) + "')");
+                    + printable(separator) + "')");
         }
+        String secondLine = in.nextNonBlank();
+        String[] second = secondLine == null ? null : cells(secondLine, separator, source, in.number(), columns, firstLine);
+        int secondNumber = in.number();
         boolean header = switch (options.header()) {
             case PRESENT -> true;
             case ABSENT -> false;
-            case AUTO -> looksLikeHeader(rows);
+            case AUTO -> looksLikeHeader(first, second);
         };
-        String[] names = header ? rows.get(0) : null;
-        int first = header ? 1 : 0;
-        if (rows.size() == first) {
+        String[] names = header ? first : null;
+        if (header && second == null) {
             throw new DataException(source + ": has a header row but no data rows");
         }
         int labelColumn = columns - 1;
         if (options.label() != null) {
             if (names == null) {
-                throw new DataException(source + ": label column '" + options.label()
+                throw new DataException(source + ": label column '" + Text.printable(options.label())
                         + "' requested, but the file has no header row");
             }
             labelColumn = -1;
             for (int c = 0; c < columns; c++) {
-                if (names[c].equals(options.label())) {
+                if (unquote(names[c].trim()).equals(options.label()) || names[c].equals(options.label())) {
                     labelColumn = c;
                 }
             }
             if (labelColumn < 0) {
-                throw new DataException(source + ": label column '" + options.label() + "' not found in header "
-                        + String.join(", ", names));
+                throw new DataException(source + ": label column '" + Text.printable(options.label())
+                        + "' not found in header " + abbreviate(String.join(", ", names)));
             }
         }
-        int n = rows.size() - first;
         int features = columns - 1;
-        if ((long) n * features > IdxReader.MAX_ARRAY) {
-            throw new DataException(source + ": " + n + " rows × " + features + " features is more than 2^31 values");
+        Table table = new Table(features, source);
+        if (!header) {
+            table.add(first, firstLine, labelColumn, names);
         }
-        float[] x = new float[n * features];
-        String[] labelText = new String[n];
-        for (int r = 0; r < n; r++) {
-            String[] cells = rows.get(first + r);
-            int line = lineNumbers.get(first + r);
-            int f = 0;
-            for (int c = 0; c < columns; c++) {
+        if (second != null) {
+            table.add(second, secondNumber, labelColumn, names);
+            for (String row = in.nextNonBlank(); row != null; row = in.nextNonBlank()) {
+                table.add(cells(row, separator, source, in.number(), columns, firstLine), in.number(), labelColumn, names);
+            }
+        }
+        return labels(table.features(), table.labels(), features, source, table.lines(), options);
+    }
+
+    private static final Pattern EXCEL_SEP = Pattern.compile("(?i)sep=(.)");
+
+    /** Splits a data row and checks its width against the first row's, saying why when they differ. */
+    private static String[] cells(String line, char sep, String source, int number, int columns, int firstLine) {
+        String[] cells = split(line, sep, source, number);
+        if (cells.length != columns) {
+            String hint = "";
+            for (char other : new char[] {',', ';', '\t'}) {
+                if (other != sep && line.indexOf(other) >= 0 && split(line, other, source, number).length == columns) {
+                    hint = "; split at '" + printable(other) + "' it would fit: is the separator '" + printable(other)
+                            + "' (the first row suggested '" + printable(sep) + "')?";
+                }
+            }
+            throw new DataException(source + ": row " + number + " has " + cells.length + " cells, expected "
+                    + columns + " as in row " + firstLine + " (separator '" + printable(sep) + "')" + hint);
+        }
+        return cells;
+    }
+
+    /** The rows' values as they are read: features packed into a growing float array, labels deduplicated. */
+    private static final class Table {
+        private final int features;
+        private final String source;
+        private float[] x = new float[1024];
+        private int filled;
+        private final List<String> labels = new ArrayList<>();
+        private final Map<String, String> distinct = new HashMap<>();
+        private int[] lines = new int[64];
+
+        Table(int features, String source) {
+            this.features = features;
+            this.source = source;
+        }
+
+        void add(String[] cells, int line, int labelColumn, String[] names) {
+            if (filled + (long) features > x.length) {
+                grow();
+            }
+            String label = null;
+            for (int c = 0; c < cells.length; c++) {
                 if (c == labelColumn) {
-                    labelText[r] = normaliseLabel(cells[c]);
-                    if (labelText[r].isEmpty()) {
+                    label = normaliseLabel(cells[c]);
+                    if (label.isEmpty()) {
                         throw new DataException(source + ": row " + line + ", " + column(names, c) + ": empty label");
                     }
                     continue;
                 }
-                x[r * features + f++] = number(cells[c], source, line, names, c);
+                x[filled++] = number(cells[c], source, line, names, c);
+            }
+            labels.add(distinct.computeIfAbsent(label, k -> k));
+            if (labels.size() > lines.length) {
+                lines = Arrays.copyOf(lines, 2 * lines.length);
+            }
+            lines[labels.size() - 1] = line;
+        }
+
+        private void grow() {
+            long wanted = Math.max(2L * x.length, filled + (long) features);
+            if (filled + (long) features > IdxReader.MAX_ARRAY) {
+                throw new DataException(source + ": more than 2^31 feature values (" + labels.size() + " rows × "
+                        + features + " features so far)");
+            }
+            wanted = Math.min(wanted, IdxReader.MAX_ARRAY);
+            Memory.require(4 * wanted, source + ": after " + labels.size() + " rows, holding the table as float32");
+            x = Arrays.copyOf(x, (int) wanted);
+        }
+
+        float[] features() {
+            return Arrays.copyOf(x, filled);
+        }
+
+        String[] labels() {
+            return labels.toArray(new String[0]);
+        }
+
+        List<Integer> lines() {
+            List<Integer> out = new ArrayList<>(labels.size());
+            for (int i = 0; i < labels.size(); i++) {
+                out.add(lines[i]);
+            }
+            return out;
+        }
+    }
+
+    /** Lines of text, counted from 1, each at most {@link #MAX_ROW_CHARS} long; ends at \\n, \\r\\n or \\r. */
+    private static final class Lines {
+        private final Reader in;
+        private final String source;
+        private final char[] buf = new char[1 << 16];
+        private int pos;
+        private int end;
+        private int number;
+        private boolean pendingCr;
+
+        Lines(Reader in, String source) {
+            this.in = in;
+            this.source = source;
+        }
+
+        int number() {
+            return number;
+        }
+
+        String nextNonBlank() throws IOException {
+            String line;
+            do {
+                line = next();
+            } while (line != null && line.isBlank());
+            return line;
+        }
+
+        String next() throws IOException {
+            StringBuilder line = null;
+            while (true) {
+                if (pos == end) {
+                    try {
+                        end = in.read(buf, 0, buf.length);
+                    } catch (java.nio.charset.CharacterCodingException e) {
+                        throw new DataException(source + ": not valid UTF-8 text near line " + (number + 1)
+                                + "; save the file as UTF-8 CSV");
+                    }
+                    pos = 0;
+                    if (end <= 0) {
+                        end = 0;
+                        if (line == null) {
+                            return null;
+                        }
+                        number++;
+                        return line.toString();
+                    }
+                }
+                if (pendingCr) {
+                    pendingCr = false;
+                    if (buf[pos] == '\n') {
+                        pos++;
+                        continue;
+                    }
+                }
+                int start = pos;
+                while (pos < end && buf[pos] != '\n' && buf[pos] != '\r') {
+                    pos++;
+                }
+                if (line == null) {
+                    line = new StringBuilder();
+                }
+                if ((long) line.length() + (pos - start) > MAX_ROW_CHARS) {
+                    throw new DataException(source + ": row " + (number + 1) + " is longer than " + MAX_ROW_CHARS
+                            + " characters: not a table of features this reader accepts (is it CSV at all?)");
+                }
+                line.append(buf, start, pos - start);
+                if (pos < end) {
+                    pendingCr = buf[pos] == '\r';
+                    pos++;
+                    number++;
+                    return line.toString();
+                }
             }
         }
-        return labels(x, labelText, features, source, lineNumbers.subList(first, lines.size()), options);
     }
 
     private static Dataset labels(float[] x, String[] labelText, int features, String source,
@@ -188,8 +385,8 @@ public final class CsvReader {
             for (int r = 0; r < n; r++) {
                 Integer k = index.get(labelText[r]);
                 if (k == null) {
-                    throw new DataException(source + ": row " + lines.get(r) + ": label '" + labelText[r]
-                            + "' is not among the classes " + classNames);
+                    throw new DataException(source + ": row " + lines.get(r) + ": label '" + abbreviate(labelText[r])
+                            + "' is not among the classes " + abbreviate(classNames.toString()));
                 }
                 y[r] = k;
             }
@@ -203,7 +400,7 @@ public final class CsvReader {
             for (int r = 0; r < n; r++) {
                 long v = integer(labelText[r]);
                 if (v < 0 || v >= classes) {
-                    throw new DataException(source + ": row " + lines.get(r) + ": label '" + labelText[r]
+                    throw new DataException(source + ": row " + lines.get(r) + ": label '" + abbreviate(labelText[r])
                             + "' is outside the declared classes 0.." + (classes - 1));
                 }
                 y[r] = (int) v;
@@ -224,13 +421,35 @@ public final class CsvReader {
                 }
                 allNumbers &= NUMBER.matcher(s).matches();
             }
-            if (allIntegers && min == 0 && max < 1_000_000) {
-                for (int r = 0; r < n; r++) {
-                    y[r] = (int) integer(labelText[r]);
+            if (allIntegers) {
+                // Integer labels are class indices only as a dense range: a stray 999999 among
+                // 0s and 1s is a typo to report, not a million classes to train.
+                TreeSet<Long> values = new TreeSet<>();
+                for (String s : labelText) {
+                    values.add(integer(s));
                 }
-                int classes = (int) max + 1;
-                checkTwoClasses(y, source);
-                return finish(x, y, features, classes, null, source);
+                long previous = values.first();
+                for (long v : values) {
+                    if (v > previous + 1) {
+                        int row = 0;
+                        while (integer(labelText[row]) != v) {
+                            row++;
+                        }
+                        throw new DataException(source + ": row " + lines.get(row) + ": label " + v + " leaves a gap:"
+                                + " the integer labels run " + values.first() + ".." + previous + " and then " + v
+                                + " (" + (previous + 1) + (v - 1 > previous + 1 ? ".." + (v - 1) : "") + " never occur);"
+                                + " integer class labels must be consecutive, so fix that row or give the classes names");
+                    }
+                    previous = v;
+                }
+                if (min == 0) {
+                    for (int r = 0; r < n; r++) {
+                        y[r] = (int) integer(labelText[r]);
+                    }
+                    int classes = (int) max + 1;
+                    checkTwoClasses(y, source);
+                    return finish(x, y, features, classes, null, source);
+                }
             }
             TreeSet<String> distinct = allNumbers
                     ? new TreeSet<>((a, b) -> Double.compare(Double.parseDouble(a), Double.parseDouble(b)))
@@ -310,9 +529,8 @@ public final class CsvReader {
         return v;
     }
 
-    private static boolean looksLikeHeader(List<String[]> rows) {
-        String[] first = rows.get(0);
-        if (rows.size() == 1) {
+    private static boolean looksLikeHeader(String[] first, String[] second) {
+        if (second == null) {
             for (String cell : first) {
                 if (isNumber(cell)) {
                     return false;
@@ -320,7 +538,6 @@ public final class CsvReader {
             }
             return true;
         }
-        String[] second = rows.get(1);
         for (int c = 0; c < first.length; c++) {
             if (!isNumber(first[c]) && isNumber(second[c])) {
                 return true;
@@ -347,17 +564,62 @@ public final class CsvReader {
         return best;
     }
 
-    private static String[] split(String line, char sep) {
+    /**
+     * Cells of one row. A cell that starts (after spaces) with a double quote runs to the closing
+     * quote, so it may hold the separator; {@code ""} inside it is one quote. The quotes are kept
+     * and stripped later by {@link #unquote}, so quoted cells read like unquoted ones.
+     */
+    private static String[] split(String line, char sep, String source, int number) {
         List<String> cells = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < line.length(); i++) {
-            if (line.charAt(i) == sep) {
-                cells.add(line.substring(start, i));
-                start = i + 1;
+        int i = 0;
+        int n = line.length();
+        while (true) {
+            int start = i;
+            while (i < n && line.charAt(i) == ' ') {
+                i++;
             }
+            if (i < n && line.charAt(i) == '"' && sep != '"') {
+                StringBuilder cell = new StringBuilder("\"");
+                i++;
+                boolean closed = false;
+                while (i < n) {
+                    char c = line.charAt(i++);
+                    if (c == '"') {
+                        if (i < n && line.charAt(i) == '"') {
+                            cell.append('"');
+                            i++;
+                        } else {
+                            closed = true;
+                            break;
+                        }
+                    } else {
+                        cell.append(c);
+                    }
+                }
+                if (!closed) {
+                    throw new DataException(source + ": row " + number + ", cell " + (cells.size() + 1)
+                            + ": a quoted cell is not closed on its line (line breaks inside quotes are not supported)");
+                }
+                cell.append('"');
+                while (i < n && line.charAt(i) == ' ') {
+                    i++;
+                }
+                if (i < n && line.charAt(i) != sep) {
+                    throw new DataException(source + ": row " + number + ", cell " + (cells.size() + 1)
+                            + ": text after the closing quote");
+                }
+                cells.add(cell.toString());
+            } else {
+                while (i < n && line.charAt(i) != sep) {
+                    i++;
+                }
+                cells.add(line.substring(start, i));
+            }
+            if (i >= n) {
+                return cells.toArray(new String[0]);
+            }
+            i++; // the separator
         }
-        cells.add(line.substring(start));
-        return cells.toArray(new String[0]);
     }
 
     private static String unquote(String s) {
@@ -372,8 +634,8 @@ public final class CsvReader {
     }
 
     private static String abbreviate(String s) {
-        String t = s.replaceAll("\\p{Cntrl}", "?");
-        return t.length() > 40 ? t.substring(0, 40) + "..." : t;
+        String t = s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        return Text.printable(t);
     }
 
     private static String printable(char c) {

@@ -103,7 +103,13 @@ public final class Dataset {
 
     /** Row-major {@code size() × classes()} with a single 1 per row. */
     public float[] oneHot() {
-        float[] y = new float[labels.length * classes];
+        long size = (long) labels.length * classes;
+        if (size > IdxReader.MAX_ARRAY) {
+            throw new IllegalArgumentException("dataset " + name + ": one-hot targets of " + labels.length + " rows × "
+                    + classes + " classes are more than 2^31 values");
+        }
+        Memory.require(4 * size, "dataset " + name + ": one-hot targets of " + labels.length + " rows × " + classes + " classes");
+        float[] y = new float[(int) size];
         for (int i = 0; i < labels.length; i++) {
             y[i * classes + labels[i]] = 1f;
         }

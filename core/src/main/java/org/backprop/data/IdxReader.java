@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Reads the IDX format of MNIST (http://yann.lecun.com/exdb/mnist/): a big-endian header of
@@ -78,13 +77,16 @@ public final class IdxReader {
         }
         Counting in;
         try {
-            in = new Counting(gzip ? new GZIPInputStream(buffered, CHUNK) : buffered);
+            in = new Counting(gzip ? new StrictGzipInputStream(buffered) : buffered);
         } catch (IOException e) {
             throw new DataException(source + ": corrupt gzip header: " + message(e), e);
         }
         String where = gzip ? "uncompressed offset " : "byte offset ";
         try {
             return readIdx(in, source, gzip ? -1 : fileLength, where);
+        } catch (StrictGzipInputStream.TrailingBytes e) {
+            throw new DataException(source + ": trailing garbage after the gzip data, from byte offset " + e.offset
+                    + " of the compressed file", e);
         } catch (EOFException e) {
             throw new DataException(source + ": gzip stream truncated near " + where + in.count + ": " + message(e), e);
         } catch (IOException e) {
@@ -150,6 +152,10 @@ public final class IdxReader {
                         + describe(dims, ndims) + " data, from byte offset " + expected);
             }
         }
+        // An honest header of a gzip file can announce gigabytes; each element becomes a byte here
+        // and a 4-byte float (pixels) or int (labels) in the dataset.
+        Memory.require(Memory.times(5, product), source + ": header declares " + describe(dims, ndims) + " = "
+                + product + " elements, which as bytes and then as 4-byte values");
         byte[] data = new byte[(int) Math.min(product, 1 << 20)];
         int filled = 0;
         while (filled < product) {
@@ -164,7 +170,7 @@ public final class IdxReader {
             }
             filled += n;
         }
-        // Reading on to the end also makes GZIPInputStream check the gzip trailer (CRC and length).
+        // Reading on to the end also makes the gzip stream check its trailer (CRC and length) and what follows it.
         byte[] probe = new byte[CHUNK];
         int n;
         do {

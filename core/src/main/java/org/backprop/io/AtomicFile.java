@@ -10,10 +10,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.SecureRandom;
+import java.util.Set;
 
 /**
  * Replaces a file so that a crash at any moment leaves either the old file or the complete new
- * one: write a temporary file in the same directory, fsync it, rename it over the target, fsync
+ * one: claim the target ({@link OutputFile}: links followed, regular files only, locked), write a
+ * temporary file beside it with the old file's mode, fsync it, rename it over the target, fsync
  * the directory.
  */
 final class AtomicFile {
@@ -28,35 +34,47 @@ final class AtomicFile {
         void write(OutputStream out) throws IOException;
     }
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private AtomicFile() { }
 
-    static void write(Path target, Writer writer) throws IOException {
-        Path absolute = target.toAbsolutePath();
-        Path dir = absolute.getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
+    static void write(Path file, Writer writer) throws IOException {
+        try (OutputFile claim = OutputFile.claim(file)) {
+            Path target = claim.target();
+            Path dir = target.getParent();
+            Path tmp = dir.resolve(OutputFile.temporaryPrefix(target) + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+            boolean moved = false;
+            // CREATE_NEW without attributes: the OS applies the umask, as for any file a program creates
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                keepMode(target, tmp);
+                try (OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
+                    writer.write(out);
+                    out.flush();
+                    channel.force(true);
+                }
+                pauseForTests(tmp);
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+                moved = true;
+                syncDirectory(dir);
+            } finally {
+                if (!moved) {
+                    Files.deleteIfExists(tmp);
+                }
+            }
         }
-        Path tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
-        boolean moved = false;
+    }
+
+    /** A replaced file keeps its permissions: the rename must not quietly change who can read it. */
+    private static void keepMode(Path existing, Path tmp) throws IOException {
         try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
-                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
-                writer.write(out);
-                out.flush();
-                channel.force(true);
-            }
-            pauseForTests(tmp);
-            try {
-                Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
-            moved = true;
-            syncDirectory(dir);
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(tmp);
-            }
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(existing, LinkOption.NOFOLLOW_LINKS);
+            Files.setPosixFilePermissions(tmp, mode);
+        } catch (NoSuchFileException | UnsupportedOperationException e) {
+            // a new file, or a file system without POSIX modes
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
+import org.backprop.data.Memory;
 
 /**
  * Saves and loads a {@link ModelState} in Backprop's own binary format, specified in
@@ -82,6 +83,8 @@ public final class Checkpoint {
             if (size > MAX_FILE) {
                 throw new CheckpointException(file + ": " + size + " bytes, larger than any checkpoint this version writes");
             }
+            // the file's bytes, then its floats decoded beside them
+            Memory.require(2 * size, file + ": loading this " + size + "-byte checkpoint");
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new CheckpointException(file + ": checkpoint file not found");
@@ -257,7 +260,12 @@ public final class Checkpoint {
         }
 
         float[] floats(String what, long count) {
-            need(4 * count, what + " (" + count + " floats)");
+            // checked long math: 4 × count of two u32 sizes can exceed 2^63 and wrap negative
+            if (count > MAX_FILE / 4) {
+                throw new CheckpointException(source + ": " + what + " at byte offset " + buf.position() + " declares "
+                        + count + " floats, more than any checkpoint file can hold");
+            }
+            need(Math.multiplyExact(4L, count), what + " (" + count + " floats)");
             float[] f = new float[(int) count];
             buf.asFloatBuffer().get(f);
             buf.position(buf.position() + 4 * (int) count);

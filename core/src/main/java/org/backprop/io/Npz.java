@@ -22,6 +22,8 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
+import org.backprop.data.Memory;
+import org.backprop.data.Text;
 
 /**
  * Weights as a NumPy {@code .npz} archive (what {@code np.savez} writes: a zip of {@code .npy}
@@ -42,6 +44,10 @@ public final class Npz {
     private static final Pattern DTYPE = Pattern.compile("([<>|=])([fU])(\\d{1,6})");
     private static final int MAX_HEADER = 1 << 16;
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+    /** A String's header, its array's header and the reference to it, roughly, on a 64-bit JVM. */
+    private static final long STRING_OVERHEAD = 48;
+    /** The bookkeeping of one array (map entry, record, shape), roughly. */
+    private static final long ENTRY_OVERHEAD = 256;
 
     private Npz() { }
 
@@ -82,6 +88,9 @@ public final class Npz {
             throw new CheckpointException(file + ": .npz file not found");
         }
         Map<String, Array> arrays = new LinkedHashMap<>();
+        // What the decoded arrays may take, all entries together: a small archive of deflated
+        // zeros can honestly declare gigabytes, and is refused here before it is inflated.
+        long[] budget = {Math.max(0, Memory.available() - Memory.max() / 10)};
         try (ZipFile zip = new ZipFile(file.toFile())) {
             Enumeration<? extends ZipEntry> entries = zip.entries();
             while (entries.hasMoreElements()) {
@@ -91,12 +100,12 @@ public final class Npz {
                 }
                 String name = entry.getName();
                 if (!name.endsWith(".npy")) {
-                    throw new CheckpointException(file + ": entry '" + name + "' is not an .npy array");
+                    throw new CheckpointException(file + ": entry '" + Text.printable(name) + "' is not an .npy array");
                 }
                 String key = name.substring(0, name.length() - 4);
                 try (InputStream in = zip.getInputStream(entry)) {
-                    if (arrays.put(key, readNpy(in, file + ": " + name)) != null) {
-                        throw new CheckpointException(file + ": entry '" + name + "' appears twice");
+                    if (arrays.put(key, readNpy(in, Text.printable(file + ": " + name), budget)) != null) {
+                        throw new CheckpointException(file + ": entry '" + Text.printable(name) + "' appears twice");
                     }
                 }
             }
@@ -132,7 +141,7 @@ public final class Npz {
                 Array f = requireFloats(a, name, source);
                 extras.put(name.substring(6), f.floats());
             } else {
-                throw new CheckpointException(source + ": unexpected array '" + name + "' (expected layer<i>.weight, "
+                throw new CheckpointException(source + ": unexpected array '" + Text.printable(name) + "' (expected layer<i>.weight, "
                         + "layer<i>.bias, activations, metadata.keys, metadata.values or extra.<name>)");
             }
         }
@@ -197,20 +206,20 @@ public final class Npz {
 
     private static Array requireFloats(Array a, String name, String source) {
         if (a.floats() == null) {
-            throw new CheckpointException(source + ": " + name + " holds strings, expected a float array");
+            throw new CheckpointException(source + ": " + Text.printable(name) + " holds strings, expected a float array");
         }
         return a;
     }
 
     private static Array requireStrings(Array a, String name, String source) {
         if (a.strings() == null || a.shape().length != 1) {
-            throw new CheckpointException(source + ": " + name + " must be a 1-D unicode string array");
+            throw new CheckpointException(source + ": " + Text.printable(name) + " must be a 1-D unicode string array");
         }
         return a;
     }
 
     /** Parses one {@code .npy} stream, checking every size against what the header allows. */
-    private static Array readNpy(InputStream in, String source) throws IOException {
+    private static Array readNpy(InputStream in, String source, long[] budget) throws IOException {
         byte[] pre = readUpTo(in, 8);
         if (pre.length < 8 || !Arrays.equals(Arrays.copyOf(pre, 6), NPY_MAGIC)) {
             throw new CheckpointException(source + ": not an .npy array (bad magic)");
@@ -251,7 +260,7 @@ public final class Npz {
         }
         Matcher dtype = DTYPE.matcher(descr.group(1));
         if (!dtype.matches()) {
-            throw new CheckpointException(source + ": dtype '" + descr.group(1)
+            throw new CheckpointException(source + ": dtype '" + Text.printable(descr.group(1))
                     + "' is not supported (expected float32 '<f4', float64 '<f8' or unicode '<U…')");
         }
         boolean bigEndian = dtype.group(1).equals(">");
@@ -267,15 +276,25 @@ public final class Npz {
         long[] shape = parseShape(shapeText.group(1), source);
         long count = 1;
         for (long d : shape) {
-            count *= d;
+            count = Memory.times(count, d);
             if (count > MAX_ARRAY) {
                 throw new CheckpointException(source + ": shape " + shape(shape) + " is too large");
             }
         }
-        long dataBytes = count * itemBytes;
+        long dataBytes = Memory.times(count, itemBytes);
         if (dataBytes > MAX_ARRAY) {
             throw new CheckpointException(source + ": shape " + shape(shape) + " of " + descr.group(1) + " is too large");
         }
+        // Count what the array costs in memory, not in data bytes: a zero-width '<U0' array moves
+        // no data at all, yet each of its strings is an object.
+        long decoded = kind == 'f' ? Memory.times(4, count) : Memory.times(count, STRING_OVERHEAD + 2L * size);
+        long cost = Memory.plus(Memory.plus(dataBytes, decoded), ENTRY_OVERHEAD);
+        if (cost > budget[0]) {
+            throw new CheckpointException(source + ": shape " + shape(shape) + " of " + descr.group(1) + " needs "
+                    + Memory.mib(cost) + " decoded, more than the " + Memory.mib(budget[0]) + " left of this JVM's"
+                    + " heap for the archive (maximum " + Memory.mib(Memory.max()) + "); " + Memory.HOW_TO_RAISE);
+        }
+        budget[0] -= Memory.plus(decoded, ENTRY_OVERHEAD);
         byte[] data = readUpTo(in, (int) dataBytes);
         if (data.length < dataBytes) {
             throw new CheckpointException(source + ": truncated: shape " + shape(shape) + " needs " + dataBytes
@@ -341,11 +360,11 @@ public final class Npz {
                 }
                 dims.add(d);
             } catch (NumberFormatException e) {
-                throw new CheckpointException(source + ": bad shape (" + text + ")");
+                throw new CheckpointException(source + ": bad shape (" + Text.printable(text) + ")");
             }
         }
         if (dims.size() > 8) {
-            throw new CheckpointException(source + ": shape (" + text + ") has too many dimensions");
+            throw new CheckpointException(source + ": shape (" + Text.printable(text) + ") has too many dimensions");
         }
         long[] out = new long[dims.size()];
         for (int i = 0; i < out.length; i++) {

@@ -60,7 +60,7 @@ public enum Activation {
                 return a;
             }
         }
-        throw new IllegalArgumentException("unknown activation '" + s
+        throw new IllegalArgumentException("unknown activation '" + org.backprop.data.Text.printable(s)
                 + "': expected identity, sigmoid, tanh, relu or softmax");
     }
 }

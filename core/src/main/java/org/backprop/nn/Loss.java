@@ -106,6 +106,6 @@ public enum Loss {
                 return l;
             }
         }
-        throw new IllegalArgumentException("unknown loss '" + s + "': expected ce, bce or se");
+        throw new IllegalArgumentException("unknown loss '" + org.backprop.data.Text.printable(s) + "': expected ce, bce or se");
     }
 }

@@ -197,11 +197,23 @@ public abstract class Optimizer implements AutoCloseable {
         if (s == null) {
             throw new IllegalArgumentException("checkpoint holds no " + name() + " optimiser state");
         }
+        // The step count drives Adam's bias correction: a NaN cast to int would quietly restart it at 0.
+        if (s.length != 1 || !(s[0] >= 0 && s[0] <= 1 << 24 && s[0] == Math.rint(s[0]))) {
+            throw new IllegalArgumentException("checkpoint's " + name() + ".step is "
+                    + (s.length == 1 ? Float.toString(s[0]) : s.length + " values")
+                    + ": expected one whole number of steps between 0 and 2^24");
+        }
         for (int i = 0; i < state.size(); i++) {
             float[] a = saved.get(name() + ".state." + i);
             if (a == null || a.length != state.get(i).size()) {
                 throw new IllegalArgumentException("checkpoint's " + name() + " state " + i
                         + " is missing or has the wrong size");
+            }
+            for (int k = 0; k < a.length; k++) {
+                if (!Float.isFinite(a[k])) {
+                    throw new IllegalArgumentException("checkpoint's " + name() + ".state." + i + " holds " + a[k]
+                            + " at index " + k + ": optimiser state must be finite");
+                }
             }
             backend.upload(a, state.get(i));
         }

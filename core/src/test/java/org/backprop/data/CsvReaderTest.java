@@ -2,6 +2,7 @@ package org.backprop.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,9 +56,57 @@ class CsvReaderTest {
 
     @Test
     void mapsNumbersNotStartingAtZeroInNumericOrder() {
-        Dataset d = parse("1,2\n3,10\n5,2\n6,9\n");
-        assertEquals(List.of("2", "9", "10"), d.classNames());
+        Dataset d = parse("1,8\n3,10\n5,8\n6,9\n");
+        assertEquals(List.of("8", "9", "10"), d.classNames());
         assertArrayEquals(new int[] {0, 2, 0, 1}, d.labels());
+    }
+
+    @Test
+    void aStrayIntegerLabelIsAnErrorNamingItsRowNotAMillionClasses() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 2000; i++) {
+            sb.append(i).append(',').append(i == 1234 ? 999999 : i % 2).append('\n');
+        }
+        String m = error(sb.toString());
+        assertTrue(m.contains("row 1235: label 999999 leaves a gap: the integer labels run 0..1 and then 999999"
+                + " (2..999998 never occur)"), m);
+    }
+
+    @Test
+    void quotedSeparatorsAndExcelsSepLineAreRead() {
+        Dataset d = parse("sep=;\n\"name; with semicolon\";x;label\n\"1.5\";2;a\n3;\"4\";\"b;c\"\n-1;0;a\n");
+        assertEquals(List.of("a", "b;c"), d.classNames());
+        assertEquals(3, d.size());
+        assertEquals(2, d.featureCount());
+        assertTrue(error("a,b,label\n\"1,2,0\n").contains("row 2, cell 1: a quoted cell is not closed on its line"));
+    }
+
+    @Test
+    void utf16IsNamedNotARaggedRow(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("excel.csv");
+        byte[] text = "a,b,label\n1,2,0\n3,4,1\n".getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+        byte[] bom = {(byte) 0xFF, (byte) 0xFE};
+        Files.write(f, bom);
+        Files.write(f, text, java.nio.file.StandardOpenOption.APPEND);
+        String m = assertThrows(DataException.class, () -> CsvReader.read(f)).getMessage();
+        assertTrue(m.contains("the file is UTF-16 (byte-order mark FF FE); save it as UTF-8"), m);
+        Files.write(f, text);
+        m = assertThrows(DataException.class, () -> CsvReader.read(f)).getMessage();
+        assertTrue(m.contains("UTF-16 without a byte-order mark"), m);
+    }
+
+    @Test
+    void aRaggedRowSaysWhichSeparatorWouldFit() {
+        String m = error("a,b,label\n1,2,0\n3;4;1\n");
+        assertTrue(m.contains("row 3 has 1 cells, expected 3") && m.contains("is the separator ';'"), m);
+    }
+
+    @Test
+    void controlCharactersFromTheFileAreEscapedInMessages() {
+        // an escape sequence that would clear the terminal, in a test file's label
+        String m = error("1,ok\n2,x\u001b[2J\u0007\n", CsvReader.Options.defaults().withClassNames(List.of("ok", "no")));
+        assertFalse(m.contains("\u001b") || m.contains("\u0007"), m);
+        assertTrue(m.contains("label 'x\\u001b[2J' is not among the classes"), m);
     }
 
     @Test

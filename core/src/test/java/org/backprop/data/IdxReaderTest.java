@@ -106,8 +106,8 @@ class IdxReaderTest {
 
     @Test
     void gzipHeaderClaimingFarMoreThanPresentIsTruncationNotAllocation() {
-        // 2^31/784 - 1 images fit an array but are absent: the buffer must grow only with real data
-        byte[] b = IdxFiles.idx(0x08, new int[] {2_700_000, 28, 28}, new byte[784 * 3]);
+        // 200000 images would fit this heap but are absent: the buffer must grow only with real data
+        byte[] b = IdxFiles.idx(0x08, new int[] {200_000, 28, 28}, new byte[784 * 3]);
         DataException e = assertThrows(DataException.class, () -> readBytes(IdxFiles.gzip(b), false));
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
     }
@@ -253,5 +253,24 @@ class IdxReaderTest {
         byte[] b = IdxFiles.images(1, 2, 3, 1);
         assertEquals(0x00000803, ByteBuffer.wrap(b).getInt());
         assertArrayEquals(new int[] {1, 2, 3}, readBytes(b, true).dims());
+    }
+
+    @Test
+    void trailingGarbageAfterAGzipMemberIsRefusedLikeTrailingBytesInAPlainFile() {
+        byte[] gz = IdxFiles.gzip(IdxFiles.idx(0x08, new int[] {3}, new byte[] {1, 2, 3}));
+        byte[] withGarbage = java.util.Arrays.copyOf(gz, gz.length + 5);
+        DataException e = assertThrows(DataException.class, () -> readBytes(withGarbage, false));
+        assertTrue(e.getMessage().contains("trailing garbage after the gzip data, from byte offset " + gz.length),
+                e.getMessage());
+    }
+
+    @Test
+    void concatenatedGzipMembersReadAsOneStreamAsGzipDoes() {
+        byte[] plain = IdxFiles.idx(0x08, new int[] {4}, new byte[] {1, 2, 3, 4});
+        byte[] first = IdxFiles.gzip(java.util.Arrays.copyOf(plain, 10));
+        byte[] second = IdxFiles.gzip(java.util.Arrays.copyOfRange(plain, 10, plain.length));
+        byte[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        assertArrayEquals(new byte[] {1, 2, 3, 4}, readBytes(both, false).data());
     }
 }

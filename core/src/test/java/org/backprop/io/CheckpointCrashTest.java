@@ -28,7 +28,7 @@ class CheckpointCrashTest {
     @TempDir
     Path dir;
 
-    private static Process child(Path file, String mode, String... jvmArgs) throws IOException {
+    static Process child(Path file, String mode, String... jvmArgs) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(jvmArgs));
@@ -38,7 +38,7 @@ class CheckpointCrashTest {
     }
 
     /** Reads the child's output until a line starts with {@code prefix}; fails if the child ends first. */
-    private static void awaitLine(Process p, BufferedReader out, String prefix) throws IOException {
+    static void awaitLine(Process p, BufferedReader out, String prefix) throws IOException {
         String line;
         StringBuilder seen = new StringBuilder();
         while ((line = out.readLine()) != null) {
