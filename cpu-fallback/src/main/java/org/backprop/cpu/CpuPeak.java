@@ -18,14 +18,18 @@ public final class CpuPeak {
     }
 
     /**
-     * GFLOP/s of {@code threads} concurrent FMA loops (best of a few rounds of about
+     * GFLOP/s of {@code threads} concurrent FMA loops (best of five rounds of about
      * {@code roundMillis} each), or empty when the JVM has no Vector API module.
      */
     public static OptionalDouble measureGflops(int threads, long roundMillis) {
         if (!CpuBackend.vectorApiPresent()) {
             return OptionalDouble.empty();
         }
-        VectorFmaLoop.run(200_000);   // compiled before it is timed
+        // several whole calls, so C2 compiles the method itself rather than only an OSR entry of
+        // its loop (the OSR code measured 25-30% low and varied from run to run)
+        for (int i = 0; i < 20; i++) {
+            VectorFmaLoop.run(100_000);
+        }
         long iterations = 1_000_000;
         long t0 = System.nanoTime();
         VectorFmaLoop.run(iterations);
@@ -33,12 +37,17 @@ public final class CpuPeak {
         long n = Math.max(1_000_000, (long) (roundMillis / 1e3 / perIteration));
         double flopsPerThread = 2.0 * 12 * VectorFmaLoop.lanes() * n;
         double best = 0;
-        for (int round = 0; round < 3; round++) {
+        for (int round = 0; round < 5; round++) {
             DoubleAdder sink = new DoubleAdder();
+            DoubleAdder rate = new DoubleAdder();
             Thread[] ts = new Thread[threads];
-            long start = System.nanoTime();
             for (int t = 0; t < threads; t++) {
-                ts[t] = new Thread(() -> sink.add(VectorFmaLoop.run(n)), "fma-peak-" + t);
+                // each thread times itself: the sum of the rates, not one wall clock over staggered starts
+                ts[t] = new Thread(() -> {
+                    long s0 = System.nanoTime();
+                    sink.add(VectorFmaLoop.run(n));
+                    rate.add(flopsPerThread / ((System.nanoTime() - s0) / 1e9) / 1e9);
+                }, "fma-peak-" + t);
                 ts[t].start();
             }
             try {
@@ -49,9 +58,8 @@ public final class CpuPeak {
                 Thread.currentThread().interrupt();
                 return OptionalDouble.empty();
             }
-            double s = (System.nanoTime() - start) / 1e9;
             if (Double.isFinite(sink.sum())) {
-                best = Math.max(best, threads * flopsPerThread / s / 1e9);
+                best = Math.max(best, rate.sum());
             }
         }
         return OptionalDouble.of(best);
