@@ -270,7 +270,7 @@ public final class GemmBench {
             training.add(trOurs);
             training.add(trPeer);
             if (Double.isFinite(peak.gflops())) {
-                peakLines.add(new Charts.Line(name + " peak " + Markdown.num(peak.gflops()) + " GFLOP/s (" + (peak.gflopsHow().contains("given") ? "given" : gpu ? "datasheet" : "estimated") + ")", peak.gflops()));
+                peakLines.add(new Charts.Line(name + " peak " + Markdown.num(peak.gflops()) + " GFLOP/s (" + (peak.gflopsHow().contains("given") ? "given" : peak.gflopsHow().contains("measured") ? "measured" : gpu ? "datasheet" : "estimated") + ")", peak.gflops()));
             }
         }
         Path png = out.resolve("gemm.png");

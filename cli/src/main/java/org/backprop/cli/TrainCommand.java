@@ -294,9 +294,9 @@ final class TrainCommand implements Callable<Integer> {
     private int run(Backend backend, TrainingRecipe recipe, DataArgs.TrainTest tt, ModelState start, boolean withOptimizer,
                     List<EpochStats> seen) {
         int classes = Math.max(tt.train().classes(), tt.test().classes());
-        int outputs = recipe.output() == Activation.SIGMOID && classes <= 2 ? 1 : classes;
-        TrainingMemory.require(memory(recipe, tt, outputs), "cpu".equals(backend.name()));
-        try (Model model = recipe.build(backend, tt.train().featureCount(), outputs);
+        int units = recipe.output() == Activation.SIGMOID && classes <= 2 ? 1 : classes;
+        TrainingMemory.require(memory(recipe, tt, units), "cpu".equals(backend.name()));
+        try (Model model = recipe.build(backend, tt.train().featureCount(), units);
              Optimizer opt = recipe.newOptimizer()) {
             if (start != null) {
                 model.loadState(start);
