@@ -109,8 +109,9 @@ public final class Bench {
         }
         String text = md.toString();
         try {
-            Files.writeString(cfg.out().resolve("results.json"), Json.write(json), StandardCharsets.UTF_8);
-            Files.writeString(cfg.out().resolve("results.md"), text, StandardCharsets.UTF_8);
+            // results get committed and shared: the home folder of the machine that ran them is "~"
+            Files.writeString(cfg.out().resolve("results.json"), withoutHome(Json.write(json)), StandardCharsets.UTF_8);
+            Files.writeString(cfg.out().resolve("results.md"), withoutHome(text), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write results to " + cfg.out() + ": " + e.getMessage(), e);
         }
@@ -158,5 +159,10 @@ public final class Bench {
             sb.append("- BLAS environment: ").append(blas).append('\n');
         }
         return sb.toString();
+    }
+
+    static String withoutHome(String s) {
+        String home = System.getProperty("user.home");
+        return home == null || home.length() < 2 ? s : s.replace(home + "/", "~/");
     }
 }
