@@ -240,10 +240,7 @@ public final class GemmBench {
                     r.put("ours", oj);
                 }
                 if (p != null) {
-                    Map<String, Object> pj = p.toJson();
-                    pj.put("gflops_median", pg);
-                    pj.put("label", peerList.get(pick).label());
-                    r.put("peer", pj);
+                    r.put("peer", withGflops(p, s, peerList.get(pick).label()));
                 }
                 if (ps.length > 1) {
                     List<Object> all = new ArrayList<>();
