@@ -238,8 +238,31 @@ final class TrainCommand implements Callable<Integer> {
             System.out.println("data: " + tt.description());
             featureNames = DataSources.csvFeatureNames(data.data, data.label, tt.train().featureCount());
             TrainingRecipe recipe = resumedRecipe != null ? resumedRecipe : fromOptions();
+            if (spark != null) {
+                requireSparkSupports(recipe);
+            }
             ModelState start = resumed != null ? resumed : init != null ? readWeights(init) : null;
             return train(recipe, tt, start);
+        }
+    }
+
+    /**
+     * What Spark training implements today, checked on the recipe (from the options or from a
+     * checkpoint being resumed): the rest is refused rather than silently ignored.
+     */
+    private static void requireSparkSupports(TrainingRecipe recipe) {
+        String o = recipe.optimizer();
+        if (!o.equals("sgd") && !o.equals("momentum") && !o.equals("adam")) {
+            throw new IllegalArgumentException("--spark trains with sgd, momentum or adam, not " + o);
+        }
+        boolean dropout = false;
+        for (float rate : recipe.dropout()) {
+            dropout |= rate > 0;
+        }
+        String unsupported = dropout ? "--dropout" : recipe.weightDecay() != 0 ? "--weight-decay" : null;
+        if (unsupported != null) {
+            throw new IllegalArgumentException("--spark does not support " + unsupported + " yet; train without it"
+                    + " or on one machine");
         }
     }
 
@@ -469,14 +492,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (spark != null) {
             ClusterTrainings.find("spark"); // before the data is read: a missing module is said at once
-            // what Spark training implements today; the rest is refused rather than silently ignored
-            String o = optimizer == null ? "adam" : optimizer.toLowerCase(Locale.ROOT);
-            if (!o.equals("sgd") && !o.equals("momentum") && !o.equals("adam")) {
-                throw new IllegalArgumentException("--spark trains with sgd, momentum or adam, not --optimizer " + optimizer);
-            }
-            String unsupported = dropout != null && !dropout.isBlank() && !dropout.trim().matches("0+(\\.0*)?") ? "--dropout"
-                    : valSplit > 0 ? "--val-split" : earlyStop > 0 ? "--early-stop"
-                    : weightDecay != null && weightDecay != 0 ? "--weight-decay" : null;
+            // the options Spark training cannot honour; the recipe's own settings are checked once known
+            String unsupported = valSplit > 0 ? "--val-split" : earlyStop > 0 ? "--early-stop" : null;
             if (unsupported != null) {
                 throw new IllegalArgumentException("--spark does not support " + unsupported + " yet; train without it"
                         + " or on one machine");
@@ -629,11 +646,10 @@ final class TrainCommand implements Callable<Integer> {
         for (int u : units) {
             shape.append('-').append(u);
         }
-        int slots = switch (recipe.optimizer()) {
-            case "momentum", "nesterov", "rmsprop" -> 1;
-            case "adam", "adamw" -> 2;
-            default -> 0;
-        };
+        int slots;
+        try (Optimizer unbound = recipe.newOptimizer()) {   // allocates nothing until bound
+            slots = unbound.stateTensorsPerParameter();
+        }
         return TrainingMemory.of(shape.toString(), tt.train().featureCount(), units, slots, recipe.batch(),
                 tt.train().size(), tt.test().size());
     }

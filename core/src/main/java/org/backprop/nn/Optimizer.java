@@ -111,6 +111,11 @@ public abstract class Optimizer implements AutoCloseable {
     /** How many state tensors each parameter tensor needs (0 for SGD, 1 for momentum, 2 for Adam). */
     protected abstract int slotsPerParameter();
 
+    /** {@link #slotsPerParameter()}, for estimates of what training will hold before anything is allocated. */
+    public final int stateTensorsPerParameter() {
+        return slotsPerParameter();
+    }
+
     protected abstract void update(Backend backend, Tensor param, Tensor grad, int slot0);
 
     /** Applies one update from the gradients the last backward pass left beside the parameters. */

@@ -79,4 +79,16 @@ class CommandLineTest {
         assertEquals(2, r.exit(), r.out());
         assertTrue(r.out().contains("backprop: --sync-every only applies to --spark training"), r.out());
     }
+
+    @Test
+    void sparkRefusesWhatItDoesNotImplementInsteadOfIgnoringIt() throws Exception {
+        Run dropout = backprop("train", "--spark", "local[2]", "--data", "mnist-sample", "--layers", "32",
+                "--dropout", "0.5", "--epochs", "1");
+        assertEquals(2, dropout.exit(), dropout.out());
+        assertTrue(dropout.out().contains("backprop: --spark does not support --dropout yet"), dropout.out());
+        Run rmsprop = backprop("train", "--spark", "local[2]", "--data", "mnist-sample", "--optimizer", "rmsprop",
+                "--epochs", "1");
+        assertEquals(2, rmsprop.exit(), rmsprop.out());
+        assertTrue(rmsprop.out().contains("backprop: --spark trains with sgd, momentum or adam, not rmsprop"), rmsprop.out());
+    }
 }
