@@ -86,17 +86,8 @@ public final class Environment {
     }
 
     static String cpuField(String key) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
-                int colon = line.indexOf(':');
-                if (colon > 0 && line.substring(0, colon).trim().equals(key)) {
-                    return line.substring(colon + 1).trim();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: the JSON says unknown
-        }
-        return "unknown";
+        String v = org.backprop.cpu.CpuInfo.field(key);
+        return v.isEmpty() ? "unknown" : v;   // not Linux: the JSON says unknown
     }
 
     /** The widest SIMD the flags advertise: avx512f, avx2+fma, or baseline. */

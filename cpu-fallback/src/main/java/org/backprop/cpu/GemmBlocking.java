@@ -1,9 +1,5 @@
 package org.backprop.cpu;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -34,7 +30,7 @@ record GemmBlocking(int rows, int vectors, int kc, String reason) {
         if (forced != null && !forced.isBlank()) {
             return parse(forced.trim());
         }
-        return choose(cpuInfo("vendor_id"), lanes);
+        return choose(CpuInfo.field("vendor_id"), lanes);
     }
 
     /** The table above; {@code vendor} as /proc/cpuinfo spells it, {@code lanes} floats per vector. */
@@ -72,19 +68,5 @@ record GemmBlocking(int rows, int vectors, int kc, String reason) {
 
     String shape() {
         return rows + "x" + vectors;
-    }
-
-    private static String cpuInfo(String key) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
-                int colon = line.indexOf(':');
-                if (colon > 0 && line.substring(0, colon).trim().equals(key)) {
-                    return line.substring(colon + 1).trim();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // no /proc (not Linux): the vector width alone decides
-        }
-        return "";
     }
 }
