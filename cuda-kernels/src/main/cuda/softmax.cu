@@ -54,14 +54,10 @@ extern "C" __global__ void softmax(const float *x, float *p, int m, int n) {
     }
 }
 
-extern "C" __global__ void softmax_cross_entropy(const float *x, const float *y, float *p, float *g,
-                                                 double *rowLoss, int m, int n, float mRows) {
-    int warpsPerBlock = blockDim.x >> 5;
-    int row = blockIdx.x * warpsPerBlock + (threadIdx.x >> 5);
-    int lane = threadIdx.x & 31;
-    if (row >= m) {
-        return;
-    }
+// One warp's row of softmax + cross-entropy, shared by the two kernels below: writes p and
+// g = (p - y) / mRows for row `row` and returns the row's loss, summed over the warp.
+__device__ __forceinline__ float softmax_cross_entropy_row(const float *x, const float *y, float *p, float *g,
+                                                           int row, int n, float mRows, int lane) {
     size_t base = (size_t) row * n;
 
     float mx = -INFINITY;
@@ -88,7 +84,18 @@ extern "C" __global__ void softmax_cross_entropy(const float *x, const float *y,
         p[base + j] = pv;
         g[base + j] = (pv - yv) / mRows;
     }
-    loss = warp_sum(loss);
+    return warp_sum(loss);
+}
+
+extern "C" __global__ void softmax_cross_entropy(const float *x, const float *y, float *p, float *g,
+                                                 double *rowLoss, int m, int n, float mRows) {
+    int warpsPerBlock = blockDim.x >> 5;
+    int row = blockIdx.x * warpsPerBlock + (threadIdx.x >> 5);
+    int lane = threadIdx.x & 31;
+    if (row >= m) {
+        return;
+    }
+    float loss = softmax_cross_entropy_row(x, y, p, g, row, n, mRows, lane);
     if (lane == 0) {
         rowLoss[row] = (double) loss;
     }
@@ -109,32 +116,7 @@ extern "C" __global__ void softmax_cross_entropy_count(const float *x, const flo
         return;
     }
     size_t base = (size_t) row * n;
-
-    float mx = -INFINITY;
-    for (int j = lane; j < n; j += 32) {
-        mx = fmaxf(mx, x[base + j]);
-    }
-    mx = warp_max(mx);
-
-    float sum = 0.0f;
-    for (int j = lane; j < n; j += 32) {
-        sum += expf(x[base + j] - mx);
-    }
-    sum = warp_sum(sum);
-    float lse = mx + logf(sum);
-
-    float loss = 0.0f;
-    for (int j = lane; j < n; j += 32) {
-        float xv = x[base + j];
-        float yv = y[base + j];
-        float pv = expf(xv - mx) / sum;
-        if (yv != 0.0f) {
-            loss += yv * (lse - xv);
-        }
-        p[base + j] = pv;
-        g[base + j] = (pv - yv) / mRows;
-    }
-    loss = warp_sum(loss);
+    float loss = softmax_cross_entropy_row(x, y, p, g, row, n, mRows, lane);
     __syncwarp();   // each lane reads back p written by other lanes of the warp
     int hit;
     if (n == 1) {
