@@ -93,7 +93,13 @@ public final class CpuBackend implements Backend {
             partials[t] = CpuOps.countCorrect(x0, x1, cols, rowFrom(t), rowTo(t));
     private final WorkerPool.Body argmaxBody = (t, w) -> CpuOps.argmax(x0, idx, cols, rowFrom(t), rowTo(t));
     private Pointwise unit;
-    private final WorkerPool.Body biasActivationBody = (t, w) -> biasActivation(rowFrom(t), rowTo(t));
+    // a many-tensor optimiser step: each tensor's arrays and size, and its first task number
+    private float[][] manyParams = new float[0][];
+    private float[][] manyGrads = new float[0][];
+    private int[] manySizes = new int[0];
+    private int[] manyFirstTask = new int[1];
+    private int manyCount;
+    private final WorkerPool.Body manySgdBody = (t, w) -> manySgd(t);
     private final WorkerPool.Body gatherBody = (t, w) -> CpuOps.gatherRows(x0, idx, start, x1, cols, rowFrom(t), rowTo(t));
 
     public CpuBackend(int threads) {
@@ -689,40 +695,123 @@ public final class CpuBackend implements Backend {
 
     // ---------------------------------------------------------------- fused ops
 
-    /** The GEMM, then bias and activation in one pass over each row range while it is in cache. */
+    // Each fused op below runs the GEMM's two dispatches and no more: its elementwise tail is a
+    // GEMM epilogue, done by each tile task on its own finished region of C while that region is
+    // in cache, and the bias gradient is summed while δ is packed. Every element goes through the
+    // same float operations as the plain ops would apply, in the same order, so the fused ops
+    // give the same bits as their definitions in Backend (the contract tests hold them to it).
+
+    /** y = f(x·W + b): bias and activation as the GEMM's epilogue. */
     @Override
     public void linearForward(Tensor x, Tensor weights, Tensor bias, Pointwise f, Tensor y) {
-        gemm(false, false, 1f, x, weights, 0f, y);
-        Checks.owned(this, "linearForward", bias);
+        Checks.owned(this, "linearForward", x, weights, bias, y);
+        int[] mnk = Checks.gemm(false, false, x, weights, y);
         Checks.rowVector("linearForward", bias, y.cols());
-        x0 = data(y);
+        noAlias("linearForward", y, x, weights);
         x1 = data(bias);
         unit = f;
-        byRows(y.rows(), y.cols(), biasActivationBody);
-        unit = null;
-        release();
-    }
-
-    /** Same float operations per element as addBias followed by the activation op: the same bits. */
-    private void biasActivation(int r0, int r1) {
-        float[] y = x0;
-        CpuOps.addBias(y, x1, cols, r0, r1);
-        int from = r0 * cols;
-        int to = r1 * cols;
-        switch (unit) {
-            case IDENTITY -> { }
-            case SIGMOID -> {
-                if (vector) {
-                    VectorKernels.sigmoid(y, y, from, to);
-                } else {
-                    CpuOps.sigmoid(y, y, from, to);
-                }
-            }
-            case TANH -> CpuOps.tanh(y, y, from, to);
-            case RELU -> CpuOps.relu(y, y, from, to);
+        try {
+            gemm.multiply(false, false, mnk[0], mnk[1], mnk[2], 1f, data(x), data(weights), 0f, data(y),
+                    biasActivation, null);
+        } finally {
+            unit = null;
+            release();
         }
     }
 
+    /** deltaBelow = (δ·Wᵀ) ⊙ f′(below): f′ as the GEMM's epilogue. */
+    @Override
+    public void linearInputGradient(Tensor delta, Tensor weights, Tensor below, Pointwise f, Tensor deltaBelow) {
+        Checks.owned(this, "linearInputGradient", delta, weights, below, deltaBelow);
+        int[] mnk = Checks.gemm(false, true, delta, weights, deltaBelow);
+        Checks.sameShape("linearInputGradient", below, deltaBelow);
+        if (f == null) {
+            throw new IllegalArgumentException("linearInputGradient: the layer below needs an elementwise activation");
+        }
+        noAlias("linearInputGradient", deltaBelow, delta, weights);
+        if (below == deltaBelow || data(below) == data(deltaBelow)) {
+            throw new IllegalArgumentException("linearInputGradient: deltaBelow must not alias below");
+        }
+        x1 = data(below);
+        unit = f;
+        try {
+            gemm.multiply(false, true, mnk[0], mnk[1], mnk[2], 1f, data(delta), data(weights), 0f, data(deltaBelow),
+                    activationBackward, null);
+        } finally {
+            unit = null;
+            release();
+        }
+    }
+
+    /** weightGrad = xᵀ·δ, with biasGrad = Σ_i δ_i summed while δ is packed for the product. */
+    @Override
+    public void linearGradients(Tensor x, Tensor delta, Tensor weightGrad, Tensor biasGrad) {
+        Checks.owned(this, "linearGradients", x, delta, weightGrad, biasGrad);
+        int[] mnk = Checks.gemm(true, false, x, delta, weightGrad);
+        Checks.rowVector("linearGradients", biasGrad, delta.cols());
+        noAlias("linearGradients", weightGrad, x, delta);
+        if (data(biasGrad) == data(delta) || data(biasGrad) == data(weightGrad)) {
+            throw new IllegalArgumentException("linearGradients: biasGrad must not alias delta or weightGrad");
+        }
+        gemm.multiply(true, false, mnk[0], mnk[1], mnk[2], 1f, data(x), data(delta), 0f, data(weightGrad),
+                null, data(biasGrad));
+    }
+
+    private static void noAlias(String op, Tensor c, Tensor a, Tensor b) {
+        if (data(c) == data(a) || data(c) == data(b)) {
+            throw new IllegalArgumentException(op + ": the output must not alias the GEMM's operands"
+                    + " (views of one tensor share memory)");
+        }
+    }
+
+    /** Same float operations per element as addBias followed by the activation op: the same bits. */
+    private final Gemm.Epilogue biasActivation = this::biasActivation;
+
+    private void biasActivation(float[] y, int n, int r0, int r1, int c0, int c1) {
+        float[] bias = x1;
+        Pointwise f = unit;
+        for (int r = r0; r < r1; r++) {
+            int off = r * n;
+            for (int j = c0; j < c1; j++) {
+                y[off + j] += bias[j];
+            }
+            int from = off + c0;
+            int to = off + c1;
+            switch (f) {
+                case IDENTITY -> { }
+                case SIGMOID -> {
+                    if (vector) {
+                        VectorKernels.sigmoid(y, y, from, to);
+                    } else {
+                        CpuOps.sigmoid(y, y, from, to);
+                    }
+                }
+                case TANH -> CpuOps.tanh(y, y, from, to);
+                case RELU -> CpuOps.relu(y, y, from, to);
+            }
+        }
+    }
+
+    /** dx = dx·f′(y) over the region, as the plain backward ops compute it. */
+    private final Gemm.Epilogue activationBackward = (dx, n, r0, r1, c0, c1) -> {
+        float[] y = x1;
+        Pointwise f = unit;
+        for (int r = r0; r < r1; r++) {
+            int from = r * n + c0;
+            int to = r * n + c1;
+            switch (f) {
+                case IDENTITY -> { }
+                case SIGMOID -> CpuOps.sigmoidBackward(y, dx, dx, from, to);
+                case TANH -> CpuOps.tanhBackward(y, dx, dx, from, to);
+                case RELU -> CpuOps.reluBackward(y, dx, dx, from, to);
+            }
+        }
+    };
+
+    /**
+     * Every parameter's SGD step in one dispatch: the tasks are each tensor's fixed CHUNK-sized
+     * pieces, numbered across the tensors, so one fork/join serves the whole model.
+     */
     @Override
     public void sgdUpdate(Tensor[] params, Tensor[] grads, Tensor lr) {
         if (params.length != grads.length) {
@@ -731,10 +820,50 @@ public final class CpuBackend implements Backend {
         }
         Checks.owned(this, "sgdUpdate", lr);
         Checks.scalar("sgdUpdate", lr);
-        float rate = data(lr)[0];
-        for (int i = 0; i < params.length; i++) {
-            sgdUpdate(params[i], grads[i], rate);
+        int count = params.length;
+        if (manyParams.length < count) {
+            manyParams = new float[count][];
+            manyGrads = new float[count][];
+            manySizes = new int[count];
+            manyFirstTask = new int[count + 1];
         }
+        long elements = 0;
+        int tasks = 0;
+        for (int i = 0; i < count; i++) {
+            Checks.owned(this, "sgdUpdate", params[i], grads[i]);
+            Checks.sameShape("sgdUpdate", params[i], grads[i]);
+            manyParams[i] = data(params[i]);
+            manyGrads[i] = data(grads[i]);
+            manySizes[i] = params[i].size();
+            manyFirstTask[i] = tasks;
+            tasks += (manySizes[i] + CHUNK - 1) / CHUNK;
+            elements += manySizes[i];
+        }
+        manyFirstTask[count] = tasks;
+        manyCount = count;
+        f0 = data(lr)[0];
+        try {
+            pool.run(tasks, manySgdBody, elements < PARALLEL_MIN);
+        } finally {
+            java.util.Arrays.fill(manyParams, 0, count, null);
+            java.util.Arrays.fill(manyGrads, 0, count, null);
+        }
+    }
+
+    /** Task t of a many-tensor update: which tensor (binary search over first tasks), which chunk. */
+    private void manySgd(int task) {
+        int lo = 0;
+        int hi = manyCount - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (manyFirstTask[mid] <= task) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        int from = (task - manyFirstTask[lo]) * CHUNK;
+        CpuOps.sgdUpdate(manyParams[lo], manyGrads[lo], from, Math.min(manySizes[lo], from + CHUNK), f0);
     }
 
     @Override

@@ -63,6 +63,15 @@ package org.backprop.cpu;
  */
 final class Gemm {
 
+    /**
+     * Work on a finished region of C (rows r0..r1, columns c0..c1 of a row-major C with n
+     * columns), run by the tile task that computed it right after its last k-block, while the
+     * region is still in cache: a fused op's elementwise tail without a pass of its own.
+     */
+    interface Epilogue {
+        void apply(float[] c, int n, int r0, int r1, int c0, int c1);
+    }
+
     static final int KC = 1024;
     private static final int MC = 96;
     /** Split C into at least this many tiles when the shape allows, whatever the thread count. */
@@ -81,6 +90,7 @@ final class Gemm {
     private float[] packedA = new float[0];
     private float[] packedB = new float[0];
     private float[] transposed = new float[0];
+    private double[] sums = new double[0];
 
     // the current call, read by the task bodies (set before each dispatch, which publishes them)
     private boolean transA;
@@ -101,6 +111,9 @@ final class Gemm {
     private int mBlocks;
     private int nStrips;
     private int nChunks;
+    private Epilogue epilogue;
+    /** Where the column sums of op(B) go (a fused bias gradient), or null. */
+    private float[] columnSums;
 
     private final WorkerPool.Body stepTask = this::step;
 
@@ -129,13 +142,39 @@ final class Gemm {
 
     void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
                   float[] a, float[] b, float beta, float[] c) {
-        if (alpha == 0) {
-            scaleC(m * n, beta, c);
+        multiply(transA, transB, m, n, k, alpha, a, b, beta, c, null, null);
+    }
+
+    /**
+     * As {@link #multiply(boolean, boolean, int, int, int, float, float[], float[], float, float[])},
+     * then {@code epilogue} (if not null) over every element of C, and (if {@code bColumnSums} is
+     * not null; op(B) must then be B itself) the column sums of B into it: Σ_p B[p][j], summed in
+     * double in row order, as the plain bias gradient sums, so the bits are the same. The sums are
+     * taken while B is packed, which reads B anyway.
+     */
+    void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                  float[] a, float[] b, float beta, float[] c, Epilogue epilogue, float[] bColumnSums) {
+        if (bColumnSums != null && transB) {
+            throw new IllegalArgumentException("gemm: column sums of a transposed B are not taken while packing");
+        }
+        if (alpha == 0 || (2 * n <= nr && m >= nr)) {
+            if (alpha == 0) {
+                scaleC(m * n, beta, c);
+            } else {
+                multiplyTransposed(transA, transB, m, n, k, alpha, a, b, beta, c);
+            }
+            if (epilogue != null) {
+                epilogue.apply(c, n, 0, m, 0, n);
+            }
+            if (bColumnSums != null) {
+                CpuOps.biasGradient(b, k, n, 0, n, 0f, bColumnSums, sums(n));
+            }
             return;
         }
-        if (2 * n <= nr && m >= nr) {
-            multiplyTransposed(transA, transB, m, n, k, alpha, a, b, beta, c);
-            return;
+        this.epilogue = epilogue;
+        this.columnSums = bColumnSums;
+        if (bColumnSums != null) {
+            sums(n);
         }
         this.transA = transA;
         this.transB = transB;
@@ -182,7 +221,16 @@ final class Gemm {
             this.a = null;
             this.b = null;
             this.c = null;
+            this.epilogue = null;
+            this.columnSums = null;
         }
+    }
+
+    private double[] sums(int n) {
+        if (sums.length < n) {
+            sums = new double[n];
+        }
+        return sums;
     }
 
     /**
@@ -225,6 +273,32 @@ final class Gemm {
                 packAStrip(packedA, aStrips * mr * pc, task, pc, kc);
             } else {
                 packBStrip(packedB, nStrips * nr * pc, task - aStrips, pc, kc);
+                if (columnSums != null) {
+                    addColumnSums(task - aStrips, pc, kc, kb == 0, kb == kBlocks - 1);
+                }
+            }
+        }
+    }
+
+    /** Adds rows pc..pc+kc of strip s's columns of B to the running double sums, in row order. */
+    private void addColumnSums(int s, int pc, int kc, boolean first, boolean last) {
+        int j0 = s * nr;
+        int j1 = Math.min(n, j0 + nr);
+        double[] acc = sums;
+        if (first) {
+            for (int j = j0; j < j1; j++) {
+                acc[j] = 0;
+            }
+        }
+        for (int p = pc; p < pc + kc; p++) {
+            int off = p * n;
+            for (int j = j0; j < j1; j++) {
+                acc[j] += b[off + j];
+            }
+        }
+        if (last) {
+            for (int j = j0; j < j1; j++) {
+                columnSums[j] = (float) acc[j];
             }
         }
     }
@@ -323,6 +397,18 @@ final class Gemm {
     private void computeTiles(int task, int worker) {
         for (int kb = 0; kb < kBlocks; kb++) {
             computeTile(task, worker, kb);
+        }
+        Epilogue e = epilogue;
+        if (e != null) {
+            int mb = task / nChunks;
+            int chunk = task % nChunks;
+            int r0 = mb * stripsPerBlock * mr;
+            int r1 = Math.min(m, r0 + stripsPerBlock * mr);
+            int c0 = (int) ((long) chunk * nStrips / nChunks) * nr;
+            int c1 = Math.min(n, (int) ((long) (chunk + 1) * nStrips / nChunks) * nr);
+            if (r0 < r1 && c0 < c1) {
+                e.apply(c, n, r0, r1, c0, c1);
+            }
         }
     }
 
