@@ -190,6 +190,15 @@ public final class CpuBackend implements Backend {
         return pool.threads();
     }
 
+    /**
+     * Fork/joins so far: each op (or GEMM phase) big enough to split hands its tasks to the
+     * workers and waits for all of them, a barrier; smaller ones run on the caller alone. The
+     * training step's count is what the fused ops cut (see CpuStepDispatchTest).
+     */
+    public long dispatches() {
+        return pool.forks();
+    }
+
     /** Whether GEMM runs on the Vector API micro-kernel (else the scalar one). */
     public boolean vectorGemm() {
         return vector;

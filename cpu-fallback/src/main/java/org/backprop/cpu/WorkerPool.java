@@ -35,6 +35,8 @@ final class WorkerPool implements AutoCloseable {
     private volatile Throwable failure;
     private volatile boolean shutdown;
     private int generation;
+    /** Parallel-fors that forked to the workers (each one a barrier), for counting per step. */
+    private long forks;
 
     WorkerPool(int threads) {
         if (threads < 1) {
@@ -55,6 +57,11 @@ final class WorkerPool implements AutoCloseable {
         return threads;
     }
 
+    /** How many calls of {@link #run} have forked to the workers so far (the caller's thread only). */
+    long forks() {
+        return forks;
+    }
+
     /** Runs body for every task in 0..n−1, on the caller alone when {@code inline} or single-threaded. */
     void run(int n, Body b, boolean inline) {
         if (n <= 0) {
@@ -66,6 +73,7 @@ final class WorkerPool implements AutoCloseable {
             }
             return;
         }
+        forks++;
         // Close the previous generation before touching body and tasks: a worker that read the
         // old claim word just before this call could otherwise pair it with the new body and
         // task count, claim a task of this call under the old generation, and so run it twice

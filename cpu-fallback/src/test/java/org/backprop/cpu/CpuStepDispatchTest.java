@@ -1,0 +1,60 @@
+package org.backprop.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+
+import org.backprop.data.Dataset;
+import org.backprop.nn.Activation;
+import org.backprop.nn.Loss;
+import org.backprop.nn.Model;
+import org.backprop.nn.Optimizer;
+import org.backprop.nn.StepRunner;
+import org.backprop.nn.TrainingRecipe;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Barriers per training step of the reference MLP (784-1024-1024-10 sigmoid, batch 256, SGD) on
+ * two threads. Each is a fork/join of the worker pool. With the fused ops' elementwise tails in
+ * the GEMM and one SGD dispatch for all parameters, a step needs 15: 1 gather of the batch's
+ * inputs (its one-hot targets stay on the caller), 2 per GEMM with 1024-wide operands (pack,
+ * multiply) for the hidden layers' forward, weight-gradient and δ·Wᵀ products (5 of them), 1 per
+ * output-layer product (each packs so little that the packing runs on the caller: 3), and 1 SGD
+ * update. The plain ops took 22: a bias-and-activation pass per hidden layer forward, an f′ pass
+ * and a bias-gradient pass per hidden layer backward, and an SGD call per large tensor.
+ */
+class CpuStepDispatchTest {
+
+    @Test
+    void referenceStepForksFifteenTimes() {
+        int rows = 512;
+        SplittableRandom rnd = new SplittableRandom(3);
+        float[] x = new float[rows * 784];
+        int[] y = new int[rows];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextDouble();
+        }
+        for (int i = 0; i < rows; i++) {
+            y[i] = rnd.nextInt(10);
+        }
+        Dataset data = new Dataset("random", x, y, 784, 10);
+        TrainingRecipe recipe = TrainingRecipe.defaults().withHidden(new int[] {1024, 1024}, null)
+                .withActivation(Activation.SIGMOID).withOptimizer("sgd", 0.1f).withBatch(256);
+        try (CpuBackend backend = new CpuBackend(2);
+             Model model = recipe.build(backend, 784, 10);
+             Optimizer sgd = recipe.newOptimizer();
+             StepRunner steps = new StepRunner(model, Loss.CROSS_ENTROPY, data, 256)) {
+            steps.lossAndGradients(0, 256);
+            sgd.step(model.parameters());   // the first step binds the optimiser: not counted
+            long before = backend.dispatches();
+            steps.lossAndGradients(256, 256);
+            sgd.step(model.parameters());
+            long perStep = backend.dispatches() - before;
+            assertEquals(15, perStep, "fork/joins in one reference training step");
+            long again = backend.dispatches();
+            steps.lossAndGradients(0, 256);
+            sgd.step(model.parameters());
+            assertEquals(perStep, backend.dispatches() - again, "the count depends on the shapes alone");
+        }
+    }
+}
