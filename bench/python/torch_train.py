@@ -55,12 +55,31 @@ def main():
             run = train(torch, device, w, x_train[:n], y_train[:n], x_test[:nt], y_test[:nt],
                         d["classes"], req.get("target_accuracy", 0.98))
             run["threads"] = threads if device == "cpu" else None
+            if device == "cpu":
+                # torch.set_num_threads sizes torch's own pool; the GEMMs run on OpenBLAS's, which
+                # keeps its size (OPENBLAS_NUM_THREADS or one per CPU): say which it was
+                run["blas_threads"] = openblas_threads()
             out["runs"].append(run)
             print("torch %s %s threads=%s: %s" % (device, w["name"], threads,
                   ["%.2fs acc %.4f" % (e["seconds"], e["test_accuracy"]) for e in run["epochs"]]),
                   file=sys.stderr, flush=True)
     json.dump(out, sys.stdout)
     sys.stdout.write("\n")
+
+
+def openblas_threads():
+    """The thread count of the OpenBLAS this process loaded (None when it loaded another BLAS)."""
+    try:
+        import ctypes
+        with open("/proc/self/maps") as f:
+            paths = sorted({line.split()[-1] for line in f if "openblas" in line and "/" in line})
+        for path in paths:
+            lib = ctypes.CDLL(path)
+            if hasattr(lib, "openblas_get_num_threads"):
+                return lib.openblas_get_num_threads()
+    except OSError:
+        pass
+    return None
 
 
 def build(torch, w, features, classes):
