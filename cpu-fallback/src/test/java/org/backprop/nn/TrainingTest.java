@@ -44,6 +44,40 @@ class TrainingTest {
     }
 
     @Test
+    void anNpzWithoutActivationsPredictsWithReluHiddenAndSoftmaxOutput() throws Exception {
+        Dataset d = TestData.random(30, 4, 3, 6);
+        try (Backend b = new CpuBackend(1);
+             Model m = Model.builder(4).dense(5, Activation.RELU).dense(3, Activation.SOFTMAX).seed(3).build(b)) {
+            float[] expected = m.predict(d.features(), d.size());
+            ModelState saved = m.state();
+            java.util.List<org.backprop.io.LayerState> unnamed = new java.util.ArrayList<>();
+            for (org.backprop.io.LayerState l : saved.layers()) {
+                unnamed.add(new org.backprop.io.LayerState("", l.inputs(), l.outputs(), l.weights(), l.bias()));
+            }
+            Path npz = dir.resolve("bare.npz");
+            Npz.save(npz, new ModelState(unnamed));
+            try (Model back = Model.fromState(Npz.load(npz), b)) {
+                assertTrue(back.describe().startsWith("4-5-3 (relu, softmax;"), back.describe());
+                assertArrayEquals(expected, back.predict(d.features(), d.size()));
+            }
+            // and a file without activations loads into a model of any activations (--init)
+            try (Model tanh = Model.builder(4).dense(5, Activation.TANH).dense(3, Activation.SOFTMAX).build(b)) {
+                tanh.loadState(Npz.load(npz));
+                assertArrayEquals(m.weights(0), tanh.weights(0));
+            }
+        }
+    }
+
+    @Test
+    void aSingleUnnamedOutputUnitIsSigmoid() {
+        ModelState st = new ModelState(java.util.List.of(
+                new org.backprop.io.LayerState("", 2, 3, new float[6], new float[3]),
+                new org.backprop.io.LayerState("", 3, 1, new float[3], new float[1])));
+        assertEquals(Activation.RELU, Model.savedActivation(st, 0));
+        assertEquals(Activation.SIGMOID, Model.savedActivation(st, 1));
+    }
+
+    @Test
     void initialWeightsFromAnNpzAreWhereTrainingStarts() throws Exception {
         Dataset d = TestData.random(40, 4, 2, 5);
         Path npz = dir.resolve("init.npz");
