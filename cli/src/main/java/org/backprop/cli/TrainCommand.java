@@ -34,7 +34,9 @@ import org.backprop.nn.TrainingMemory;
 import org.backprop.nn.TrainingRecipe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code backprop train}: builds a network, trains it, reports every epoch, saves it. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -175,7 +177,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Replace an existing --save or --checkpoint file that this run did not resume from.")
     boolean overwrite;
 
-    @Option(names = "--resume", paramLabel = "FILE", description = "Continue the run saved in this checkpoint up to --epochs.")
+    @Option(names = "--resume", paramLabel = "FILE", description = "Continue the run saved in this checkpoint, with its recipe and data, up to --epochs"
+                    + " (default: the epochs it was started with). Options that would change the run are refused.")
     Path resume;
 
     @Option(names = "--clip-norm", paramLabel = "X", defaultValue = "0",
@@ -209,6 +212,8 @@ final class TrainCommand implements Callable<Integer> {
                     + " partition, then parameters and optimiser state averaged (default: ${DEFAULT-VALUE}).")
     int syncEvery;
 
+    @Spec CommandSpec spec;
+
     /** Checkpoint metadata key of a CSV's feature names (comma-joined), for {@code inspect}. */
     static final String FEATURES_KEY = "features";
 
@@ -237,11 +242,12 @@ final class TrainCommand implements Callable<Integer> {
             DataArgs.TrainTest tt = data.load(seed, resumed);
             System.out.println("data: " + tt.description());
             featureNames = DataSources.csvFeatureNames(data.data, data.label, tt.train().featureCount());
-            TrainingRecipe recipe = resumedRecipe != null ? resumedRecipe : fromOptions();
+            ModelState initial = resumed == null && init != null ? readWeights(init) : null;
+            TrainingRecipe recipe = resumedRecipe != null ? resumedRecipe : fromOptions(initial);
             if (spark != null) {
                 requireSparkSupports(recipe);
             }
-            ModelState start = resumed != null ? resumed : init != null ? readWeights(init) : null;
+            ModelState start = resumed != null ? resumed : initial;
             return train(recipe, tt, start);
         }
     }
@@ -478,8 +484,18 @@ final class TrainCommand implements Callable<Integer> {
         if (!(clipNorm >= 0) || Float.isInfinite(clipNorm)) {
             throw new IllegalArgumentException("--clip-norm must be 0 (off) or a positive number, got " + clipNorm);
         }
+        if (resume != null && init != null) {
+            throw new IllegalArgumentException("--init and --resume both say where training starts: --resume"
+                    + " continues a checkpoint (weights and optimiser state), --init starts a new run; give one");
+        }
         if (resume != null) {
             DataArgs.requireFile(resume, "--resume");
+            String name = resume.getFileName().toString().toLowerCase(Locale.ROOT);
+            if (name.endsWith(".npz") || name.endsWith(".onnx")) {
+                throw new IllegalArgumentException("--resume " + resume + ": an " + name.substring(name.lastIndexOf('.'))
+                        + " file is an export of the weights, not a checkpoint (no optimiser state or recipe);"
+                        + " to start a new run from its weights use --init " + resume);
+            }
         }
         if (init != null) {
             DataArgs.requireFile(init, "--init");
@@ -540,22 +556,45 @@ final class TrainCommand implements Callable<Integer> {
     private Map<String, String> meta(TrainingRecipe recipe, int epoch) {
         Map<String, String> m = recipe.metadata(epoch);
         m.put("test-split", Double.toString(data.testSplit));
+        m.putIfAbsent(ResumeCheck.DATA_SOURCE, data.data);
+        m.put("val-split", Double.toString(valSplit));
+        m.put("clip-norm", Float.toString(clipNorm));
         if (featureNames != null) {
             m.put(FEATURES_KEY, String.join(",", featureNames));
         }
         return m;
     }
 
-    /** The recipe the options ask for. */
-    private TrainingRecipe fromOptions() {
+    /** Whether the command line gave this option (not its default). */
+    private boolean given(String option) {
+        return spec != null && spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    /**
+     * The recipe the options ask for; with {@code --init} and no {@code --layers}, the
+     * architecture (widths, and activations unless given) is the initial weights' own.
+     */
+    private TrainingRecipe fromOptions(ModelState initial) {
         int[] hidden = parseLayers(layers);
         Activation act = Activation.parse(activation);
+        Activation out = Activation.parse(output);
+        if (initial != null && !given("--layers")) {
+            int n = initial.layers().size();
+            hidden = new int[n - 1];
+            for (int i = 0; i < n - 1; i++) {
+                hidden[i] = initial.layers().get(i).outputs();
+            }
+            act = n > 1 && !given("--activation") ? Model.savedActivation(initial, 0) : act;
+            out = !given("--output") ? Model.savedActivation(initial, n - 1) : out;
+            System.out.println("architecture: " + initial.layers().get(0).inputs() + "-"
+                    + (hidden.length == 0 ? "" : joinWidths(hidden) + "-") + initial.layers().get(n - 1).outputs()
+                    + " " + act.id() + ", " + out.id() + " output, from --init " + init);
+        }
         if (act == Activation.SOFTMAX) {
             throw new IllegalArgumentException("--activation softmax is only for the output layer: use --output softmax");
         }
-        Activation out = Activation.parse(output);
         if (out != Activation.SOFTMAX && out != Activation.SIGMOID) {
-            throw new IllegalArgumentException("--output must be softmax or sigmoid, got " + output);
+            throw new IllegalArgumentException("--output must be softmax or sigmoid, got " + out.id());
         }
         Loss l = loss != null ? Loss.parse(loss) : out == Activation.SOFTMAX ? Loss.CROSS_ENTROPY : Loss.BINARY_CROSS_ENTROPY;
         String opt = optimizer.toLowerCase(Locale.ROOT);
@@ -608,11 +647,18 @@ final class TrainCommand implements Callable<Integer> {
         if (startEpoch < 0 || startEpoch > 100_000) {
             throw new IllegalArgumentException(where + ": 'epoch' is " + startEpoch + ", must be between 0 and 100000");
         }
-        if (r.seed() != seed || r.batch() != batch) {
-            seed = r.seed();
-            batch = r.batch();
-            System.out.println("resume: using the checkpoint's seed " + r.seed() + " and batch " + r.batch());
+        if (spec != null) {
+            ResumeCheck.requireAgrees(spec.commandLine().getParseResult(), st, r);
+            data.data = ResumeCheck.dataSource(spec.commandLine().getParseResult(), st, data.data);
+            // settings outside the recipe, kept by newer checkpoints: the checkpoint's unless given (then equal)
+            valSplit = savedNumber(m, "val-split", "--val-split", valSplit);
+            clipNorm = (float) savedNumber(m, "clip-norm", "--clip-norm", clipNorm);
+            if (!given("--epochs") && m.get("epochs") != null) {
+                epochs = r.epochs();
+            }
         }
+        seed = r.seed();
+        batch = r.batch();
         String split = m.get("test-split");
         if (split != null) {
             double f;
@@ -624,17 +670,36 @@ final class TrainCommand implements Callable<Integer> {
             if (!(f > 0 && f < 1)) {
                 throw new IllegalArgumentException(where + ": 'test-split' is " + Text.printable(split) + ", must be in (0, 1)");
             }
-            if (f != data.testSplit) {
-                System.out.println("resume: using the checkpoint's --test-split " + f);
-            }
             data.testSplit = f;
         }
         if (startEpoch >= epochs) {
             throw new IllegalArgumentException("--resume: the checkpoint already completed " + startEpoch
                     + " epochs; ask for more with --epochs");
         }
-        System.out.println("resume: " + file + " after epoch " + startEpoch);
+        System.out.println("resume: " + file + " after epoch " + startEpoch + ", trained on " + Text.printable(data.data)
+                + " (the recipe is the checkpoint's)");
         return r.withEpochs(epochs);
+    }
+
+    private static String joinWidths(int[] widths) {
+        StringBuilder b = new StringBuilder();
+        for (int w : widths) {
+            b.append(b.length() == 0 ? "" : "-").append(w);
+        }
+        return b.toString();
+    }
+
+    private double savedNumber(Map<String, String> m, String key, String option, double current) {
+        String v = m.get(key);
+        if (v == null || given(option)) {
+            return current;
+        }
+        try {
+            return Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--resume: the checkpoint's '" + key + "' is " + Text.printable(v)
+                    + ", not a number");
+        }
     }
 
     /** What training this recipe's model on {@code tt} will hold in memory, for a refusal before allocating. */
