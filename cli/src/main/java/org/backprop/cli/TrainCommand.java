@@ -144,7 +144,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init", paramLabel = "FILE.npz", description = "Start from these weights (.npz, or our checkpoint).")
     Path init;
 
-    @Option(names = "--save", paramLabel = "FILE", description = "Save the trained model (.npz exports NumPy arrays; anything else is our checkpoint format).")
+    @Option(names = "--save", paramLabel = "FILE", description = "Save the trained model: .onnx exports an ONNX model"
+            + " (input scaling included), .npz NumPy arrays; anything else is our checkpoint format, which --resume takes.")
     Path save;
 
     @Option(names = "--plot", paramLabel = "FILE.png",
@@ -410,12 +411,9 @@ final class TrainCommand implements Callable<Integer> {
                     100 * testAccuracy, last.epoch(), last.epoch() == 1 ? "" : "s", result.totalSeconds());
             int kept = result.bestEpoch();
             if (save != null) {
-                if (save.toString().endsWith(".npz")) {
-                    Npz.save(save, Scaling.attach(model.state(null, meta(recipe, kept)), tt.scaler()));
-                } else {
-                    saveCheckpoint(save, model, opt, recipe, kept, tt.scaler());
-                }
-                System.out.println("saved: " + save);
+                String what = ModelExport.save(save, Scaling.attach(model.state(opt, meta(recipe, kept)), tt.scaler()),
+                        Scaling.attach(model.state(null, meta(recipe, kept)), tt.scaler()), data.data);
+                System.out.println("saved: " + save + what);
             }
             if (weightsPng != null) {
                 WeightsPicture.draw(model.weights(0), model.inputs(), model.layers().get(0).outputs(),
@@ -524,6 +522,12 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("cannot write " + p + ": directory " + p.toAbsolutePath().getParent() + " does not exist");
             }
         }
+        for (Path p : new Path[] {saveBest, checkpointEvery > 0 ? checkpointFile() : null}) {
+            if (p != null && ModelExport.isExport(p)) {
+                throw new IllegalArgumentException((p == saveBest ? "--save-best " : "--checkpoint ") + p + ": checkpoints"
+                        + " are our own format (they resume); export a model with --save FILE.onnx or FILE.npz");
+            }
+        }
         if (weightsPng != null && !weightsPng.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
             throw new IllegalArgumentException("--weights-png writes a PNG: give a file name ending in .png, got " + weightsPng);
         }
@@ -544,6 +548,10 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static ModelState readWeights(Path p) throws java.io.IOException {
+        if (p.toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
+            throw new IllegalArgumentException(p + " is an ONNX export, for other runtimes; backprop reads the"
+                    + " checkpoint or .npz the model was saved as");
+        }
         return p.toString().endsWith(".npz") ? Npz.load(p) : Checkpoint.load(p);
     }
 
