@@ -116,6 +116,67 @@ class TrainingTest {
         }
     }
 
+    /**
+     * A stop requested during batch 5 of epoch 2 ends fit after that batch; the state saved there,
+     * resumed after those 5 batches, ends where an uninterrupted run ends, bit for bit (Adam's
+     * moments and step count and the dropout keys travel in the optimiser state).
+     */
+    @Test
+    void aRunStoppedMidEpochResumesAfterItsLastBatchExactly() {
+        Dataset d = TestData.random(96, 5, 3, 11);
+        FitOptions fo = new FitOptions(8, 3, 4).withCheckEvery(1);   // 12 batches an epoch
+        float[] straight;
+        try (Backend b = new CpuBackend(1); Model m = dropoutNet(b); Optimizer adam = Optimizer.adam(0.01f)) {
+            new Trainer(m, Loss.CROSS_ENTROPY, adam).fit(d, d, fo, null);
+            straight = m.weights(1);
+        }
+        ModelState saved;
+        try (Backend b = new CpuBackend(1); Model m = dropoutNet(b); Optimizer adam = Optimizer.adam(0.01f)) {
+            StopRequest stop = new StopRequest();
+            Trainer t = new Trainer(m, Loss.CROSS_ENTROPY, adam).stopOn(stop);
+            int[] lastBatch = new int[2];
+            t.onBatch((epoch, batch, batches, samples, loss) -> {
+                lastBatch[0] = epoch;
+                lastBatch[1] = batch;
+                if (epoch == 2 && batch == 5) {
+                    stop.request();
+                }
+            });
+            TrainResult r = t.fit(d, d, fo, null);
+            assertEquals(new TrainResult.Interruption(1, 5, 12), r.interrupted());
+            assertEquals(1, r.epochs().size(), "epoch 2 did not finish");
+            assertArrayEquals(new int[] {2, 5}, lastBatch, "no batch after the one that was running");
+            saved = m.state(adam, Map.of());
+        }
+        try (Backend b = new CpuBackend(1); Model m = dropoutNet(b); Optimizer adam = Optimizer.adam(0.01f)) {
+            m.loadState(saved);
+            adam.importState(m.parameters(), saved.extras());
+            TrainResult r = new Trainer(m, Loss.CROSS_ENTROPY, adam).fit(d, d, fo.withStartEpoch(1).withStartBatch(5), null);
+            assertEquals(null, r.interrupted());
+            assertEquals(2, r.epochs().get(0).epoch());
+            assertArrayEquals(straight, m.weights(1));
+        }
+    }
+
+    @Test
+    void aStopRequestedBeforeTheFirstBatchTrainsNothing() {
+        Dataset d = TestData.random(20, 3, 2, 1);
+        try (Backend b = new CpuBackend(1);
+             Model m = Model.builder(3).dense(2, Activation.SOFTMAX).init(Init.ZEROS).build(b);
+             Optimizer sgd = Optimizer.sgd(1f)) {
+            StopRequest stop = new StopRequest();
+            stop.request();
+            TrainResult r = new Trainer(m, Loss.CROSS_ENTROPY, sgd).stopOn(stop).fit(d, d, new FitOptions(5, 2, 1), null);
+            assertEquals(new TrainResult.Interruption(0, 0, 4), r.interrupted());
+            assertTrue(r.epochs().isEmpty());
+            assertArrayEquals(new float[6], m.weights(0));
+        }
+    }
+
+    private static Model dropoutNet(Backend b) {
+        return Model.builder(5).dense(7, Activation.TANH).dropout(0.2f).dense(3, Activation.SOFTMAX).seed(9).build(b);
+    }
+
     @Test
     void gradientClippingBoundsTheUpdate() {
         Dataset d = TestData.random(16, 3, 2, 6);
