@@ -26,6 +26,7 @@ import org.backprop.nn.Init;
 import org.backprop.nn.Loss;
 import org.backprop.nn.Model;
 import org.backprop.nn.Optimizer;
+import org.backprop.nn.StopRequest;
 import org.backprop.nn.OptimizerSpec;
 import org.backprop.nn.TrainResult;
 import org.backprop.nn.Trainer;
@@ -222,6 +223,8 @@ final class TrainCommand implements Callable<Integer> {
     private ModelState lastGood;
     /** Epochs already done: 0, the checkpoint's when resuming, the last good one after a fallback. */
     private int startEpoch;
+    /** Batches of the next epoch already done by a run interrupted mid-epoch (0 at an epoch boundary). */
+    private int startBatch;
     private History historyFile;
     private List<String> featureNames;
 
@@ -302,6 +305,7 @@ final class TrainCommand implements Callable<Integer> {
             closeQuietly(backend);
             backend = Backends.open("cpu", new BackendOptions(backendOption.threads == null ? 0 : backendOption.threads));
             startEpoch = after;
+            startBatch = lastGood == null ? startBatch : 0;
             return lastGood == null ? run(backend, recipe, tt, start, resume != null, seen)
                     : run(backend, recipe, tt, lastGood, true, seen);
         } finally {
@@ -310,6 +314,24 @@ final class TrainCommand implements Callable<Integer> {
                 historyFile.close();
             }
         }
+    }
+
+    private static void closeQuietly(ProgressLine line) {
+        if (line != null) {
+            line.close();
+        }
+    }
+
+    /** After a Ctrl-C: the checkpoint of the batch the run stopped after, and one line on how to go on. */
+    private int saveInterrupted(TrainResult.Interruption at, Model model, Optimizer opt, TrainingRecipe recipe,
+                                org.backprop.data.Standardizer scaler) {
+        Path file = InterruptedRun.checkpointFile(checkpoint, resume, save, checkpointEvery > 0, overwrite,
+                Path.of(DEFAULT_CHECKPOINT));
+        Map<String, String> m = meta(recipe, at.completedEpochs());
+        m.put(InterruptedRun.BATCHES_DONE, Integer.toString(at.batchesDone()));
+        Checkpoint.save(file, Scaling.attach(model.state(opt, m), scaler));
+        System.out.println(InterruptedRun.line(at, file, spec == null ? null : spec.commandLine().getParseResult()));
+        return Interrupts.EXIT;
     }
 
     private static void closeQuietly(Backend b) {
@@ -352,12 +374,15 @@ final class TrainCommand implements Callable<Integer> {
             FitOptions fo = new FitOptions(batch, epochs, seed)
                     .withStartEpoch(startEpoch).withClipNorm(clipNorm)
                     .withSchedule(recipe.schedule()).withConfusion(confusion && tt.validation() == null)
-                    .withEarlyStopping(earlyStop).withRecordSteps(!noCudaGraph);
+                    .withEarlyStopping(earlyStop).withRecordSteps(!noCudaGraph).withStartBatch(startBatch);
             Dataset monitor = tt.validation() != null ? tt.validation() : tt.test();
             System.out.println("steps: " + trainer.stepPath(fo));
             TrainResult result;
-            try (ProgressLine line = bar ? new ProgressLine() : null) {
+            StopRequest stop = new StopRequest();
+            try (ProgressLine line = bar ? new ProgressLine() : null;
+                 Interrupts ctrlC = spark == null ? Interrupts.install(stop, () -> closeQuietly(line)) : null) {
                 trainer.onBatch(line);
+                trainer.stopOn(stop);
                 org.backprop.nn.EpochListener onEpoch = s -> {
                     System.out.println(s.line());
                     seen.add(s);
@@ -383,6 +408,10 @@ final class TrainCommand implements Callable<Integer> {
                         : ClusterTrainings.find("spark").fit(new ClusterJob(spark, syncEvery, model, recipe.loss(), opt,
                                 OptimizerSpec.of(recipe.optimizer(), recipe.lr(), recipe.momentum()), tt.train(), tt.test(), fo),
                                 onEpoch);
+                if (result.interrupted() != null) {
+                    closeQuietly(line);
+                    return saveInterrupted(result.interrupted(), model, opt, recipe, tt.scaler());
+                }
             } catch (TrainingDivergedException e) {
                 throw new TrainingDivergedException(e.epoch(), e.getMessage() + outputs.lastGoodCheckpoint(checkpointEvery > 0));
             }
@@ -655,6 +684,7 @@ final class TrainCommand implements Callable<Integer> {
         if (startEpoch < 0 || startEpoch > 100_000) {
             throw new IllegalArgumentException(where + ": 'epoch' is " + startEpoch + ", must be between 0 and 100000");
         }
+        startBatch = InterruptedRun.batchesDone(m, where);
         if (spec != null) {
             ResumeCheck.requireAgrees(spec.commandLine().getParseResult(), st, r);
             data.data = ResumeCheck.dataSource(spec.commandLine().getParseResult(), st, data.data);
@@ -684,8 +714,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--resume: the checkpoint already completed " + startEpoch
                     + " epochs; ask for more with --epochs");
         }
-        System.out.println("resume: " + file + " after epoch " + startEpoch + ", trained on " + Text.printable(data.data)
-                + " (the recipe is the checkpoint's)");
+        System.out.println("resume: " + file + " after epoch " + startEpoch
+                + (startBatch > 0 ? " and " + startBatch + " batches of epoch " + (startEpoch + 1) : "")
+                + ", trained on " + Text.printable(data.data));
         return r.withEpochs(epochs);
     }
 
