@@ -244,7 +244,7 @@ final class TrainCommand implements Callable<Integer> {
                 java.util.Arrays.asList(save, checkpointEvery > 0 ? checkpointFile() : null), plot, resume, overwrite)) {
             outputs = claimed;
             DataArgs.TrainTest tt = data.load(seed, resumed);
-            System.out.println("data: " + tt.description());
+            System.out.println(Terminal.wrap("data: " + tt.description(), Terminal.PLAIN));
             featureNames = DataSources.csvFeatureNames(data.data, data.label, tt.train().featureCount());
             ModelState initial = resumed == null && init != null ? readWeights(init) : null;
             TrainingRecipe recipe = resumedRecipe != null ? resumedRecipe : fromOptions(initial);
@@ -367,16 +367,18 @@ final class TrainCommand implements Callable<Integer> {
                         + model.inputs());
             }
             Trainer trainer = new Trainer(model, recipe.loss(), opt);
-            System.out.println("model: " + model.describe() + ", " + recipe.loss().id() + " loss, " + opt
+            // the backend has its own line ("backprop: backend ..."): these stay short enough to read
+            System.out.println(Terminal.wrap("model: " + model.describe(), Terminal.PLAIN));
+            System.out.println(Terminal.wrap("training: " + recipe.loss().id() + " loss, " + opt
                     + (recipe.schedule().decays() ? " " + recipe.schedule().describe() : "")
-                    + ", batch " + batch + ", backend " + backend.description());
+                    + ", batch " + batch + " on " + backend.name(), Terminal.PLAIN));
             boolean bar = progress != null ? progress : System.console() != null && System.getenv("CI") == null;
             FitOptions fo = new FitOptions(batch, epochs, seed)
                     .withStartEpoch(startEpoch).withClipNorm(clipNorm)
                     .withSchedule(recipe.schedule()).withConfusion(confusion && tt.validation() == null)
                     .withEarlyStopping(earlyStop).withRecordSteps(!noCudaGraph).withStartBatch(startBatch);
             Dataset monitor = tt.validation() != null ? tt.validation() : tt.test();
-            System.out.println("steps: " + trainer.stepPath(fo));
+            System.out.println(Terminal.wrap("steps: " + trainer.stepPath(fo), Terminal.PLAIN));
             TrainResult result;
             StopRequest stop = new StopRequest();
             try (ProgressLine line = bar ? new ProgressLine() : null;

@@ -76,7 +76,7 @@ class InterruptTest {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "train", "--data", "mnist-sample", "--layers", "32", "--epochs", "1000", "--batch", "10",
-                "--backend", "cpu", "--threads", "1", "--no-progress"));
+                "--backend", "cpu", "--threads", "1", "--progress"));
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
         StringBuilder out = new StringBuilder();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
