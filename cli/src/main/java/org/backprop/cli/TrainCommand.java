@@ -325,8 +325,9 @@ final class TrainCommand implements Callable<Integer> {
     /** After a Ctrl-C: the checkpoint of the batch the run stopped after, and one line on how to go on. */
     private int saveInterrupted(TrainResult.Interruption at, Model model, Optimizer opt, TrainingRecipe recipe,
                                 org.backprop.data.Standardizer scaler) {
-        Path file = InterruptedRun.checkpointFile(checkpoint, resume, save, checkpointEvery > 0, overwrite,
-                Path.of(DEFAULT_CHECKPOINT));
+        // with --checkpoint-every, the file it has been writing (claimed at the start)
+        Path file = InterruptedRun.checkpointFile(checkpointEvery > 0 ? checkpointFile() : checkpoint, resume, save,
+                checkpointEvery > 0, overwrite, Path.of(DEFAULT_CHECKPOINT));
         Map<String, String> m = meta(recipe, at.completedEpochs());
         m.put(InterruptedRun.BATCHES_DONE, Integer.toString(at.batchesDone()));
         Checkpoint.save(file, Scaling.attach(model.state(opt, m), scaler));
