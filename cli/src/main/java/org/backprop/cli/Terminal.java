@@ -50,8 +50,7 @@ final class Terminal {
         String indent = "";
         while (indent.length() + rest.length() > max) {
             int room = max - indent.length();
-            int cut = rest.lastIndexOf(", ", room - 1);
-            cut = cut > room / 3 ? cut + 1 : rest.lastIndexOf(' ', room);
+            int cut = lastBreak(rest, room);
             if (cut <= room / 3) {
                 cut = room;   // one long word (a path): cut it where it must be
             }
@@ -60,6 +59,31 @@ final class Terminal {
             indent = "  ";
         }
         return out.append(indent).append(rest).toString();
+    }
+
+    /**
+     * Where to end a line of at most {@code room} characters: after the last ", " outside
+     * parentheses, else after any last ", ", else at the last space; -1 if none is far enough in.
+     */
+    private static int lastBreak(String s, int room) {
+        int outside = -1;
+        int any = -1;
+        int depth = 0;
+        for (int i = 0; i < Math.min(s.length() - 1, room); i++) {
+            char c = s.charAt(i);
+            depth += c == '(' ? 1 : c == ')' && depth > 0 ? -1 : 0;
+            if (c == ',' && s.charAt(i + 1) == ' ') {
+                any = i + 1;
+                outside = depth == 0 ? i + 1 : outside;
+            }
+        }
+        if (outside > room / 3) {
+            return outside;
+        }
+        if (any > room / 3) {
+            return any;
+        }
+        return s.lastIndexOf(' ', room);
     }
 
     private static int jlineWidth() {

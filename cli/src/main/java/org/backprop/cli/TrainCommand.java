@@ -244,7 +244,7 @@ final class TrainCommand implements Callable<Integer> {
                 java.util.Arrays.asList(save, checkpointEvery > 0 ? checkpointFile() : null), plot, resume, overwrite)) {
             outputs = claimed;
             DataArgs.TrainTest tt = data.load(seed, resumed);
-            System.out.println(Terminal.wrap("data: " + tt.description(), Terminal.PLAIN));
+            System.out.println("data: " + tt.description());
             featureNames = DataSources.csvFeatureNames(data.data, data.label, tt.train().featureCount());
             ModelState initial = resumed == null && init != null ? readWeights(init) : null;
             TrainingRecipe recipe = resumedRecipe != null ? resumedRecipe : fromOptions(initial);
