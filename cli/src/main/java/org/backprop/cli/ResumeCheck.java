@@ -33,7 +33,13 @@ final class ResumeCheck {
     static final List<String> MAY_CHANGE = List.of("--epochs", "--checkpoint", "--checkpoint-every", "--save",
             "--save-best", "--history", "--plot", "--weights-png", "--plot-boundary", "--confusion", "--early-stop",
             "--overwrite", "--backend", "--threads", "--fallback", "--no-cuda-graph", "--progress", "--memory",
-            "--spark", "--sync-every", "--cache", "--test");
+            "--spark", "--sync-every", "--cache");
+
+    /** Options checked against the checkpoint ({@link #requireAgrees}, and {@code --data} by {@link #dataSource}). */
+    static final List<String> CHECKED = List.of("--layers", "--activation", "--output", "--loss", "--optimizer", "--lr",
+            "--momentum", "--weight-decay", "--dropout", "--lr-schedule", "--lr-decay", "--lr-step", "--warmup",
+            "--weight-init", "--seed", "--batch", "--test-split", "--val-split", "--clip-norm", "--standardize",
+            "--data");
 
     private ResumeCheck() { }
 
@@ -138,8 +144,10 @@ final class ResumeCheck {
             }
         }
         boolean scaled = st.extras().containsKey(Scaling.MEAN);
-        s.add(new Setting("--standardize", "scaling", scaled ? "standardised features" : "unscaled features",
-                v -> Boolean.parseBoolean(v) == scaled));
+        if (scaled || m.containsKey(TrainCommand.FEATURES_KEY)) {   // a CSV run: --standardize meant something
+            s.add(new Setting("--standardize", "scaling", scaled ? "standardised features" : "unscaled features",
+                    v -> Boolean.parseBoolean(v) == scaled));
+        }
         return s;
     }
 

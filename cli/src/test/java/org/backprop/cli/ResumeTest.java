@@ -134,6 +134,26 @@ class ResumeTest {
         assertTrue(r.out().contains("model: 784-24-12-10 (tanh, tanh, softmax;"), r.out());
     }
 
+    /**
+     * Every train option is either checked against the checkpoint or free to change on resume, so
+     * a new option cannot silently change a resumed run: decide which, in ResumeCheck (and the
+     * README's list).
+     */
+    @Test
+    void everyTrainOptionIsCheckedOnResumeOrFreeToChange() {
+        java.util.Set<String> decided = new java.util.HashSet<>(ResumeCheck.MAY_CHANGE);
+        decided.addAll(ResumeCheck.CHECKED);
+        // where training starts, and the command's own; --label and --test describe a CSV's data,
+        // whose description the checkpoint keeps under data.* (checked where that is recorded)
+        decided.addAll(java.util.List.of("--resume", "--init", "--help", "--version", "--verbose", "--label", "--test"));
+        picocli.CommandLine train = new picocli.CommandLine(new Main()).getSubcommands().get("train");
+        for (picocli.CommandLine.Model.OptionSpec o : train.getCommandSpec().options()) {
+            assertTrue(java.util.Arrays.stream(o.names()).anyMatch(decided::contains), "train option "
+                    + o.longestName() + " is neither checked"
+                    + " against a resumed checkpoint nor listed as free to change (ResumeCheck)");
+        }
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = new String[a.length + b.length];
         System.arraycopy(a, 0, out, 0, a.length);
