@@ -134,6 +134,28 @@ class ResumeTest {
         assertTrue(r.out().contains("model: 784-24-12-10 (tanh, tanh, softmax;"), r.out());
     }
 
+    @Test
+    void anNpzWithoutActivationsEvaluatesAndInspectsWithTheDefaults() {
+        Path named = dir.resolve("named.npz");
+        assertEquals(0, Cli.run("train", "--data", "mnist-sample", "--layers", "16", "--epochs", "1", "--batch", "500",
+                "--backend", "cpu", "--save", named.toString()).exit());
+        ModelState s = org.backprop.io.Npz.load(named);
+        java.util.List<org.backprop.io.LayerState> bare = new java.util.ArrayList<>();
+        for (org.backprop.io.LayerState l : s.layers()) {
+            bare.add(new org.backprop.io.LayerState("", l.inputs(), l.outputs(), l.weights(), l.bias()));
+        }
+        Path unnamed = dir.resolve("unnamed.npz");
+        org.backprop.io.Npz.save(unnamed, new ModelState(bare));
+        Cli.Run a = Cli.run("eval", "--model", named.toString(), "--data", "mnist-sample", "--backend", "cpu");
+        Cli.Run b = Cli.run("eval", "--model", unnamed.toString(), "--data", "mnist-sample", "--backend", "cpu");
+        assertEquals(0, b.exit(), b.err());
+        assertEquals(a.out().replace(named.toString(), "M"), b.out().replace(unnamed.toString(), "M"),
+                "ReLU and softmax by default: the same model");
+        Cli.Run i = Cli.run("inspect", "--model", unnamed.toString());
+        assertEquals(0, i.exit(), i.err());
+        assertTrue(i.out().contains("architecture: 784-16-10 (relu, softmax; the file names no activation"), i.out());
+    }
+
     /**
      * Every train option is either checked against the checkpoint or free to change on resume, so
      * a new option cannot silently change a resumed run: decide which, in ResumeCheck (and the
