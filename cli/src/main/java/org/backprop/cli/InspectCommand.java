@@ -52,7 +52,15 @@ final class InspectCommand implements Callable<Integer> {
             biases += l.outputs();
         }
         System.out.println("model: " + modelFile);
-        System.out.println("architecture: " + arch + " (" + String.join(", ", layers.stream().map(LayerState::activation).toList()) + ")");
+        List<String> acts = new ArrayList<>();
+        boolean unnamed = false;
+        for (int i = 0; i < layers.size(); i++) {
+            unnamed |= layers.get(i).activation().isBlank();
+            acts.add(org.backprop.nn.Model.savedActivation(st, i).id());
+        }
+        // what eval and predict will use for a layer the file does not name (docs/npz-format.md)
+        System.out.println("architecture: " + arch + " (" + String.join(", ", acts)
+                + (unnamed ? "; the file names no activation for some layers: these are the defaults" : "") + ")");
         System.out.printf(Locale.ROOT, "parameters: %d = %d weights + %d biases%n", weights + biases, weights, biases);
         Map<String, String> meta = st.metadata();
         if (!meta.isEmpty()) {

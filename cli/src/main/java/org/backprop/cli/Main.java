@@ -93,7 +93,7 @@ public final class Main implements Runnable {
         h.setFormatter(new SimpleFormatter() {
             @Override
             public synchronized String format(LogRecord r) {
-                return "backprop: " + Text.printable(formatMessage(r)) + System.lineSeparator();
+                return Terminal.wrap("backprop: " + Text.printable(formatMessage(r)), Terminal.PLAIN) + System.lineSeparator();
             }
         });
         root.addHandler(h);

@@ -26,6 +26,7 @@ import org.backprop.nn.Init;
 import org.backprop.nn.Loss;
 import org.backprop.nn.Model;
 import org.backprop.nn.Optimizer;
+import org.backprop.nn.StopRequest;
 import org.backprop.nn.OptimizerSpec;
 import org.backprop.nn.TrainResult;
 import org.backprop.nn.Trainer;
@@ -34,7 +35,9 @@ import org.backprop.nn.TrainingMemory;
 import org.backprop.nn.TrainingRecipe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code backprop train}: builds a network, trains it, reports every epoch, saves it. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -142,7 +145,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init", paramLabel = "FILE.npz", description = "Start from these weights (.npz, or our checkpoint).")
     Path init;
 
-    @Option(names = "--save", paramLabel = "FILE", description = "Save the trained model (.npz exports NumPy arrays; anything else is our checkpoint format).")
+    @Option(names = "--save", paramLabel = "FILE", description = "Save the trained model: .onnx exports an ONNX model"
+            + " (input scaling included), .npz NumPy arrays; anything else is our checkpoint format, which --resume takes.")
     Path save;
 
     @Option(names = "--plot", paramLabel = "FILE.png",
@@ -175,7 +179,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Replace an existing --save or --checkpoint file that this run did not resume from.")
     boolean overwrite;
 
-    @Option(names = "--resume", paramLabel = "FILE", description = "Continue the run saved in this checkpoint up to --epochs.")
+    @Option(names = "--resume", paramLabel = "FILE", description = "Continue the run saved in this checkpoint, with its recipe and data, up to --epochs"
+                    + " (default: the epochs it was started with). Options that would change the run are refused.")
     Path resume;
 
     @Option(names = "--clip-norm", paramLabel = "X", defaultValue = "0",
@@ -209,6 +214,8 @@ final class TrainCommand implements Callable<Integer> {
                     + " partition, then parameters and optimiser state averaged (default: ${DEFAULT-VALUE}).")
     int syncEvery;
 
+    @Spec CommandSpec spec;
+
     /** Checkpoint metadata key of a CSV's feature names (comma-joined), for {@code inspect}. */
     static final String FEATURES_KEY = "features";
 
@@ -216,6 +223,8 @@ final class TrainCommand implements Callable<Integer> {
     private ModelState lastGood;
     /** Epochs already done: 0, the checkpoint's when resuming, the last good one after a fallback. */
     private int startEpoch;
+    /** Batches of the next epoch already done by a run interrupted mid-epoch (0 at an epoch boundary). */
+    private int startBatch;
     private History historyFile;
     private List<String> featureNames;
 
@@ -237,11 +246,12 @@ final class TrainCommand implements Callable<Integer> {
             DataArgs.TrainTest tt = data.load(seed, resumed);
             System.out.println("data: " + tt.description());
             featureNames = DataSources.csvFeatureNames(data.data, data.label, tt.train().featureCount());
-            TrainingRecipe recipe = resumedRecipe != null ? resumedRecipe : fromOptions();
+            ModelState initial = resumed == null && init != null ? readWeights(init) : null;
+            TrainingRecipe recipe = resumedRecipe != null ? resumedRecipe : fromOptions(initial);
             if (spark != null) {
                 requireSparkSupports(recipe);
             }
-            ModelState start = resumed != null ? resumed : init != null ? readWeights(init) : null;
+            ModelState start = resumed != null ? resumed : initial;
             return train(recipe, tt, start);
         }
     }
@@ -295,6 +305,7 @@ final class TrainCommand implements Callable<Integer> {
             closeQuietly(backend);
             backend = Backends.open("cpu", new BackendOptions(backendOption.threads == null ? 0 : backendOption.threads));
             startEpoch = after;
+            startBatch = lastGood == null ? startBatch : 0;
             return lastGood == null ? run(backend, recipe, tt, start, resume != null, seen)
                     : run(backend, recipe, tt, lastGood, true, seen);
         } finally {
@@ -303,6 +314,25 @@ final class TrainCommand implements Callable<Integer> {
                 historyFile.close();
             }
         }
+    }
+
+    private static void closeQuietly(ProgressLine line) {
+        if (line != null) {
+            line.close();
+        }
+    }
+
+    /** After a Ctrl-C: the checkpoint of the batch the run stopped after, and one line on how to go on. */
+    private int saveInterrupted(TrainResult.Interruption at, Model model, Optimizer opt, TrainingRecipe recipe,
+                                org.backprop.data.Standardizer scaler) {
+        // with --checkpoint-every, the file it has been writing (claimed at the start)
+        Path file = InterruptedRun.checkpointFile(checkpointEvery > 0 ? checkpointFile() : checkpoint, resume, save,
+                checkpointEvery > 0, overwrite, Path.of(DEFAULT_CHECKPOINT));
+        Map<String, String> m = meta(recipe, at.completedEpochs());
+        m.put(InterruptedRun.BATCHES_DONE, Integer.toString(at.batchesDone()));
+        Checkpoint.save(file, Scaling.attach(model.state(opt, m), scaler));
+        System.out.println(InterruptedRun.line(at, file, spec == null ? null : spec.commandLine().getParseResult()));
+        return Interrupts.EXIT;
     }
 
     private static void closeQuietly(Backend b) {
@@ -338,19 +368,24 @@ final class TrainCommand implements Callable<Integer> {
                         + model.inputs());
             }
             Trainer trainer = new Trainer(model, recipe.loss(), opt);
-            System.out.println("model: " + model.describe() + ", " + recipe.loss().id() + " loss, " + opt
+            // the backend has its own line ("backprop: backend ..."): these stay short enough to read
+            System.out.println(Terminal.wrap("model: " + model.describe(), Terminal.PLAIN));
+            System.out.println(Terminal.wrap("training: " + recipe.loss().id() + " loss, " + opt
                     + (recipe.schedule().decays() ? " " + recipe.schedule().describe() : "")
-                    + ", batch " + batch + ", backend " + backend.description());
+                    + ", batch " + batch + " on " + backend.name(), Terminal.PLAIN));
             boolean bar = progress != null ? progress : System.console() != null && System.getenv("CI") == null;
             FitOptions fo = new FitOptions(batch, epochs, seed)
                     .withStartEpoch(startEpoch).withClipNorm(clipNorm)
                     .withSchedule(recipe.schedule()).withConfusion(confusion && tt.validation() == null)
-                    .withEarlyStopping(earlyStop).withRecordSteps(!noCudaGraph);
+                    .withEarlyStopping(earlyStop).withRecordSteps(!noCudaGraph).withStartBatch(startBatch);
             Dataset monitor = tt.validation() != null ? tt.validation() : tt.test();
-            System.out.println("steps: " + trainer.stepPath(fo));
+            System.out.println(Terminal.wrap("steps: " + trainer.stepPath(fo), Terminal.PLAIN));
             TrainResult result;
-            try (ProgressLine line = bar ? new ProgressLine() : null) {
+            StopRequest stop = new StopRequest();
+            try (ProgressLine line = bar ? new ProgressLine() : null;
+                 Interrupts ctrlC = spark == null ? Interrupts.install(stop, () -> closeQuietly(line)) : null) {
                 trainer.onBatch(line);
+                trainer.stopOn(stop);
                 org.backprop.nn.EpochListener onEpoch = s -> {
                     System.out.println(s.line());
                     seen.add(s);
@@ -376,6 +411,10 @@ final class TrainCommand implements Callable<Integer> {
                         : ClusterTrainings.find("spark").fit(new ClusterJob(spark, syncEvery, model, recipe.loss(), opt,
                                 OptimizerSpec.of(recipe.optimizer(), recipe.lr(), recipe.momentum()), tt.train(), tt.test(), fo),
                                 onEpoch);
+                if (result.interrupted() != null) {
+                    closeQuietly(line);
+                    return saveInterrupted(result.interrupted(), model, opt, recipe, tt.scaler());
+                }
             } catch (TrainingDivergedException e) {
                 throw new TrainingDivergedException(e.epoch(), e.getMessage() + outputs.lastGoodCheckpoint(checkpointEvery > 0));
             }
@@ -404,12 +443,9 @@ final class TrainCommand implements Callable<Integer> {
                     100 * testAccuracy, last.epoch(), last.epoch() == 1 ? "" : "s", result.totalSeconds());
             int kept = result.bestEpoch();
             if (save != null) {
-                if (save.toString().endsWith(".npz")) {
-                    Npz.save(save, Scaling.attach(model.state(null, meta(recipe, kept)), tt.scaler()));
-                } else {
-                    saveCheckpoint(save, model, opt, recipe, kept, tt.scaler());
-                }
-                System.out.println("saved: " + save);
+                String what = ModelExport.save(save, Scaling.attach(model.state(opt, meta(recipe, kept)), tt.scaler()),
+                        Scaling.attach(model.state(null, meta(recipe, kept)), tt.scaler()), data.data);
+                System.out.println("saved: " + save + what);
             }
             if (weightsPng != null) {
                 WeightsPicture.draw(model.weights(0), model.inputs(), model.layers().get(0).outputs(),
@@ -478,8 +514,18 @@ final class TrainCommand implements Callable<Integer> {
         if (!(clipNorm >= 0) || Float.isInfinite(clipNorm)) {
             throw new IllegalArgumentException("--clip-norm must be 0 (off) or a positive number, got " + clipNorm);
         }
+        if (resume != null && init != null) {
+            throw new IllegalArgumentException("--init and --resume both say where training starts: --resume"
+                    + " continues a checkpoint (weights and optimiser state), --init starts a new run; give one");
+        }
         if (resume != null) {
             DataArgs.requireFile(resume, "--resume");
+            String name = resume.getFileName().toString().toLowerCase(Locale.ROOT);
+            if (name.endsWith(".npz") || name.endsWith(".onnx")) {
+                throw new IllegalArgumentException("--resume " + resume + ": an " + name.substring(name.lastIndexOf('.'))
+                        + " file is an export of the weights, not a checkpoint (no optimiser state or recipe);"
+                        + " to start a new run from its weights use --init " + resume);
+            }
         }
         if (init != null) {
             DataArgs.requireFile(init, "--init");
@@ -508,6 +554,12 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("cannot write " + p + ": directory " + p.toAbsolutePath().getParent() + " does not exist");
             }
         }
+        for (Path p : new Path[] {saveBest, checkpointEvery > 0 ? checkpointFile() : null}) {
+            if (p != null && ModelExport.isExport(p)) {
+                throw new IllegalArgumentException((p == saveBest ? "--save-best " : "--checkpoint ") + p + ": checkpoints"
+                        + " are our own format (they resume); export a model with --save FILE.onnx or FILE.npz");
+            }
+        }
         if (weightsPng != null && !weightsPng.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
             throw new IllegalArgumentException("--weights-png writes a PNG: give a file name ending in .png, got " + weightsPng);
         }
@@ -528,6 +580,10 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static ModelState readWeights(Path p) throws java.io.IOException {
+        if (p.toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
+            throw new IllegalArgumentException(p + " is an ONNX export, for other runtimes; backprop reads the"
+                    + " checkpoint or .npz the model was saved as");
+        }
         return p.toString().endsWith(".npz") ? Npz.load(p) : Checkpoint.load(p);
     }
 
@@ -540,22 +596,45 @@ final class TrainCommand implements Callable<Integer> {
     private Map<String, String> meta(TrainingRecipe recipe, int epoch) {
         Map<String, String> m = recipe.metadata(epoch);
         m.put("test-split", Double.toString(data.testSplit));
+        m.putIfAbsent(ResumeCheck.DATA_SOURCE, data.data);
+        m.put("val-split", Double.toString(valSplit));
+        m.put("clip-norm", Float.toString(clipNorm));
         if (featureNames != null) {
             m.put(FEATURES_KEY, String.join(",", featureNames));
         }
         return m;
     }
 
-    /** The recipe the options ask for. */
-    private TrainingRecipe fromOptions() {
+    /** Whether the command line gave this option (not its default). */
+    private boolean given(String option) {
+        return spec != null && spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    /**
+     * The recipe the options ask for; with {@code --init} and no {@code --layers}, the
+     * architecture (widths, and activations unless given) is the initial weights' own.
+     */
+    private TrainingRecipe fromOptions(ModelState initial) {
         int[] hidden = parseLayers(layers);
         Activation act = Activation.parse(activation);
+        Activation out = Activation.parse(output);
+        if (initial != null && !given("--layers")) {
+            int n = initial.layers().size();
+            hidden = new int[n - 1];
+            for (int i = 0; i < n - 1; i++) {
+                hidden[i] = initial.layers().get(i).outputs();
+            }
+            act = n > 1 && !given("--activation") ? Model.savedActivation(initial, 0) : act;
+            out = !given("--output") ? Model.savedActivation(initial, n - 1) : out;
+            System.out.println("architecture: " + initial.layers().get(0).inputs() + "-"
+                    + (hidden.length == 0 ? "" : joinWidths(hidden) + "-") + initial.layers().get(n - 1).outputs()
+                    + " " + act.id() + ", " + out.id() + " output, from --init " + init);
+        }
         if (act == Activation.SOFTMAX) {
             throw new IllegalArgumentException("--activation softmax is only for the output layer: use --output softmax");
         }
-        Activation out = Activation.parse(output);
         if (out != Activation.SOFTMAX && out != Activation.SIGMOID) {
-            throw new IllegalArgumentException("--output must be softmax or sigmoid, got " + output);
+            throw new IllegalArgumentException("--output must be softmax or sigmoid, got " + out.id());
         }
         Loss l = loss != null ? Loss.parse(loss) : out == Activation.SOFTMAX ? Loss.CROSS_ENTROPY : Loss.BINARY_CROSS_ENTROPY;
         String opt = optimizer.toLowerCase(Locale.ROOT);
@@ -608,11 +687,19 @@ final class TrainCommand implements Callable<Integer> {
         if (startEpoch < 0 || startEpoch > 100_000) {
             throw new IllegalArgumentException(where + ": 'epoch' is " + startEpoch + ", must be between 0 and 100000");
         }
-        if (r.seed() != seed || r.batch() != batch) {
-            seed = r.seed();
-            batch = r.batch();
-            System.out.println("resume: using the checkpoint's seed " + r.seed() + " and batch " + r.batch());
+        startBatch = InterruptedRun.batchesDone(m, where);
+        if (spec != null) {
+            ResumeCheck.requireAgrees(spec.commandLine().getParseResult(), st, r);
+            data.data = ResumeCheck.dataSource(spec.commandLine().getParseResult(), st, data.data);
+            // settings outside the recipe, kept by newer checkpoints: the checkpoint's unless given (then equal)
+            valSplit = savedNumber(m, "val-split", "--val-split", valSplit);
+            clipNorm = (float) savedNumber(m, "clip-norm", "--clip-norm", clipNorm);
+            if (!given("--epochs") && m.get("epochs") != null) {
+                epochs = r.epochs();
+            }
         }
+        seed = r.seed();
+        batch = r.batch();
         String split = m.get("test-split");
         if (split != null) {
             double f;
@@ -624,17 +711,37 @@ final class TrainCommand implements Callable<Integer> {
             if (!(f > 0 && f < 1)) {
                 throw new IllegalArgumentException(where + ": 'test-split' is " + Text.printable(split) + ", must be in (0, 1)");
             }
-            if (f != data.testSplit) {
-                System.out.println("resume: using the checkpoint's --test-split " + f);
-            }
             data.testSplit = f;
         }
         if (startEpoch >= epochs) {
             throw new IllegalArgumentException("--resume: the checkpoint already completed " + startEpoch
                     + " epochs; ask for more with --epochs");
         }
-        System.out.println("resume: " + file + " after epoch " + startEpoch);
+        System.out.println("resume: " + file + " after epoch " + startEpoch
+                + (startBatch > 0 ? " and " + startBatch + " batches of epoch " + (startEpoch + 1) : "")
+                + ", trained on " + Text.printable(data.data));
         return r.withEpochs(epochs);
+    }
+
+    private static String joinWidths(int[] widths) {
+        StringBuilder b = new StringBuilder();
+        for (int w : widths) {
+            b.append(b.length() == 0 ? "" : "-").append(w);
+        }
+        return b.toString();
+    }
+
+    private double savedNumber(Map<String, String> m, String key, String option, double current) {
+        String v = m.get(key);
+        if (v == null || given(option)) {
+            return current;
+        }
+        try {
+            return Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--resume: the checkpoint's '" + key + "' is " + Text.printable(v)
+                    + ", not a number");
+        }
     }
 
     /** What training this recipe's model on {@code tt} will hold in memory, for a refusal before allocating. */

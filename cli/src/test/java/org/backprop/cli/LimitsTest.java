@@ -79,7 +79,7 @@ class LimitsTest {
                 "--threads", "4096");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("--threads 4096 is more than the " + cpus + " processors available; using " + cpus), r.err());
-        assertTrue(r.out().contains("backend CPU, " + cpus + (cpus == 1 ? " thread" : " threads")), r.out());
+        assertTrue(r.err().contains("backend cpu (CPU, " + cpus + (cpus == 1 ? " thread" : " threads")), r.err());
     }
 
     @Test

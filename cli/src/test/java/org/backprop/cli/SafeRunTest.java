@@ -49,8 +49,8 @@ class SafeRunTest {
                 "--optimizer", "sgd", "--lr", "0.1", "--test-split", "0.3"};
         assertEquals(0, Cli.run(cat(common, "train", "--seed", "7", "--epochs", "4", "--save", straight.toString())).exit());
         assertEquals(0, Cli.run(cat(common, "train", "--seed", "7", "--epochs", "2", "--save", half.toString())).exit());
-        // the command line's seed (the default, 42) and split differ; the checkpoint's must win
-        Cli.Run r = Cli.run("train", "--data", csv.toString(), "--backend", "cpu", "--test-split", "0.5",
+        // the command line's seed and split (the defaults, 42 and 0.2) differ; the checkpoint's must win
+        Cli.Run r = Cli.run("train", "--data", csv.toString(), "--backend", "cpu",
                 "--epochs", "4", "--resume", half.toString(), "--save", resumed.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("held out (--test-split 0.3, seed 7)"), r.out());

@@ -21,7 +21,8 @@ class TrainEndToEndTest {
     @TempDir Path dir;
 
     private static final Pattern EPOCH = Pattern.compile(
-            "epoch (\\d+)/(\\d+)  loss (\\d+\\.\\d{4})  test acc (\\d+\\.\\d{2})%  (\\d+\\.\\d{2}) s");
+            "epoch (\\d+)/(\\d+)  loss (\\d+\\.\\d{4})  test acc (\\d+\\.\\d{2})%  \\(test loss \\d+\\.\\d{4},"
+                    + " train acc \\d+\\.\\d{2}%\\)  (\\d+\\.\\d{2}) s  \\d+/s\n");
 
     @Test
     void trainPrintsEpochLinesSavesAndTheModelEvaluatesAndPredicts() throws Exception {

@@ -22,7 +22,7 @@ import java.util.Set;
  * temporary file beside it with the old file's mode, fsync it, rename it over the target, fsync
  * the directory.
  */
-final class AtomicFile {
+public final class AtomicFile {
 
     /**
      * Test hook: when set to a number of milliseconds, a save prints one line to standard output
@@ -30,7 +30,7 @@ final class AtomicFile {
      */
     static final String PAUSE_PROPERTY = "backprop.test.pauseBeforeRenameMillis";
 
-    interface Writer {
+    public interface Writer {
         void write(OutputStream out) throws IOException;
     }
 
@@ -38,7 +38,7 @@ final class AtomicFile {
 
     private AtomicFile() { }
 
-    static void write(Path file, Writer writer) throws IOException {
+    public static void write(Path file, Writer writer) throws IOException {
         try (OutputFile claim = OutputFile.claim(file)) {
             Path target = claim.target();
             Path dir = target.getParent();

@@ -270,12 +270,28 @@ public final class Model implements AutoCloseable {
         return state(null, Map.of());
     }
 
+    /**
+     * A saved layer's activation; a file that names none (an {@code .npz} without
+     * {@code activations}, see docs/npz-format.md) gets {@code train}'s defaults: ReLU for a hidden
+     * layer, softmax for an output layer of several units, sigmoid for a single output unit.
+     */
+    public static Activation savedActivation(ModelState state, int layer) {
+        LayerState l = state.layers().get(layer);
+        if (!l.activation().isBlank()) {
+            return Activation.parse(l.activation());
+        }
+        if (layer < state.layers().size() - 1) {
+            return Activation.RELU;
+        }
+        return l.outputs() == 1 ? Activation.SIGMOID : Activation.SOFTMAX;
+    }
+
     /** Builds a model on {@code backend} with the saved architecture and parameters (no dropout: for inference). */
     public static Model fromState(ModelState state, Backend backend) {
         List<LayerState> saved = state.layers();
         Builder b = builder(saved.get(0).inputs());
-        for (LayerState l : saved) {
-            b.dense(l.outputs(), Activation.parse(l.activation()));
+        for (int i = 0; i < saved.size(); i++) {
+            b.dense(saved.get(i).outputs(), savedActivation(state, i));
         }
         Model model = b.init(Init.ZEROS).build(backend);
         try {
@@ -304,7 +320,8 @@ public final class Model implements AutoCloseable {
                 throw new IllegalArgumentException("layer " + i + ": saved weights are " + s.inputs() + "x"
                         + s.outputs() + ", the model's are " + d.inputs() + "x" + d.outputs());
             }
-            if (!Activation.parse(s.activation()).equals(d.activation())) {
+            // a file that names no activation leaves it to the model it is loaded into
+            if (!s.activation().isBlank() && !Activation.parse(s.activation()).equals(d.activation())) {
                 throw new IllegalArgumentException("layer " + i + ": saved activation " + s.activation()
                         + " differs from the model's " + d.activation().id());
             }

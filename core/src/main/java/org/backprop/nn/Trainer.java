@@ -33,6 +33,7 @@ public final class Trainer {
     private final Optimizer optimizer;
     private final Backend backend;
     private BatchListener batchListener;
+    private StopRequest stop;
 
     public Trainer(Model model, Loss loss, Optimizer optimizer) {
         loss.checkOutput(model.outputActivation());
@@ -54,6 +55,12 @@ public final class Trainer {
         return this;
     }
 
+    /** Polled after every batch: once requested, {@link #fit} finishes the batch and returns (null: never). */
+    public Trainer stopOn(StopRequest request) {
+        this.stop = request;
+        return this;
+    }
+
     /** Trains for {@code options.epochs()} epochs (after {@code options.startEpoch()}), evaluating on {@code test} after each. */
     public TrainResult fit(Dataset train, Dataset test, FitOptions options, EpochListener listener) {
         return fit(train, test, "test", options, listener);
@@ -72,6 +79,7 @@ public final class Trainer {
         int bestEpoch = 0;
         float[][] bestParameters = null;
         boolean stopped = false;
+        TrainResult.Interruption interrupted = null;
         int batch = Math.min(options.batch(), train.size());
         try (DeviceData trainData = new DeviceData(backend, train, model.outputs());
              DeviceData testData = new DeviceData(backend, test, model.outputs());
@@ -82,17 +90,29 @@ public final class Trainer {
              Tensor batchStart = backend.allocateIndices(1);
              RecordedSteps recorded = new RecordedSteps(recordable(options))) {
             int[] order = new int[train.size()];
+            int batches = (train.size() + batch - 1) / batch;
+            if (options.startBatch() >= batches) {
+                throw new IllegalArgumentException("resuming after batch " + options.startBatch() + " of an epoch of "
+                        + batches + " batches");
+            }
+            epochs:
             for (int epoch = options.startEpoch() + 1; epoch <= options.epochs(); epoch++) {
+                if (stop != null && stop.isRequested()) {
+                    interrupted = new TrainResult.Interruption(epoch - 1, 0, batches);
+                    break;
+                }
+                // a run interrupted mid-epoch resumes at the batch after the last one it finished
+                int first = epoch == options.startEpoch() + 1 ? options.startBatch() : 0;
+                int skipped = first * batch;
                 optimizer.setLearningRate(options.schedule().rate(optimizer.baseLearningRate(), epoch, options.epochs()));
                 shuffle(order, options.seed(), epoch);
                 backend.uploadIndices(order, trainData.indices);
                 backend.fill(lossSum, 0f);
                 backend.fill(correct, 0f);
-                backend.uploadIndices(new int[] {0}, batchStart);
-                int batches = (train.size() + batch - 1) / batch;
+                backend.uploadIndices(new int[] {skipped}, batchStart);
                 long t0 = System.nanoTime();
-                int lastChecked = 0;
-                for (int b = 0; b < batches; b++) {
+                int lastChecked = first;
+                for (int b = first; b < batches; b++) {
                     int start = b * batch;
                     int n = Math.min(batch, train.size() - start);
                     Activations.Batch v = acts.rows(n);
@@ -113,13 +133,17 @@ public final class Trainer {
                         }
                         lastChecked = b + 1;
                         if (batchListener != null) {
-                            batchListener.onBatch(epoch, b + 1, batches, start + n, running / (start + n));
+                            batchListener.onBatch(epoch, b + 1, batches, start + n, running / (start + n - skipped));
                         }
+                    }
+                    if (stop != null && stop.isRequested() && b < batches - 1) {
+                        interrupted = new TrainResult.Interruption(epoch - 1, b + 1, batches);
+                        break epochs;
                     }
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                double trainLoss = backend.scalar(lossSum) / train.size();
-                double trainAcc = backend.scalar(correct) / train.size();
+                double trainLoss = backend.scalar(lossSum) / (train.size() - skipped);
+                double trainAcc = backend.scalar(correct) / (train.size() - skipped);
                 checkParameters(epoch, norm);
                 Result r = evaluate(testData, test, acts, lossSum, correct, options.confusion());
                 boolean best = r.loss < bestLoss;
@@ -131,7 +155,7 @@ public final class Trainer {
                     }
                 }
                 EpochStats stats = new EpochStats(epoch, options.epochs(), trainLoss, trainAcc, r.loss, r.accuracy,
-                        seconds, train.size() / seconds, r.evaluation, monitorName, optimizer.learningRate(), best);
+                        seconds, (train.size() - skipped) / seconds, r.evaluation, monitorName, optimizer.learningRate(), best);
                 history.add(stats);
                 if (listener != null) {
                     listener.onEpoch(stats);
@@ -143,16 +167,17 @@ public final class Trainer {
             }
         }
         if (history.isEmpty()) {
-            return new TrainResult(history);
+            return new TrainResult(history, 0, false, interrupted);
         }
-        if (bestParameters != null && bestEpoch != history.get(history.size() - 1).epoch()) {
+        // an interrupted run keeps its current parameters: they are what its checkpoint continues from
+        if (interrupted == null && bestParameters != null && bestEpoch != history.get(history.size() - 1).epoch()) {
             List<Parameter> ps = model.parameters();
             for (int i = 0; i < ps.size(); i++) {
                 backend.upload(bestParameters[i], ps.get(i).value());
             }
         }
         int kept = options.patience() > 0 && bestEpoch > 0 ? bestEpoch : history.get(history.size() - 1).epoch();
-        return new TrainResult(history, kept, stopped);
+        return new TrainResult(history, kept, stopped, interrupted);
     }
 
     /** Every parameter on the host, into {@code into} when it is already allocated. */

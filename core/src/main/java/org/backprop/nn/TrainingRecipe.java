@@ -197,8 +197,8 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
         for (int i = 0; i < hidden.length; i++) {
             hidden[i] = st.layers().get(i).outputs();
         }
-        Activation act = hidden.length == 0 ? Activation.RELU : Activation.parse(st.layers().get(0).activation());
-        Activation out = Activation.parse(st.layers().get(n - 1).activation());
+        Activation act = hidden.length == 0 ? Activation.RELU : Model.savedActivation(st, 0);
+        Activation out = Model.savedActivation(st, n - 1);
         String drop = m.getOrDefault("dropout", "");
         float[] rates = drop.isEmpty() ? new float[hidden.length] : parseRates(drop, hidden.length);
         return new TrainingRecipe(hidden, act, out, Loss.parse(require(m, "loss")), require(m, "optimizer"),

@@ -85,49 +85,23 @@ class NpzTest {
     }
 
     @Test
-    void writtenArraysFollowTheNpySpec() throws IOException {
-        Path p = dir.resolve("m.npz");
-        Npz.save(p, new ModelState(List.of(new LayerState("relu", 2, 3, new float[6], new float[3]))));
-        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(p.toFile())) {
-            byte[] w = z.getInputStream(z.getEntry("layer0.weight.npy")).readAllBytes();
-            int headerLength = (w[8] & 0xff) | (w[9] & 0xff) << 8;
-            assertEquals(0, (10 + headerLength) % 64, "header padded to a multiple of 64");
-            String header = new String(w, 10, headerLength, StandardCharsets.ISO_8859_1);
-            assertTrue(header.startsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }"), header);
-            assertTrue(header.endsWith("\n"));
-            assertEquals(10 + headerLength + 24, w.length);
-        }
-    }
-
-    @Test
-    void float64IsConvertedAndFortranOrderTransposed() throws IOException {
+    void archiveOfNumpyArraysWithoutActivationsLoadsWithUnknownActivations() throws IOException {
         Map<String, byte[]> e = new LinkedHashMap<>();
-        // a 2×3 array [[1,2,3],[4,5,6]] stored column by column
         e.put("layer0.weight.npy", npy("<f8", true, "(2, 3)", doubles(ByteOrder.LITTLE_ENDIAN, 1, 4, 2, 5, 3, 6)));
         e.put("layer0.bias.npy", npy(">f8", false, "(3,)", doubles(ByteOrder.BIG_ENDIAN, 0.5, -1, 2)));
-        ModelState s = Npz.load(zip(e));
-        LayerState l = s.layers().get(0);
-        assertEquals(2, l.inputs());
-        assertEquals(3, l.outputs());
+        LayerState l = Npz.load(zip(e)).layers().get(0);
         assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, l.weights());
         assertArrayEquals(new float[] {0.5f, -1, 2}, l.bias());
         assertEquals("", l.activation(), "no activations array: unknown");
     }
 
     @Test
-    void float64OutsideFloat32RangeIsRejected() throws IOException {
-        Map<String, byte[]> e = new LinkedHashMap<>();
-        e.put("layer0.weight.npy", npy("<f8", false, "(1, 1)", doubles(ByteOrder.LITTLE_ENDIAN, 1e300)));
-        e.put("layer0.bias.npy", npy("<f4", false, "(1,)", floats(0)));
-        assertTrue(error(e).contains("outside the float32 range"));
-    }
-
-    @Test
-    void integerArraysAreRejectedNamingTheDtype() throws IOException {
+    void anArrayTheCodecRefusesIsNamedWithTheArchive() throws IOException {
         Map<String, byte[]> e = new LinkedHashMap<>();
         e.put("layer0.weight.npy", npy("<i8", false, "(1, 1)", new byte[8]));
         e.put("layer0.bias.npy", npy("<f4", false, "(1,)", floats(0)));
-        assertTrue(error(e).contains("dtype '<i8' is not supported"));
+        String m = error(e);
+        assertTrue(m.contains("w.npz: layer0.weight.npy: dtype '<i8' is not supported"), m);
     }
 
     @Test
@@ -154,14 +128,6 @@ class NpzTest {
         e.put("layer0.bias.npy", npy("<f4", false, "(4,)", new byte[16]));
         String m = error(e);
         assertTrue(m.contains("layer0.bias has shape (4,) but layer0.weight (4, 3) needs (3,)"), m);
-    }
-
-    @Test
-    void truncatedArrayIsRejected() throws IOException {
-        Map<String, byte[]> e = new LinkedHashMap<>();
-        e.put("layer0.weight.npy", npy("<f4", false, "(100000, 1000)", floats(1, 2)));
-        e.put("layer0.bias.npy", npy("<f4", false, "(1000,)", floats(0)));
-        assertTrue(error(e).contains("truncated"));
     }
 
     @Test

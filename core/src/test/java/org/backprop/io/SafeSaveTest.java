@@ -83,6 +83,24 @@ class SafeSaveTest {
                 PosixFilePermissions.toString(Files.getPosixFilePermissions(saved)));
     }
 
+    /**
+     * Under umask 022 a new file is rw-r--r--, as for any program, not 0600 (the temporary file
+     * is created without explicit permissions and renamed into place). A child JVM gets the umask
+     * set, whatever this one runs under.
+     */
+    @Test
+    void underUmask022ASavedFileIsReadableByOthers() throws Exception {
+        Path file = dir.resolve("shared.bpm");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder("sh", "-c", "umask 022 && exec \"$0\" -Xmx128m -cp \"$1\" \"$2\" \"$3\" once",
+                java, System.getProperty("java.class.path"), CheckpointCrashChild.class.getName(), file.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child timed out");
+        assertEquals(0, p.exitValue(), out);
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    }
+
     @Test
     void aSecondProcessSavingTheSameFileIsRefusedNamingTheFirst() throws Exception {
         Path file = dir.resolve("model.bpm");

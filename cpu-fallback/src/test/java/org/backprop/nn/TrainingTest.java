@@ -44,6 +44,40 @@ class TrainingTest {
     }
 
     @Test
+    void anNpzWithoutActivationsPredictsWithReluHiddenAndSoftmaxOutput() throws Exception {
+        Dataset d = TestData.random(30, 4, 3, 6);
+        try (Backend b = new CpuBackend(1);
+             Model m = Model.builder(4).dense(5, Activation.RELU).dense(3, Activation.SOFTMAX).seed(3).build(b)) {
+            float[] expected = m.predict(d.features(), d.size());
+            ModelState saved = m.state();
+            java.util.List<org.backprop.io.LayerState> unnamed = new java.util.ArrayList<>();
+            for (org.backprop.io.LayerState l : saved.layers()) {
+                unnamed.add(new org.backprop.io.LayerState("", l.inputs(), l.outputs(), l.weights(), l.bias()));
+            }
+            Path npz = dir.resolve("bare.npz");
+            Npz.save(npz, new ModelState(unnamed));
+            try (Model back = Model.fromState(Npz.load(npz), b)) {
+                assertTrue(back.describe().startsWith("4-5-3 (relu, softmax;"), back.describe());
+                assertArrayEquals(expected, back.predict(d.features(), d.size()));
+            }
+            // and a file without activations loads into a model of any activations (--init)
+            try (Model tanh = Model.builder(4).dense(5, Activation.TANH).dense(3, Activation.SOFTMAX).build(b)) {
+                tanh.loadState(Npz.load(npz));
+                assertArrayEquals(m.weights(0), tanh.weights(0));
+            }
+        }
+    }
+
+    @Test
+    void aSingleUnnamedOutputUnitIsSigmoid() {
+        ModelState st = new ModelState(java.util.List.of(
+                new org.backprop.io.LayerState("", 2, 3, new float[6], new float[3]),
+                new org.backprop.io.LayerState("", 3, 1, new float[3], new float[1])));
+        assertEquals(Activation.RELU, Model.savedActivation(st, 0));
+        assertEquals(Activation.SIGMOID, Model.savedActivation(st, 1));
+    }
+
+    @Test
     void initialWeightsFromAnNpzAreWhereTrainingStarts() throws Exception {
         Dataset d = TestData.random(40, 4, 2, 5);
         Path npz = dir.resolve("init.npz");
@@ -80,6 +114,67 @@ class TrainingTest {
             assertTrue(e.getMessage().matches("training loss became (NaN|Infinity) in epoch 1, between batches (\\d+) and \\2 of 8.*"),
                     e.getMessage());
         }
+    }
+
+    /**
+     * A stop requested during batch 5 of epoch 2 ends fit after that batch; the state saved there,
+     * resumed after those 5 batches, ends where an uninterrupted run ends, bit for bit (Adam's
+     * moments and step count and the dropout keys travel in the optimiser state).
+     */
+    @Test
+    void aRunStoppedMidEpochResumesAfterItsLastBatchExactly() {
+        Dataset d = TestData.random(96, 5, 3, 11);
+        FitOptions fo = new FitOptions(8, 3, 4).withCheckEvery(1);   // 12 batches an epoch
+        float[] straight;
+        try (Backend b = new CpuBackend(1); Model m = dropoutNet(b); Optimizer adam = Optimizer.adam(0.01f)) {
+            new Trainer(m, Loss.CROSS_ENTROPY, adam).fit(d, d, fo, null);
+            straight = m.weights(1);
+        }
+        ModelState saved;
+        try (Backend b = new CpuBackend(1); Model m = dropoutNet(b); Optimizer adam = Optimizer.adam(0.01f)) {
+            StopRequest stop = new StopRequest();
+            Trainer t = new Trainer(m, Loss.CROSS_ENTROPY, adam).stopOn(stop);
+            int[] lastBatch = new int[2];
+            t.onBatch((epoch, batch, batches, samples, loss) -> {
+                lastBatch[0] = epoch;
+                lastBatch[1] = batch;
+                if (epoch == 2 && batch == 5) {
+                    stop.request();
+                }
+            });
+            TrainResult r = t.fit(d, d, fo, null);
+            assertEquals(new TrainResult.Interruption(1, 5, 12), r.interrupted());
+            assertEquals(1, r.epochs().size(), "epoch 2 did not finish");
+            assertArrayEquals(new int[] {2, 5}, lastBatch, "no batch after the one that was running");
+            saved = m.state(adam, Map.of());
+        }
+        try (Backend b = new CpuBackend(1); Model m = dropoutNet(b); Optimizer adam = Optimizer.adam(0.01f)) {
+            m.loadState(saved);
+            adam.importState(m.parameters(), saved.extras());
+            TrainResult r = new Trainer(m, Loss.CROSS_ENTROPY, adam).fit(d, d, fo.withStartEpoch(1).withStartBatch(5), null);
+            assertEquals(null, r.interrupted());
+            assertEquals(2, r.epochs().get(0).epoch());
+            assertArrayEquals(straight, m.weights(1));
+        }
+    }
+
+    @Test
+    void aStopRequestedBeforeTheFirstBatchTrainsNothing() {
+        Dataset d = TestData.random(20, 3, 2, 1);
+        try (Backend b = new CpuBackend(1);
+             Model m = Model.builder(3).dense(2, Activation.SOFTMAX).init(Init.ZEROS).build(b);
+             Optimizer sgd = Optimizer.sgd(1f)) {
+            StopRequest stop = new StopRequest();
+            stop.request();
+            TrainResult r = new Trainer(m, Loss.CROSS_ENTROPY, sgd).stopOn(stop).fit(d, d, new FitOptions(5, 2, 1), null);
+            assertEquals(new TrainResult.Interruption(0, 0, 4), r.interrupted());
+            assertTrue(r.epochs().isEmpty());
+            assertArrayEquals(new float[6], m.weights(0));
+        }
+    }
+
+    private static Model dropoutNet(Backend b) {
+        return Model.builder(5).dense(7, Activation.TANH).dropout(0.2f).dense(3, Activation.SOFTMAX).seed(9).build(b);
     }
 
     @Test
