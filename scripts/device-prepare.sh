@@ -37,7 +37,7 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
     mvn -B -ntp -q -DskipTests -Pgpu-check ${MVN_ARGS:-} package || die "maven build failed"
 fi
 cli_jar=""
-for j in cli/target/backprop-cli-*.jar; do
+for j in cli/target/backprop.jar; do
     case "$j" in *sources*|*tests*) ;; *) [ -f "$j" ] && cli_jar="$j" && break ;; esac
 done
 [ -n "$cli_jar" ] && [ -d cli/target/lib ] || die "cli/target has no jar or lib/ (build first)"
