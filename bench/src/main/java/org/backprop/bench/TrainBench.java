@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.backprop.charts.Charts;
 import org.backprop.core.Backend;
 import org.backprop.data.Dataset;
 import org.backprop.data.Mnist;

@@ -1,4 +1,4 @@
-package org.backprop.bench;
+package org.backprop.charts;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.backprop.nn.EpochStats;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -19,7 +18,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** The PNG charts of the reports, drawn with XChart; every axis carries its unit. */
+/** The PNG charts of the benchmark reports, drawn with XChart; every axis carries its unit. */
 public final class Charts {
 
     static {
@@ -221,18 +220,6 @@ public final class Charts {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + png, e);
         }
-    }
-
-    /**
-     * Training curves of any run — loss (left axis) and test accuracy (right axis) per epoch — as
-     * {@code backprop train --plot FILE.png} writes them.
-     */
-    public static void trainingCurves(List<EpochStats> epochs, String title, Path png) {
-        List<Epoch> points = new ArrayList<>();
-        for (EpochStats s : epochs) {
-            points.add(new Epoch(s.epoch(), s.trainLoss(), s.testLoss(), s.testAccuracy()));
-        }
-        curves(points, title, png);
     }
 
     /** Loss (left axis) and test accuracy (right axis) per epoch. */
