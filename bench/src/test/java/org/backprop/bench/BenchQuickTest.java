@@ -109,4 +109,45 @@ class BenchQuickTest {
     void noTrainSectionWhenNotAskedFor() {
         assertFalse(Json.object(json.get("results")).containsKey("train"));
     }
+
+    @Test
+    void theQuickSweepStillHasTwoSizesOnEachChart() {
+        List<GemmBench.Shape> shapes = GemmBench.sweep(false, true);
+        assertTrue(shapes.stream().filter(x -> !x.kind().equals("square")).map(GemmBench.Shape::batch).distinct().count() >= 2);
+        assertTrue(shapes.stream().filter(x -> x.kind().equals("square")).count() >= 2);
+    }
+
+    @Test
+    void replotDrawsTheRunsChartAgainFromItsJson(@TempDir Path again) throws IOException {
+        Files.copy(out.resolve("results.json"), again.resolve("results.json"));
+        Path png = GemmBench.replot(again);
+        assertEquals(again.resolve("gemm.png"), png);
+        // the run drew its chart through the same code from the same numbers: the same image
+        BufferedImage a = ImageIO.read(out.resolve("gemm.png").toFile());
+        BufferedImage b = ImageIO.read(png.toFile());
+        assertEquals(a.getWidth(), b.getWidth());
+        assertEquals(a.getHeight(), b.getHeight());
+        for (int y = 0; y < a.getHeight(); y += 7) {
+            for (int x = 0; x < a.getWidth(); x += 7) {
+                assertEquals(a.getRGB(x, y), b.getRGB(x, y), "pixel " + x + "," + y);
+            }
+        }
+    }
+
+    @Test
+    void replotOfAFolderWithoutResultsSaysWhichFile(@TempDir Path empty) {
+        java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+                () -> GemmBench.replot(empty));
+        assertTrue(e.getMessage().contains(empty.resolve("results.json").toString()), e.getMessage());
+    }
+
+    @Test
+    void theLegendNamesAMeasuredPeakMeasured() {
+        String how = Json.object(Json.object(Json.array(Json.object(Json.object(json.get("results")).get("gemm"))
+                .get("devices")).get(0)).get("peak")).get("how").toString();
+        assertEquals(how.contains("measured") ? "measured" : "estimated", GemmBench.peakSource(how, false));
+        assertEquals("measured", GemmBench.peakSource("461 GFLOP/s fp32, measured: 2 concurrent FMA loops", false));
+        assertEquals("estimated", GemmBench.peakSource("332 GFLOP/s fp32, estimated: 2 threads", false));
+        assertEquals("given", GemmBench.peakSource("500 GFLOP/s, given with --peak-gflops", false));
+    }
 }
