@@ -37,8 +37,8 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
     mvn -B -ntp -q -DskipTests -Pgpu-check ${MVN_ARGS:-} package || die "maven build failed"
 fi
 cli_jar=""
-for j in cli/target/backprop.jar; do
-    case "$j" in *sources*|*tests*) ;; *) [ -f "$j" ] && cli_jar="$j" && break ;; esac
+for j in cli/target/backprop-cli-*.jar; do
+    case "$j" in *sources*|*tests*|*runnable*) ;; *) [ -f "$j" ] && cli_jar="$j" && break ;; esac
 done
 [ -n "$cli_jar" ] && [ -d cli/target/lib ] || die "cli/target has no jar or lib/ (build first)"
 for d in cuda-kernels/target/test-classes cli/target/test-classes cuda-kernels/target/gpu-check/lib; do

@@ -43,7 +43,8 @@ class JsonTest {
     @Test
     void badInputNamesTheOffset() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"a\": [1, 2}"));
-        assertTrue(e.getMessage().startsWith("bad JSON at line 1, column 12: "), e.getMessage());
+        // Jackson's column points at or just past the stray '}' (offset 11), depending on its version
+        assertTrue(e.getMessage().matches("bad JSON at line 1, column 1[23]: Unexpected close marker '}'.*"), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), e.getMessage());
     }
 }
