@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,15 +32,18 @@ class BenchQuickTest {
     static Path out;
 
     static String stdout;
+    static String log;
     static Map<String, Object> json;
 
     @BeforeAll
     static void runQuickGemmAndOps() throws IOException {
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
         BenchConfig cfg = new BenchConfig(List.of("cpu"), true, out, "none", 2, null, null, null, 0,
-                BenchConfig.defaultRecipe(), BenchConfig.DEFAULT_TARGET, new PrintStream(OutputStream.nullOutputStream()));
+                BenchConfig.defaultRecipe(), BenchConfig.DEFAULT_TARGET, new PrintStream(progress, true, StandardCharsets.UTF_8));
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         Bench.run(cfg, EnumSet.of(Bench.Part.GEMM, Bench.Part.OPS), new PrintStream(buf, true, StandardCharsets.UTF_8));
         stdout = buf.toString(StandardCharsets.UTF_8);
+        log = progress.toString(StandardCharsets.UTF_8);
         json = Json.object(Json.parse(Files.readString(out.resolve("results.json"))));
     }
 
@@ -149,5 +151,12 @@ class BenchQuickTest {
         assertEquals("measured", GemmBench.peakSource("461 GFLOP/s fp32, measured: 2 concurrent FMA loops", false));
         assertEquals("estimated", GemmBench.peakSource("332 GFLOP/s fp32, estimated: 2 threads", false));
         assertEquals("given", GemmBench.peakSource("500 GFLOP/s, given with --peak-gflops", false));
+    }
+
+    @Test
+    void theLastLineSaysWhereEverythingWent() {
+        List<String> lines = log.lines().toList();
+        assertEquals("bench: wrote results.json, results.md, gemm.png, ops.png to " + out.toAbsolutePath().normalize(),
+                lines.get(lines.size() - 1));
     }
 }
