@@ -38,7 +38,7 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 fi
 cli_jar=""
 for j in cli/target/backprop-cli-*.jar; do
-    case "$j" in *sources*|*tests*) ;; *) [ -f "$j" ] && cli_jar="$j" && break ;; esac
+    case "$j" in *sources*|*tests*|*runnable*) ;; *) [ -f "$j" ] && cli_jar="$j" && break ;; esac
 done
 [ -n "$cli_jar" ] && [ -d cli/target/lib ] || die "cli/target has no jar or lib/ (build first)"
 for d in cuda-kernels/target/test-classes cli/target/test-classes cuda-kernels/target/gpu-check/lib; do

@@ -287,7 +287,7 @@ bench_log="$OUT/bench.log"
 if want bench; then
     for part in gemm ops; do
         step "bench-$part" 110 30 "$bench_log" "$work" "${bp[@]}" bench "$part" --backend cuda \
-            --out "$work/bench/$part" --data "$mnist" --python "${python:-auto}"
+            --out "$work/bench/$part" --python "${python:-auto}"   # --data is bench train's only
         [ -d "$work/bench/$part" ] && tar -C "$work/bench" -czf "$OUT/bench-$part.tar.gz" "$part"
     done
 fi

@@ -6,8 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -27,30 +25,6 @@ public final class Bench {
     public enum Part { GEMM, OPS, TRAIN }
 
     private Bench() { }
-
-    /** {@code bench/results/<machine>-<date>/}, the machine being {@code cpu-<n>core} or the GPU. */
-    public static Path defaultOut(List<String> backends) {
-        String gpu = null;
-        for (String b : backends) {
-            if (Devices.isGpu(b)) {
-                try {
-                    BackendProvider p = Backends.provider(b);
-                    if (p.availability().usable()) {
-                        gpu = p.availability().detail();
-                    }
-                } catch (RuntimeException | LinkageError e) {
-                    // no GPU: the folder is named after the CPU
-                }
-            }
-        }
-        String tag = Environment.machineTag(gpu == null ? null : firstWords(gpu, 3));
-        return Path.of("bench", "results", tag + "-" + LocalDate.now(ZoneOffset.UTC));
-    }
-
-    private static String firstWords(String s, int n) {
-        String[] w = s.split("[,;(]")[0].trim().split("\\s+");
-        return String.join(" ", java.util.Arrays.asList(w).subList(0, Math.min(n, w.length)));
-    }
 
     /**
      * Every backend registered here plus cuda, CPU first: the GPU rows are always in the report,
@@ -74,6 +48,7 @@ public final class Bench {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + cfg.out() + ": " + e.getMessage(), e);
         }
+        long started = System.currentTimeMillis();
         Map<String, Object> env = Environment.collect();
         env.put("load_average_at_start", env.remove("load_average"));
         PythonPeer peers = new PythonPeer(cfg.python());
@@ -117,8 +92,23 @@ public final class Bench {
         }
         stdout.print(text);
         stdout.flush();
-        cfg.log().println("bench: wrote " + cfg.out().resolve("results.json") + ", results.md and the charts");
+        cfg.log().println("bench: wrote results.json, results.md" + charts(cfg.out(), started) + " to "
+                + cfg.out().toAbsolutePath().normalize());
         return json;
+    }
+
+    /** The PNGs this run wrote (a folder may hold older ones, from other parts). */
+    private static String charts(Path dir, long since) {
+        List<String> names = new ArrayList<>();
+        try (var files = Files.list(dir)) {
+            files.filter(f -> f.getFileName().toString().endsWith(".png"))
+                    .filter(f -> f.toFile().lastModified() >= since - 1000)
+                    .forEach(f -> names.add(f.getFileName().toString()));
+        } catch (IOException e) {
+            return "";
+        }
+        names.sort(null);
+        return names.isEmpty() ? "" : ", " + String.join(", ", names);
     }
 
     private static Map<String, Object> configJson(BenchConfig cfg, EnumSet<Part> parts) {

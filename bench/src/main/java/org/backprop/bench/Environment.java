@@ -161,13 +161,4 @@ public final class Environment {
             return null;
         }
     }
-
-    /** A folder name for this machine: {@code cpu-2core} or the GPU's name, lower-case. */
-    public static String machineTag(String gpuName) {
-        if (gpuName != null && !gpuName.isBlank()) {
-            return gpuName.toLowerCase(Locale.ROOT).replaceAll("nvidia", "").replaceAll("[^a-z0-9]+", "-")
-                    .replaceAll("^-|-$", "");
-        }
-        return "cpu-" + Runtime.getRuntime().availableProcessors() + "core";
-    }
 }

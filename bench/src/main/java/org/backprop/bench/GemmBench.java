@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.backprop.charts.Charts;
 import org.backprop.core.Backend;
 import org.backprop.core.Tensor;
 
@@ -51,7 +52,8 @@ public final class GemmBench {
      */
     public static List<Shape> sweep(boolean gpu, boolean quick) {
         List<Shape> shapes = new ArrayList<>();
-        int[] batches = quick ? new int[] {64} : new int[] {64, 256, 1024, 4096};
+        // quick: still two batch sizes and two square sizes, so that each chart has a line to read
+        int[] batches = quick ? new int[] {64, 256} : new int[] {64, 256, 1024, 4096};
         for (int b : batches) {
             for (int l = 0; l + 1 < MLP.length; l++) {
                 int in = MLP[l];
@@ -67,7 +69,7 @@ public final class GemmBench {
                 }
             }
         }
-        int max = quick ? 256 : gpu ? 8192 : 2048;
+        int max = quick ? 512 : gpu ? 8192 : 2048;
         for (int s = 256; s <= max; s *= 2) {
             shapes.add(new Shape("square " + s, "square", 0, s, s, s, false, false));
         }
@@ -77,9 +79,6 @@ public final class GemmBench {
     public static Section run(BenchConfig cfg, PythonPeer peers, Path out) {
         StringBuilder md = new StringBuilder("## GEMM: C = op(A)·op(B), fp32\n\n");
         List<Object> devices = new ArrayList<>();
-        List<Charts.Series> squares = new ArrayList<>();
-        List<Charts.Series> training = new ArrayList<>();
-        List<Charts.Line> peakLines = new ArrayList<>();
         for (String name : cfg.backends()) {
             boolean gpu = Devices.isGpu(name);
             List<Shape> shapes = sweep(gpu, cfg.quick());
@@ -200,11 +199,6 @@ public final class GemmBench {
             if (oursUnavailable != null && !peer.ok()) {
                 t.row("all shapes", "", "unavailable", "", "unavailable");
             }
-            String peerLabel = peerName + (gpu ? " (cuda)" : "");
-            Charts.Series sqOurs = new Charts.Series(name + " (ours)");
-            Charts.Series sqPeer = new Charts.Series(peerLabel);
-            // per batch: FLOPs and median seconds summed over the step's products, ours and peer
-            Map<Integer, double[]> perBatch = new java.util.TreeMap<>();
             for (int i = 0; i < shapes.size(); i++) {
                 Shape s = shapes.get(i);
                 Timing.Samples o = ours.get(i);
@@ -222,15 +216,6 @@ public final class GemmBench {
                                     + (ps.length > 1 && peerList.get(pick).core() != null ? " (" + peerList.get(pick).core() + ")" : ""),
                             Markdown.num(og / pg), Markdown.time(floor),
                             Double.isFinite(og) && Double.isFinite(peak.gflops()) ? Markdown.f("%.0f%%", 100 * og / peak.gflops()) : "–");
-                }
-                if (s.kind().equals("square")) {
-                    sqOurs.add(s.m(), og);
-                    sqPeer.add(s.m(), pg);
-                } else {
-                    double[] acc = perBatch.computeIfAbsent(s.batch(), b -> new double[3]);
-                    acc[0] += s.flops();
-                    acc[1] += o == null ? Double.NaN : o.median();
-                    acc[2] += p == null ? Double.NaN : p.median();
                 }
                 Map<String, Object> r = s.toJson();
                 r.put("floor_s", floor);
@@ -254,32 +239,103 @@ public final class GemmBench {
                 rows.add(r);
             }
             md.append(t).append('\n');
+            dj.put("shapes", rows);
+            devices.add(dj);
+        }
+        Path png = out.resolve("gemm.png");
+        chart(devices, machine(), png);
+        md.append("Chart: `gemm.png`\n\n");
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("devices", devices);
+        json.put("chart", "gemm.png");
+        return new Section("gemm", md.toString(), json);
+    }
+
+    /**
+     * gemm.png from the {@code devices} of results.json, so that a run's chart can be drawn again
+     * from its saved results ({@link #replot}). Training GEMMs: per batch size, the FLOPs of the
+     * step's products over the sum of their median times, ours and the peer's.
+     */
+    static void chart(List<Object> devices, String machine, Path png) {
+        List<Charts.Series> squares = new ArrayList<>();
+        List<Charts.Series> training = new ArrayList<>();
+        List<Charts.Line> peakLines = new ArrayList<>();
+        for (Object d : devices) {
+            Map<String, Object> dj = Json.object(d);
+            String name = String.valueOf(dj.get("backend"));
+            boolean gpu = Devices.isGpu(name);
+            String peerLabel = dj.get("peer") + (gpu ? " (cuda)" : "");
+            Charts.Series sqOurs = new Charts.Series(name + " (ours)");
+            Charts.Series sqPeer = new Charts.Series(peerLabel);
+            Map<Integer, double[]> perBatch = new java.util.TreeMap<>();
+            for (Object r : Json.array(dj.get("shapes"))) {
+                Map<String, Object> row = Json.object(r);
+                double flops = ((Number) row.get("flops")).doubleValue();
+                double ours = medianSeconds(row.get("ours"));
+                double peer = medianSeconds(row.get("peer"));
+                if ("square".equals(row.get("kind"))) {
+                    int n = ((Number) row.get("m")).intValue();
+                    sqOurs.add(n, flops / ours / 1e9);
+                    sqPeer.add(n, flops / peer / 1e9);
+                } else {
+                    double[] acc = perBatch.computeIfAbsent(((Number) row.get("batch")).intValue(), b -> new double[3]);
+                    acc[0] += flops;
+                    acc[1] += ours;
+                    acc[2] += peer;
+                }
+            }
             Charts.Series trOurs = new Charts.Series(name + " (ours)");
             Charts.Series trPeer = new Charts.Series(peerLabel);
             for (Map.Entry<Integer, double[]> e : perBatch.entrySet()) {
                 trOurs.add(e.getKey(), e.getValue()[0] / e.getValue()[1] / 1e9);
                 trPeer.add(e.getKey(), e.getValue()[0] / e.getValue()[2] / 1e9);
             }
-            dj.put("shapes", rows);
-            devices.add(dj);
             squares.add(sqOurs);
             squares.add(sqPeer);
             training.add(trOurs);
             training.add(trPeer);
-            if (Double.isFinite(peak.gflops())) {
-                peakLines.add(new Charts.Line(name + " peak " + Markdown.num(peak.gflops()) + " GFLOP/s (" + (peak.gflopsHow().contains("given") ? "given" : peak.gflopsHow().contains("measured") ? "measured" : gpu ? "datasheet" : "estimated") + ")", peak.gflops()));
+            Map<String, Object> peak = Json.object(dj.get("peak"));
+            if (peak.get("gflops") instanceof Number g && Double.isFinite(g.doubleValue())) {
+                String how = String.valueOf(peak.get("how"));
+                peakLines.add(new Charts.Line(name + " peak " + Markdown.num(g.doubleValue()) + " GFLOP/s ("
+                        + peakSource(how, gpu) + ")", g.doubleValue()));
             }
         }
-        Path png = out.resolve("gemm.png");
         Charts.xyPanels(List.of(
-                new Charts.XYPanel("Training GEMMs of 784-1024-1024-10 (" + machine() + ")",
+                new Charts.XYPanel("Training GEMMs of 784-1024-1024-10 (" + machine + ")",
                         "batch size (rows of X)", "GFLOP/s over the step's products", training, peakLines),
                 new Charts.XYPanel("Square GEMM n×n·n×n, fp32", "n", "GFLOP/s", squares, peakLines)), png);
-        md.append("Chart: `gemm.png`\n\n");
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("devices", devices);
-        json.put("chart", "gemm.png");
-        return new Section("gemm", md.toString(), json);
+    }
+
+    /** The word the legend gives a peak: how {@link Peaks} obtained it. */
+    static String peakSource(String how, boolean gpu) {
+        return how.contains("given") ? "given" : how.contains("measured") ? "measured" : gpu ? "datasheet" : "estimated";
+    }
+
+    private static double medianSeconds(Object samples) {
+        return samples == null ? Double.NaN : ((Number) Json.object(samples).get("median_s")).doubleValue();
+    }
+
+    /** Draws DIR/gemm.png again from DIR/results.json, measuring nothing. */
+    public static Path replot(Path dir) {
+        Path file = dir.resolve("results.json");
+        Map<String, Object> json;
+        try {
+            json = Json.object(Json.parse(java.nio.file.Files.readString(file)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+        Map<String, Object> results = Json.object(json.get("results"));
+        if (!results.containsKey("gemm")) {
+            throw new IllegalArgumentException(file + " has no GEMM results to draw");
+        }
+        Map<String, Object> cpu = Json.object(Json.object(json.get("environment")).get("cpu"));
+        Path png = dir.resolve("gemm.png");
+        chart(Json.array(Json.object(results.get("gemm")).get("devices")),
+                cpu.get("model") + ", " + cpu.get("available_processors") + " cores", png);
+        return png;
     }
 
     /** The index of the peer with the least median time, or -1 when none has a sample. */

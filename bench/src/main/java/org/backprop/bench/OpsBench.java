@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.backprop.charts.Charts;
 import org.backprop.core.Backend;
 import org.backprop.core.Tensor;
 

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.backprop.charts.Charts;
 import org.backprop.core.Backend;
 import org.backprop.data.Dataset;
 import org.backprop.data.Mnist;
@@ -104,8 +105,9 @@ public final class TrainBench {
         int[] reference = {1024, 1024};
         int[] large = {4096, 4096, 4096};
         if (cfg.quick()) {
-            w.add(new Workload("reference", sigmoidSgd(reference, 256, 1), 2048, 1000));
-            w.add(new Workload("large", sigmoidSgd(large, 1024, 1), 2048, 1000));
+            // a smoke run: two epochs of four batches (so the curve is a line), one batch of the large net
+            w.add(new Workload("reference", sigmoidSgd(reference, 256, 2), 1024, 500));
+            w.add(new Workload("large", sigmoidSgd(large, 1024, 1), 1024, 500));
         } else {
             w.add(new Workload("reference", sigmoidSgd(reference, 256, 2), 0, 0));
             w.add(new Workload("large", sigmoidSgd(large, 1024, 1),
@@ -276,6 +278,8 @@ public final class TrainBench {
             List<Object> threads = new ArrayList<>();
             if (onlyThreads != null) {
                 threads.add(onlyThreads);
+            } else if (cfg.quick()) {
+                threads.add(cfg.resolvedThreads());   // one PyTorch run per workload: the full run compares 1 thread too
             } else {
                 threads.add(1);
                 if (cfg.resolvedThreads() > 1) {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,15 +32,18 @@ class BenchQuickTest {
     static Path out;
 
     static String stdout;
+    static String log;
     static Map<String, Object> json;
 
     @BeforeAll
     static void runQuickGemmAndOps() throws IOException {
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
         BenchConfig cfg = new BenchConfig(List.of("cpu"), true, out, "none", 2, null, null, null, 0,
-                BenchConfig.defaultRecipe(), BenchConfig.DEFAULT_TARGET, new PrintStream(OutputStream.nullOutputStream()));
+                BenchConfig.defaultRecipe(), BenchConfig.DEFAULT_TARGET, new PrintStream(progress, true, StandardCharsets.UTF_8));
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         Bench.run(cfg, EnumSet.of(Bench.Part.GEMM, Bench.Part.OPS), new PrintStream(buf, true, StandardCharsets.UTF_8));
         stdout = buf.toString(StandardCharsets.UTF_8);
+        log = progress.toString(StandardCharsets.UTF_8);
         json = Json.object(Json.parse(Files.readString(out.resolve("results.json"))));
     }
 
@@ -108,5 +110,53 @@ class BenchQuickTest {
     @Test
     void noTrainSectionWhenNotAskedFor() {
         assertFalse(Json.object(json.get("results")).containsKey("train"));
+    }
+
+    @Test
+    void theQuickSweepStillHasTwoSizesOnEachChart() {
+        List<GemmBench.Shape> shapes = GemmBench.sweep(false, true);
+        assertTrue(shapes.stream().filter(x -> !x.kind().equals("square")).map(GemmBench.Shape::batch).distinct().count() >= 2);
+        assertTrue(shapes.stream().filter(x -> x.kind().equals("square")).count() >= 2);
+    }
+
+    @Test
+    void replotDrawsTheRunsChartAgainFromItsJson(@TempDir Path again) throws IOException {
+        Files.copy(out.resolve("results.json"), again.resolve("results.json"));
+        Path png = GemmBench.replot(again);
+        assertEquals(again.resolve("gemm.png"), png);
+        // the run drew its chart through the same code from the same numbers: the same image
+        BufferedImage a = ImageIO.read(out.resolve("gemm.png").toFile());
+        BufferedImage b = ImageIO.read(png.toFile());
+        assertEquals(a.getWidth(), b.getWidth());
+        assertEquals(a.getHeight(), b.getHeight());
+        for (int y = 0; y < a.getHeight(); y += 7) {
+            for (int x = 0; x < a.getWidth(); x += 7) {
+                assertEquals(a.getRGB(x, y), b.getRGB(x, y), "pixel " + x + "," + y);
+            }
+        }
+    }
+
+    @Test
+    void replotOfAFolderWithoutResultsSaysWhichFile(@TempDir Path empty) {
+        java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+                () -> GemmBench.replot(empty));
+        assertTrue(e.getMessage().contains(empty.resolve("results.json").toString()), e.getMessage());
+    }
+
+    @Test
+    void theLegendNamesAMeasuredPeakMeasured() {
+        String how = Json.object(Json.object(Json.array(Json.object(Json.object(json.get("results")).get("gemm"))
+                .get("devices")).get(0)).get("peak")).get("how").toString();
+        assertEquals(how.contains("measured") ? "measured" : "estimated", GemmBench.peakSource(how, false));
+        assertEquals("measured", GemmBench.peakSource("461 GFLOP/s fp32, measured: 2 concurrent FMA loops", false));
+        assertEquals("estimated", GemmBench.peakSource("332 GFLOP/s fp32, estimated: 2 threads", false));
+        assertEquals("given", GemmBench.peakSource("500 GFLOP/s, given with --peak-gflops", false));
+    }
+
+    @Test
+    void theLastLineSaysWhereEverythingWent() {
+        List<String> lines = log.lines().toList();
+        assertEquals("bench: wrote results.json, results.md, gemm.png, ops.png to " + out.toAbsolutePath().normalize(),
+                lines.get(lines.size() - 1));
     }
 }

@@ -26,7 +26,10 @@ class JsonTest {
 
     @Test
     void nonFiniteNumbersAreWrittenAsNull() {
-        assertEquals("[null, null, 1]", Json.write(List.of(Double.NaN, Double.POSITIVE_INFINITY, 1.0)).trim());
+        assertEquals(List.of(), Json.array(Json.parse(Json.write(List.of()))));
+        List<Object> back = Json.array(Json.parse(Json.write(List.of(Double.NaN, Double.POSITIVE_INFINITY, 1.5f,
+                new double[] {Float.NaN, 2}))));
+        assertEquals(java.util.Arrays.asList(null, null, 1.5, java.util.Arrays.asList(null, 2.0)), back);
     }
 
     @Test
@@ -40,6 +43,8 @@ class JsonTest {
     @Test
     void badInputNamesTheOffset() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"a\": [1, 2}"));
-        assertTrue(e.getMessage().contains("offset 11"), e.getMessage());
+        // Jackson's column points at or just past the stray '}' (offset 11), depending on its version
+        assertTrue(e.getMessage().matches("bad JSON at line 1, column 1[23]: Unexpected close marker '}'.*"), e.getMessage());
+        assertTrue(!e.getMessage().contains("\n"), e.getMessage());
     }
 }

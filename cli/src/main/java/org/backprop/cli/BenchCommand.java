@@ -8,9 +8,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.backprop.bench.Bench;
 import org.backprop.bench.BenchConfig;
+import org.backprop.bench.GemmBench;
 import org.backprop.nn.Activation;
 import org.backprop.nn.TrainingRecipe;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
@@ -34,11 +36,12 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> backends;
 
     @Option(names = "--quick", scope = ScopeType.INHERIT,
-            description = "A seconds-long smoke run (few shapes and samples) instead of the full sweep.")
+            description = "A smoke run of about 15-30 s (2-core CPU, peers on; measured loosely) instead of "
+                    + "the full sweep: two sizes per chart, a few batches of training.")
     boolean quick;
 
     @Option(names = "--out", paramLabel = "DIR", scope = ScopeType.INHERIT,
-            description = "Folder for results.json, results.md and the charts (default: bench/results/<machine>-<date>).")
+            description = "Folder for results.json, results.md and the charts (default: the current folder).")
     Path out;
 
     @Option(names = "--python", paramLabel = "PATH|auto|none", scope = ScopeType.INHERIT,
@@ -51,63 +54,33 @@ public final class BenchCommand implements Callable<Integer> {
     Integer threads;
 
     @Option(names = "--peak-gflops", paramLabel = "GFLOPS", scope = ScopeType.INHERIT,
-            description = "CPU fp32 peak for the floors (default: estimated from /proc/cpuinfo).")
+            description = "CPU fp32 peak for the floors (default: measured in the run with an FMA loop; "
+                    + "estimated from /proc/cpuinfo without the Vector API).")
     Double peakGflops;
 
     @Option(names = "--gpu-peak-gflops", paramLabel = "GFLOPS", scope = ScopeType.INHERIT,
             description = "GPU fp32 peak for the floors (default: the datasheet figure for the device).")
     Double gpuPeakGflops;
 
-    @Option(names = "--data", paramLabel = "DIR", scope = ScopeType.INHERIT,
-            description = "MNIST folder for bench train (default: the fetcher's cache; the bundled sample if absent).")
-    Path data;
-
-    @Option(names = "--large-batches", paramLabel = "N", scope = ScopeType.INHERIT,
-            description = "Time the large network over N batches of 1024 instead of a full epoch (default: full epoch).")
-    int largeBatches;
-
-    @Option(names = "--tta-hidden", split = ",", paramLabel = "512,512", scope = ScopeType.INHERIT,
-            description = "Hidden layers of the time-to-accuracy recipe (default: 512,512).")
-    List<Integer> ttaHidden;
-
-    @Option(names = "--tta-activation", paramLabel = "relu", scope = ScopeType.INHERIT,
-            description = "Hidden activation of the time-to-accuracy recipe (default: relu).")
-    String ttaActivation;
-
-    @Option(names = "--tta-lr", paramLabel = "LR", scope = ScopeType.INHERIT,
-            description = "Adam learning rate of the time-to-accuracy recipe (default: 0.001).")
-    Float ttaLr;
-
-    @Option(names = "--tta-lr-decay", paramLabel = "GAMMA", scope = ScopeType.INHERIT,
-            description = "Per-epoch learning-rate decay of the time-to-accuracy recipe (default: 0.8, as train).")
-    Float ttaLrDecay;
-
-    @Option(names = "--tta-batch", paramLabel = "N", scope = ScopeType.INHERIT,
-            description = "Batch size of the time-to-accuracy recipe (default: 128).")
-    Integer ttaBatch;
-
-    @Option(names = "--tta-target", paramLabel = "FRACTION", scope = ScopeType.INHERIT,
-            description = "Test accuracy to reach, as a fraction (default: 0.98).")
-    Double ttaTarget;
-
-    @Option(names = "--tta-max-epochs", paramLabel = "N", scope = ScopeType.INHERIT,
-            description = "Give up on the target after N epochs (default: 15).")
-    Integer ttaMaxEpochs;
+    /** bench alone runs all three parts, so it takes the training bench's options too. */
+    @Mixin
+    TrainOptions train = new TrainOptions();
 
     @Override
     public Integer call() {
-        return run(EnumSet.allOf(Bench.Part.class));
+        return run(EnumSet.allOf(Bench.Part.class), train);
     }
 
-    int run(EnumSet<Bench.Part> parts) {
-        Bench.run(config(), parts, System.out);
+    int run(EnumSet<Bench.Part> parts, TrainOptions t) {
+        Bench.run(config(t.or(train)), parts, System.out);
         return 0;
     }
 
-    BenchConfig config() {
+    BenchConfig config(TrainOptions t) {
         if (threads != null && (threads < 1 || threads > 4096)) {
             throw new IllegalArgumentException("--threads must be between 1 and 4096, got " + threads);
         }
+        int largeBatches = t.largeBatches == null ? 0 : t.largeBatches;
         if (largeBatches < 0) {
             throw new IllegalArgumentException("--large-batches must be >= 0, got " + largeBatches);
         }
@@ -138,36 +111,91 @@ public final class BenchCommand implements Callable<Integer> {
         }
         TrainingRecipe d = BenchConfig.defaultRecipe();
         int[] hidden = d.hidden();
-        if (ttaHidden != null) {
-            hidden = ttaHidden.stream().mapToInt(Integer::intValue).toArray();
+        if (t.ttaHidden != null) {
+            hidden = t.ttaHidden.stream().mapToInt(Integer::intValue).toArray();
             for (int h : hidden) {
                 if (h < 1) {
                     throw new IllegalArgumentException("--tta-hidden: layer sizes must be positive, got " + h);
                 }
             }
         }
-        if (ttaLrDecay != null && !(ttaLrDecay > 0 && ttaLrDecay <= 1)) {
-            throw new IllegalArgumentException("--tta-lr-decay must be in (0, 1], got " + ttaLrDecay);
+        if (t.ttaLrDecay != null && !(t.ttaLrDecay > 0 && t.ttaLrDecay <= 1)) {
+            throw new IllegalArgumentException("--tta-lr-decay must be in (0, 1], got " + t.ttaLrDecay);
         }
-        if (ttaBatch != null && ttaBatch < 1) {
-            throw new IllegalArgumentException("--tta-batch must be at least 1, got " + ttaBatch);
+        if (t.ttaBatch != null && t.ttaBatch < 1) {
+            throw new IllegalArgumentException("--tta-batch must be at least 1, got " + t.ttaBatch);
         }
-        if (ttaMaxEpochs != null && ttaMaxEpochs < 1) {
-            throw new IllegalArgumentException("--tta-max-epochs must be at least 1, got " + ttaMaxEpochs);
+        if (t.ttaMaxEpochs != null && t.ttaMaxEpochs < 1) {
+            throw new IllegalArgumentException("--tta-max-epochs must be at least 1, got " + t.ttaMaxEpochs);
         }
-        double target = ttaTarget == null ? BenchConfig.DEFAULT_TARGET : ttaTarget;
+        double target = t.ttaTarget == null ? BenchConfig.DEFAULT_TARGET : t.ttaTarget;
         if (!(target > 0 && target <= 1)) {
             throw new IllegalArgumentException("--tta-target is a fraction in (0, 1], got " + target);
         }
         TrainingRecipe recipe = d.withHidden(hidden, null)
-                .withActivation(ttaActivation == null ? d.activation() : Activation.parse(ttaActivation))
-                .withOptimizer("adam", ttaLr == null ? d.lr() : ttaLr)
-                .withLrDecay(ttaLrDecay == null ? d.lrDecay() : ttaLrDecay)
-                .withBatch(ttaBatch == null ? d.batch() : ttaBatch)
-                .withEpochs(ttaMaxEpochs == null ? d.epochs() : ttaMaxEpochs);
-        Path dir = out != null ? out : Bench.defaultOut(names);
+                .withActivation(t.ttaActivation == null ? d.activation() : Activation.parse(t.ttaActivation))
+                .withOptimizer("adam", t.ttaLr == null ? d.lr() : t.ttaLr)
+                .withLrDecay(t.ttaLrDecay == null ? d.lrDecay() : t.ttaLrDecay)
+                .withBatch(t.ttaBatch == null ? d.batch() : t.ttaBatch)
+                .withEpochs(t.ttaMaxEpochs == null ? d.epochs() : t.ttaMaxEpochs);
+        // the current folder unless told: results land where the user is, not in a checkout's bench/
+        Path dir = out != null ? out : Path.of("");
         return new BenchConfig(names, quick, dir, python, threads == null ? 0 : threads, peakGflops, gpuPeakGflops,
-                data, largeBatches, recipe, target, System.err);
+                t.data, largeBatches, recipe, target, System.err);
+    }
+
+    /** The options of {@code bench train} (and of {@code bench} / {@code bench all}, which include it). */
+    static final class TrainOptions {
+        @Option(names = "--data", paramLabel = "DIR",
+                description = "MNIST folder for bench train (default: the fetcher's cache; the bundled sample if absent).")
+        Path data;
+
+        @Option(names = "--large-batches", paramLabel = "N",
+                description = "Time the large network over N batches of 1024 instead of a full epoch (default: full epoch).")
+        Integer largeBatches;
+
+        @Option(names = "--tta-hidden", split = ",", paramLabel = "512,512",
+                description = "Hidden layers of the time-to-accuracy recipe (default: 512,512).")
+        List<Integer> ttaHidden;
+
+        @Option(names = "--tta-activation", paramLabel = "relu",
+                description = "Hidden activation of the time-to-accuracy recipe (default: relu).")
+        String ttaActivation;
+
+        @Option(names = "--tta-lr", paramLabel = "LR",
+                description = "Adam learning rate of the time-to-accuracy recipe (default: 0.001).")
+        Float ttaLr;
+
+        @Option(names = "--tta-lr-decay", paramLabel = "GAMMA",
+                description = "Per-epoch learning-rate decay of the time-to-accuracy recipe (default: 0.8, as train).")
+        Float ttaLrDecay;
+
+        @Option(names = "--tta-batch", paramLabel = "N",
+                description = "Batch size of the time-to-accuracy recipe (default: 128).")
+        Integer ttaBatch;
+
+        @Option(names = "--tta-target", paramLabel = "FRACTION",
+                description = "Test accuracy to reach, as a fraction (default: 0.98).")
+        Double ttaTarget;
+
+        @Option(names = "--tta-max-epochs", paramLabel = "N",
+                description = "Give up on the target after N epochs (default: 15).")
+        Integer ttaMaxEpochs;
+
+        /** These, with what the user gave before the subcommand name filling the gaps. */
+        TrainOptions or(TrainOptions outer) {
+            TrainOptions t = new TrainOptions();
+            t.data = data != null ? data : outer.data;
+            t.largeBatches = largeBatches != null ? largeBatches : outer.largeBatches;
+            t.ttaHidden = ttaHidden != null ? ttaHidden : outer.ttaHidden;
+            t.ttaActivation = ttaActivation != null ? ttaActivation : outer.ttaActivation;
+            t.ttaLr = ttaLr != null ? ttaLr : outer.ttaLr;
+            t.ttaLrDecay = ttaLrDecay != null ? ttaLrDecay : outer.ttaLrDecay;
+            t.ttaBatch = ttaBatch != null ? ttaBatch : outer.ttaBatch;
+            t.ttaTarget = ttaTarget != null ? ttaTarget : outer.ttaTarget;
+            t.ttaMaxEpochs = ttaMaxEpochs != null ? ttaMaxEpochs : outer.ttaMaxEpochs;
+            return t;
+        }
     }
 
     @Command(name = "gemm", mixinStandardHelpOptions = true,
@@ -176,9 +204,17 @@ public final class BenchCommand implements Callable<Integer> {
         @ParentCommand
         BenchCommand parent;
 
+        @Option(names = "--replot", paramLabel = "DIR",
+                description = "Measure nothing: draw DIR/gemm.png again from DIR/results.json (an earlier run's).")
+        Path replot;
+
         @Override
         public Integer call() {
-            return parent.run(EnumSet.of(Bench.Part.GEMM));
+            if (replot != null) {
+                System.err.println("bench gemm: drew " + GemmBench.replot(replot).toAbsolutePath().normalize());
+                return 0;
+            }
+            return parent.run(EnumSet.of(Bench.Part.GEMM), new TrainOptions());
         }
     }
 
@@ -190,7 +226,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return parent.run(EnumSet.of(Bench.Part.OPS));
+            return parent.run(EnumSet.of(Bench.Part.OPS), new TrainOptions());
         }
     }
 
@@ -200,9 +236,12 @@ public final class BenchCommand implements Callable<Integer> {
         @ParentCommand
         BenchCommand parent;
 
+        @Mixin
+        TrainOptions train = new TrainOptions();
+
         @Override
         public Integer call() {
-            return parent.run(EnumSet.of(Bench.Part.TRAIN));
+            return parent.run(EnumSet.of(Bench.Part.TRAIN), train);
         }
     }
 
@@ -211,9 +250,12 @@ public final class BenchCommand implements Callable<Integer> {
         @ParentCommand
         BenchCommand parent;
 
+        @Mixin
+        TrainOptions train = new TrainOptions();
+
         @Override
         public Integer call() {
-            return parent.run(EnumSet.allOf(Bench.Part.class));
+            return parent.run(EnumSet.allOf(Bench.Part.class), train);
         }
     }
 }

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import org.backprop.charts.Plots;
 import org.backprop.data.Dataset;
 import org.backprop.nn.Evaluation;
 import org.backprop.nn.Model;
@@ -108,13 +109,13 @@ final class Boundary {
         g.drawRect(LEFT, TOP, PLOT, PLOT);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         FontMetrics fm = g.getFontMetrics();
-        for (double t : ticks(x0, x1)) {
+        for (double t : Plots.ticks(x0, x1)) {
             int px = LEFT + (int) Math.round((t - x0) / (x1 - x0) * PLOT);
             g.drawLine(px, TOP + PLOT, px, TOP + PLOT + 5);
             String s = label(t);
             g.drawString(s, px - fm.stringWidth(s) / 2, TOP + PLOT + 20);
         }
-        for (double t : ticks(y0, y1)) {
+        for (double t : Plots.ticks(y0, y1)) {
             int py = TOP + (int) Math.round((y1 - t) / (y1 - y0) * PLOT);
             g.drawLine(LEFT - 5, py, LEFT, py);
             String s = label(t);
@@ -156,20 +157,6 @@ final class Boundary {
         return new Color((int) Math.round(255 + (c.getRed() - 255) * amount),
                 (int) Math.round(255 + (c.getGreen() - 255) * amount),
                 (int) Math.round(255 + (c.getBlue() - 255) * amount));
-    }
-
-    /** About five round tick values inside [lo, hi]. */
-    static double[] ticks(double lo, double hi) {
-        double raw = (hi - lo) / 5;
-        double mag = Math.pow(10, Math.floor(Math.log10(raw)));
-        double step = raw / mag < 1.5 ? mag : raw / mag < 3.5 ? 2 * mag : raw / mag < 7.5 ? 5 * mag : 10 * mag;
-        double first = Math.ceil(lo / step) * step;
-        int n = (int) Math.floor((hi - first) / step) + 1;
-        double[] t = new double[Math.max(0, n)];
-        for (int i = 0; i < t.length; i++) {
-            t[i] = first + i * step;
-        }
-        return t;
     }
 
     private static String label(double v) {

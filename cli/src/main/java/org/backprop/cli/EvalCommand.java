@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.backprop.bench.Json;
+import org.backprop.charts.Plots;
 import org.backprop.core.Backend;
 import org.backprop.data.Dataset;
 import org.backprop.io.ModelState;

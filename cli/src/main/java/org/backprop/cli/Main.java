@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
         description = "Trains dense neural networks on an NVIDIA GPU or a multithreaded CPU.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, InspectCommand.class, DevicesCommand.class,
                 DataCommand.class, BenchCommand.class, ParityCommand.class, CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
 
     /** Exit code for bad arguments and bad input. */
     public static final int USAGE = 2;
@@ -37,9 +37,12 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** {@code backprop} alone: the help, on stderr since no command ran, and the usage exit code. */
     @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    public Integer call() {
+        spec.commandLine().usage(System.err);
+        System.err.flush();
+        return USAGE;
     }
 
     public static void main(String[] args) {
@@ -103,9 +106,25 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"backprop " + (v == null ? "development build" : v),
+            return new String[] {"backprop " + version(),
                     "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
         }
+    }
+
+    /** The Maven project version, written into version.properties when the module is built. */
+    static String version() {
+        try (var in = Main.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                String v = p.getProperty("version", "");
+                if (!v.isBlank() && !v.startsWith("${")) {
+                    return v;
+                }
+            }
+        } catch (java.io.IOException e) {
+            // fall through: a build without the resource still runs
+        }
+        return "(unknown version: built without Maven)";
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.backprop.charts.Plots;
 import org.backprop.cluster.ClusterJob;
 import org.backprop.cluster.ClusterTrainings;
 import org.backprop.core.Backend;

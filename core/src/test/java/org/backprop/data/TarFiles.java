@@ -1,46 +1,31 @@
 package org.backprop.data;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
-/** Writes minimal ustar archives for tests. */
+/** Writes tar archives for tests, long names as PAX headers (as npm pack writes them). */
 final class TarFiles {
 
     private TarFiles() { }
 
     static byte[] tar(Map<String, byte[]> files) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (Map.Entry<String, byte[]> f : files.entrySet()) {
-            byte[] h = new byte[512];
-            put(h, 0, f.getKey());
-            put(h, 100, "0000644");
-            put(h, 108, "0000000");
-            put(h, 116, "0000000");
-            put(h, 124, String.format("%011o", f.getValue().length));
-            put(h, 136, "00000000000");
-            h[156] = '0';
-            put(h, 257, "ustar");
-            put(h, 263, "00");
-            for (int i = 148; i < 156; i++) {
-                h[i] = ' ';
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes)) {
+            out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                TarArchiveEntry e = new TarArchiveEntry(f.getKey());
+                e.setSize(f.getValue().length);
+                out.putArchiveEntry(e);
+                out.write(f.getValue());
+                out.closeArchiveEntry();
             }
-            int sum = 0;
-            for (byte b : h) {
-                sum += b & 0xff;
-            }
-            put(h, 148, String.format("%06o", sum));
-            h[154] = 0;
-            out.writeBytes(h);
-            out.writeBytes(f.getValue());
-            out.writeBytes(new byte[(512 - f.getValue().length % 512) % 512]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        out.writeBytes(new byte[1024]);
-        return out.toByteArray();
-    }
-
-    private static void put(byte[] h, int off, String s) {
-        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(b, 0, h, off, b.length);
+        return bytes.toByteArray();
     }
 }

@@ -129,10 +129,27 @@ public final class CpuBackend implements Backend {
         this.pool = new WorkerPool(threads);
         this.gemm = useVector ? new Gemm(kernel, pool, blocking.kc(), blocking.reason()) : new Gemm(kernel, pool);
         this.vector = useVector;
-        if (!useVector) {
-            LOG.info(() -> "cpu backend: scalar GEMM path ("
-                    + (vectorApiPresent() ? VECTOR_PROPERTY + "=false" : "jdk.incubator.vector is not loaded; "
-                    + "start java with --add-modules jdk.incubator.vector for the vector GEMM") + ")");
+        if (!vectorApiPresent()) {
+            warnNoVectorApi(System.err);
+        } else if (!useVector) {
+            LOG.info(() -> "cpu backend: scalar GEMM path (" + VECTOR_PROPERTY + "=false)");
+        }
+    }
+
+    /** The one line a JVM without the Vector API gets, however many backends it opens. */
+    static final String NO_VECTOR_API = "backprop: warning: the JVM was started without the Vector API, so the CPU "
+            + "backend runs at reduced speed; start java with --add-modules jdk.incubator.vector";
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Straight to stderr rather than a log record: an application's logging setup may hide INFO,
+     * and this halves the speed of every run, so it must be seen.
+     */
+    static void warnNoVectorApi(java.io.PrintStream err) {
+        if (WARNED.compareAndSet(false, true)) {
+            err.println(NO_VECTOR_API);
+            err.flush();
         }
     }
 

@@ -12,6 +12,10 @@ import java.util.concurrent.locks.LockSupport;
  * no other task writes, and must fix the partition into tasks from the shapes alone; then results
  * cannot depend on the thread count. Dispatch allocates nothing: the body is a long-lived object
  * and the claim counter carries a generation number, so a late worker can never run a stale task.
+ *
+ * <p>Ours rather than an {@code ExecutorService} or the common {@code ForkJoinPool}: those allocate
+ * a future or task per submission, about 50 dispatches per training step, and a step must allocate
+ * nothing (see the class comment of {@link CpuBackend}).
  */
 final class WorkerPool implements AutoCloseable {
 

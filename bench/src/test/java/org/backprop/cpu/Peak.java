@@ -1,7 +1,7 @@
 package org.backprop.cpu;
 public class Peak {
     public static void main(String[] x) {
-        MicroKernel k = VectorKernels.create();
+        MicroKernel k = VectorKernels.create(GemmBlocking.forThisCpu(VectorKernels.lanes()));
         int kc = Integer.parseInt(x[0]);
         float[] a = Prof.rnd(k.mr()*kc, 1), b = Prof.rnd(k.nr()*kc, 2), c = new float[k.mr()*k.nr()];
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();

@@ -6,7 +6,7 @@ public class AB {
         WorkerPool pool = new WorkerPool(threads);
         int nv = args.length - 1;
         Gemm[] g = new Gemm[nv];
-        for (int i = 0; i < nv; i++) g[i] = new Gemm(VectorKernels.create(), pool, Integer.parseInt(args[i + 1]));
+        for (int i = 0; i < nv; i++) g[i] = new Gemm(VectorKernels.create(GemmBlocking.forThisCpu(VectorKernels.lanes())), pool, Integer.parseInt(args[i + 1]));
         int[][] shapes = {{0,0,256,1024,784},{1,0,784,1024,256},{0,1,256,784,1024},{0,1,256,1024,1024},{0,0,256,1024,1024},{0,0,1024,1024,1024}};
         for (int[] s : shapes) {
             boolean ta = s[0]==1, tb = s[1]==1; int m=s[2], n=s[3], k=s[4];

@@ -1,4 +1,4 @@
-package org.backprop.bench;
+package org.backprop.charts;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.backprop.nn.EpochStats;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -19,7 +18,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** The PNG charts of the reports, drawn with XChart; every axis carries its unit. */
+/** The PNG charts of the benchmark reports, drawn with XChart; every axis carries its unit. */
 public final class Charts {
 
     static {
@@ -79,15 +78,23 @@ public final class Charts {
         }
     }
 
-    private static XYChart xy(XYPanel p) {
+    static XYChart xy(XYPanel p) {
+        double xmin = Double.MAX_VALUE;
+        double xmax = 0;
+        for (Series s : p.series()) {
+            for (double x : s.x) {
+                xmin = Math.min(xmin, x);
+                xmax = Math.max(xmax, x);
+            }
+        }
+        // sizes that double: spread them evenly (log₂) and label every power of two on the way
+        boolean log = xmax > 0 && xmax / xmin >= 2;
         XYChart c = new XYChartBuilder().width(720).height(620).title(p.title())
-                .xAxisTitle(p.xTitle()).yAxisTitle(p.yTitle()).build();
+                .xAxisTitle(log ? p.xTitle() + ", log scale" : p.xTitle()).yAxisTitle(p.yTitle()).build();
         style(c.getStyler());
         c.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         // below the plot: inside it the legend covers the points of the largest sizes
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        double xmin = Double.MAX_VALUE;
-        double xmax = 0;
         double ymin = Double.MAX_VALUE;
         double ymax = 0;
         int i = 0;
@@ -101,16 +108,15 @@ public final class Charts {
                 pts.add(new double[] {s.x.get(k), s.y.get(k)});
             }
             pts.sort((a, b) -> Double.compare(a[0], b[0]));
-            double[] xs = pts.stream().mapToDouble(q -> q[0]).toArray();
+            double[] xs = pts.stream().mapToDouble(q -> log ? log2(q[0]) : q[0]).toArray();
             double[] ys = pts.stream().mapToDouble(q -> q[1]).toArray();
-            for (int k = 0; k < xs.length; k++) {
-                xmin = Math.min(xmin, xs[k]);
-                xmax = Math.max(xmax, xs[k]);
-                ymin = Math.min(ymin, ys[k]);
-                ymax = Math.max(ymax, ys[k]);
+            for (double y : ys) {
+                ymin = Math.min(ymin, y);
+                ymax = Math.max(ymax, y);
             }
             XYSeries xy = c.addSeries(s.name, xs, ys);
             Color col = PALETTE[(i / 2 * 2 + (i % 2)) % PALETTE.length];
+            // markers on every point, so that one measured size is a visible point, not nothing
             xy.setMarker(i % 2 == 0 ? SeriesMarkers.CIRCLE : SeriesMarkers.DIAMOND);
             xy.setLineColor(col);
             xy.setMarkerColor(col);
@@ -126,22 +132,51 @@ public final class Charts {
             placeholder(c);
             return c;
         }
+        // the x range is set, not left to XChart, so that reference lines span the whole plot even
+        // over a single measured size
+        double lo;
+        double hi;
+        if (log) {
+            // XChart puts the first tick on the axis minimum: whole powers of two at both ends
+            lo = Math.floor(log2(xmin)) - 1;
+            hi = Math.ceil(log2(xmax)) + 1;
+            c.getStyler().setXAxisTickMarkSpacingHint(20);
+            c.getStyler().setxAxisTickLabelsFormattingFunction(Charts::powerOfTwoLabel);
+        } else {
+            double pad = xmax > xmin ? (xmax - xmin) * 0.05 : Math.max(1, xmin * 0.5);
+            lo = xmin - pad;
+            hi = xmax + pad;
+            c.getStyler().setXAxisDecimalPattern("#,##0");
+        }
+        c.getStyler().setXAxisMin(lo);
+        c.getStyler().setXAxisMax(hi);
         for (Line l : p.lines()) {
-            XYSeries xy = c.addSeries(l.name(), new double[] {xmin, xmax}, new double[] {l.y(), l.y()});
+            XYSeries xy = c.addSeries(l.name(), new double[] {lo, hi}, new double[] {l.y(), l.y()});
             xy.setMarker(SeriesMarkers.NONE);
             xy.setLineColor(Color.DARK_GRAY);
             xy.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {2f, 3f}, 0f));
             ymax = Math.max(ymax, l.y());
         }
-        c.getStyler().setXAxisLogarithmic(xmax / xmin >= 8);
         if (ymax / ymin > 20) {
             c.getStyler().setYAxisLogarithmic(true);
         } else {
             c.getStyler().setYAxisMin(0.0);
             c.getStyler().setYAxisMax(ymax * 1.1);
         }
-        c.getStyler().setXAxisDecimalPattern("#,##0");
         return c;
+    }
+
+    private static double log2(double x) {
+        return Math.log(x) / Math.log(2);
+    }
+
+    /** A tick of a log₂ axis: the power of two where it falls on one, else no label. */
+    static String powerOfTwoLabel(double tick) {
+        double r = Math.rint(tick);
+        if (Math.abs(tick - r) > 1e-9 || r < 0 || r > 62) {
+            return "";
+        }
+        return String.format(java.util.Locale.ROOT, "%,d", 1L << (long) r);
     }
 
     /**
@@ -221,18 +256,6 @@ public final class Charts {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + png, e);
         }
-    }
-
-    /**
-     * Training curves of any run — loss (left axis) and test accuracy (right axis) per epoch — as
-     * {@code backprop train --plot FILE.png} writes them.
-     */
-    public static void trainingCurves(List<EpochStats> epochs, String title, Path png) {
-        List<Epoch> points = new ArrayList<>();
-        for (EpochStats s : epochs) {
-            points.add(new Epoch(s.epoch(), s.trainLoss(), s.testLoss(), s.testAccuracy()));
-        }
-        curves(points, title, png);
     }
 
     /** Loss (left axis) and test accuracy (right axis) per epoch. */

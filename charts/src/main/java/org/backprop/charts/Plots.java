@@ -1,4 +1,4 @@
-package org.backprop.cli;
+package org.backprop.charts;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -18,8 +18,11 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** The pictures {@code eval} draws: ROC and precision/recall curves, and the reliability diagram. */
-final class Plots {
+/**
+ * The pictures of a training run and its evaluation: training curves ({@code train --plot}), ROC
+ * and precision/recall curves, and the reliability diagram ({@code eval}).
+ */
+public final class Plots {
 
     static {
         // drawn on servers and CI machines without a display
@@ -27,7 +30,7 @@ final class Plots {
     }
 
     /** Ten distinguishable colours (Tableau 10), one per MNIST class. */
-    static final Color[] PALETTE = {
+    public static final Color[] PALETTE = {
             new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
             new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
             new Color(0xbcbd22), new Color(0x17becf)};
@@ -39,7 +42,7 @@ final class Plots {
      * the legend. With many classes near AUC 1 the curves crowd the top-left corner, so the
      * false-positive axis is logarithmic from 1e-4 there.
      */
-    static void roc(Scores s, String title, Path png) {
+    public static void roc(Scores s, String title, Path png) {
         List<Integer> classes = classes(s);
         boolean log = !s.binary();
         double minAuc = 1;
@@ -82,7 +85,7 @@ final class Plots {
      * When every AP is above 0.98 the curves only bend in the top-right corner: the axes are
      * zoomed to [0.9, 1] there, with points below pinned to the edge, and the title says so.
      */
-    static void precisionRecall(Scores s, String title, Path png) {
+    public static void precisionRecall(Scores s, String title, Path png) {
         double minAp = 1;
         for (int k : classes(s)) {
             minAp = Math.min(minAp, s.precisionRecall(k).area());
@@ -110,7 +113,7 @@ final class Plots {
     }
 
     /** Accuracy against mean confidence per bin, the diagonal of perfect calibration, and the ECE. */
-    static void reliability(Scores.Calibration cal, String title, Path png) {
+    public static void reliability(Scores.Calibration cal, String title, Path png) {
         XYChart c = chart(title + String.format(Locale.ROOT, " (ECE %.4f)", cal.ece()),
                 "confidence (probability of the predicted class)", "accuracy");
         List<Double> x = new ArrayList<>();
@@ -143,7 +146,7 @@ final class Plots {
      * Drawn directly, not with XChart, whose ticks on evenly spaced data follow the data (epoch 13,
      * 25, 37 ...): here both axes get about six round ticks whether the run had 1 epoch or 200.
      */
-    static void curves(List<EpochStats> epochs, String title, Path png) {
+    public static void curves(List<EpochStats> epochs, String title, Path png) {
         String other = !epochs.isEmpty() && epochs.get(0).monitor().equals("val") ? "validation" : "test";
         int n = epochs.size();
         double[] e = new double[n];
@@ -192,8 +195,8 @@ final class Plots {
         java.awt.FontMetrics fm;
         g.setColor(new Color(0xdddddd));
         g.setStroke(new BasicStroke(1f));
-        double[] xt = Boundary.ticks(x0, x1);
-        double[] yt = Boundary.ticks(y0, y1);
+        double[] xt = ticks(x0, x1);
+        double[] yt = ticks(y0, y1);
         for (double tv : yt) {
             int py = t + h - (int) Math.round((tv - y0) / (y1 - y0) * h);
             g.drawLine(l, py, l + w, py);
@@ -326,5 +329,19 @@ final class Plots {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + png + ": " + e.getMessage(), e);
         }
+    }
+
+    /** About five round tick values inside [lo, hi]. */
+    public static double[] ticks(double lo, double hi) {
+        double raw = (hi - lo) / 5;
+        double mag = Math.pow(10, Math.floor(Math.log10(raw)));
+        double step = raw / mag < 1.5 ? mag : raw / mag < 3.5 ? 2 * mag : raw / mag < 7.5 ? 5 * mag : 10 * mag;
+        double first = Math.ceil(lo / step) * step;
+        int n = (int) Math.floor((hi - first) / step) + 1;
+        double[] t = new double[Math.max(0, n)];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = first + i * step;
+        }
+        return t;
     }
 }
