@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
  * and the claim counter carries a generation number, so a late worker can never run a stale task.
  *
  * <p>Ours rather than an {@code ExecutorService} or the common {@code ForkJoinPool}: those allocate
- * a future or task per submission, about 50 dispatches per training step, and a step must allocate
+ * a future or task per submission (the reference MLP's step makes 15), and a step must allocate
  * nothing (see the class comment of {@link CpuBackend}).
  */
 final class WorkerPool implements AutoCloseable {
