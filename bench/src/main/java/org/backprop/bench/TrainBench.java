@@ -293,7 +293,11 @@ public final class TrainBench {
             req.put("workloads", List.of(w.toJson()));
             req.put("target_accuracy", cfg.targetAccuracy());
             cfg.log().println("bench train: " + w.name() + " in PyTorch on " + device + " (threads " + req.get("threads") + ")");
-            Map<String, String> env = Map.of("OMP_NUM_THREADS", Integer.toString(cfg.resolvedThreads()));
+            // PASSIVE: torch's OpenMP threads sleep between parallel regions instead of spinning
+            // against OpenBLAS's own threads (its 2-thread runs took ~3x longer spinning); the
+            // peer's own process only
+            Map<String, String> env = Map.of("OMP_NUM_THREADS", Integer.toString(cfg.resolvedThreads()),
+                    "OMP_WAIT_POLICY", "PASSIVE");
             if (device.equals("cpu")) {
                 List<String> kernelNote = new ArrayList<>();
                 env = BlasKernels.torchEnv(peers, env, cfg.resolvedThreads(), kernelNote);
@@ -320,8 +324,13 @@ public final class TrainBench {
                 }
                 Map<String, Object> extra = new LinkedHashMap<>();
                 extra.put("threads", r.get("threads"));
+                extra.put("blas_threads", r.get("blas_threads"));
                 extra.put("version", version);
-                runs.add(new Run("PyTorch " + device + (device.equals("cpu") ? " " + r.get("threads") + "t" : ""), w, curve,
+                // torch's threads, then its OpenBLAS's where they differ: "1t" alone hid 2-thread GEMMs
+                Object blas = r.get("blas_threads");
+                String threadsLabel = " " + r.get("threads") + "t"
+                        + (blas != null && !blas.equals(r.get("threads")) ? " (BLAS " + blas + "t)" : "");
+                runs.add(new Run("PyTorch " + device + (device.equals("cpu") ? threadsLabel : ""), w, curve,
                         secs, ((Number) r.get("samples")).intValue(), null, extra));
             }
         }
