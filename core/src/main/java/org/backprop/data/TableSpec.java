@@ -206,7 +206,7 @@ public final class TableSpec {
         TableSpec s = fit(t, c);
         Binding all = s.identity(t);
         int[] usable = s.usableRows(t, all, null);
-        int[][] parts = split(usable, testSplit, seed, t.source());
+        int[][] parts = splitRows(usable, testSplit, seed, t.source());
         s = s.withFill(t, parts[0]);
         Dataset train = s.encode(t, parts[0], all, t.source());
         Dataset test = parts[1] == null ? null : s.encode(t, parts[1], all, t.source());
@@ -217,12 +217,20 @@ public final class TableSpec {
     public Dataset heldOut(CsvTable t, double testSplit, long seed) {
         Binding b = bind(t, true);
         int[] usable = usableRows(t, b, null);
-        int[][] parts = split(usable, testSplit, seed, t.source());
+        int[][] parts = splitRows(usable, testSplit, seed, t.source());
         if (parts[1] == null) {
             throw new DataException(t.source() + ": the model was trained on every row (--test-split 0): give a test"
                     + " file with --test");
         }
         return encode(t, parts[1], b, t.source());
+    }
+
+    /** The training file split again as this spec split it (a resumed run), without refitting anything. */
+    public Prepared split(CsvTable t, double testSplit, long seed) {
+        Binding b = bind(t, true);
+        int[][] parts = splitRows(usableRows(t, b, null), testSplit, seed, t.source());
+        return new Prepared(this, encode(t, parts[0], b, t.source()),
+                parts[1] == null ? null : encode(t, parts[1], b, t.source()));
     }
 
     /**
@@ -578,7 +586,7 @@ public final class TableSpec {
     }
 
     /** The same shuffle as {@link Dataset#split}, over the usable rows; part 1 is null when {@code testSplit} is 0. */
-    private static int[][] split(int[] rows, double testSplit, long seed, String src) {
+    private static int[][] splitRows(int[] rows, double testSplit, long seed, String src) {
         if (testSplit == 0) {
             return new int[][] {rows, null};
         }
