@@ -80,8 +80,16 @@ final class ModelData {
             }
             if (split == 0) {
                 String test = m.get("data.test");
+                if (test != null && Files.isRegularFile(Path.of(test))) {
+                    // trained with --test FILE: that file is what the model held out
+                    CsvTable tt = CsvTable.read(Path.of(test), CsvTable.Header.AUTO, args.delimiterChar());
+                    DataArgs.note(tt.notes());
+                    TableSpec.Encoded e = spec.apply(tt, true);
+                    DataArgs.note(e.notes());
+                    return new Scored(e.data(), test + ": all " + e.data().size() + " rows (the model's test set)");
+                }
                 throw new DataException(src + ": the model was trained on every row of it"
-                        + (test != null ? ", with test set " + test + ": give --test " + test
+                        + (test != null ? ", with test set " + test + " (not found): give --test FILE"
                         : " (--test-split 0): give a test file with --test"));
             }
             Dataset d = spec.heldOut(t, split, seed);

@@ -94,6 +94,11 @@ class CsvWorkflowTest {
         assertTrue(e.out().contains("data: " + test + ": all 50 rows"), e.out());
         assertTrue(e.out().contains("accuracy " + done(t) + "% over 50 samples"), e.out());
         assertFalse(e.out().contains("MNIST") || e.err().contains("MNIST"), e.out() + e.err());
+        // with neither: the test file the model was trained with
+        Cli.Run own = Cli.run("eval", "--model", model.toString(), "--backend", "cpu");
+        assertEquals(0, own.exit(), own.err());
+        assertTrue(own.out().contains(test + ": all 50 rows (the model's test set)"), own.out());
+        assertTrue(own.out().contains("accuracy " + done(t) + "% over 50 samples"), own.out());
 
         Path all = dir.resolve("all.bpm");
         Cli.Run z = Cli.run(args(new String[] {"train", "--data", train.toString(), "--test-split", "0",
