@@ -43,17 +43,20 @@ final class DataArgs {
 
     @Option(names = "--task", paramLabel = "auto|classification|regression", defaultValue = "auto",
             description = "What the CSV label is: auto takes a numeric label with many distinct values as a quantity"
-                    + " to regress (linear output, squared error) and anything else as classes (default: ${DEFAULT-VALUE}).")
+                    + " to regress (linear output, squared error) and anything else as classes; eval and predict use the"
+                    + " model's (default: ${DEFAULT-VALUE}).")
     String task;
 
     @Option(names = "--one-hot", paramLabel = "auto|COL,...",
             description = "One-hot encode these CSV feature columns (auto: every column holding words); the categories"
-                    + " are saved with the model (default: none; a word in a feature column is an error).")
+                    + " are saved with the model and reused by eval and predict (default: none; a word in a feature column"
+                    + " is an error).")
     String oneHot;
 
     @Option(names = "--missing", paramLabel = "error|drop|mean", defaultValue = "error",
             description = "A missing CSV cell (empty, NA, NaN, ?): an error naming row and column, drop its row, or the"
-                    + " training rows' mean, saved with the model (default: ${DEFAULT-VALUE}).")
+                    + " training rows' mean; the policy and the means are saved with the model for eval and predict"
+                    + " (default: ${DEFAULT-VALUE}).")
     String missing;
 
     @Option(names = "--cache", paramLabel = "DIR", description = "MNIST cache directory (default: ~/.cache/backprop/mnist).")
