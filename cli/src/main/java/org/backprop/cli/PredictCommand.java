@@ -104,7 +104,7 @@ final class PredictCommand implements Callable<Integer> {
             PrintStream notes = output == null ? System.err : System.out;
             try (Writer w = output == null ? new OutputStreamWriter(unclosable(System.out), StandardCharsets.UTF_8)
                     : Files.newBufferedWriter(output, StandardCharsets.UTF_8);
-                 CSVPrinter p = new CSVPrinter(w, CSVFormat.RFC4180.builder().setRecordSeparator("\n").get())) {
+                 CSVPrinter p = new CSVPrinter(w, CSVFormat.RFC4180.builder().setRecordSeparator("\n").build())) {
                 p.printRecord(header(regression, rows.labelled, classes));
                 long right = 0;
                 for (int i = 0; i < n; i++) {

@@ -173,9 +173,9 @@ public final class CsvTable {
                 .setIgnoreEmptyLines(false)
                 .setIgnoreSurroundingSpaces(true)
                 .setTrim(true)
-                .get();
+                .build();
         Builder b = new Builder(source, sep);
-        try (CSVParser parser = CSVParser.builder().setReader(in).setFormat(format).get()) {
+        try (CSVParser parser = new CSVParser(in, format)) {
             long previous = 0;
             java.util.Iterator<CSVRecord> it = parser.iterator();
             while (true) {
@@ -349,7 +349,7 @@ public final class CsvTable {
             }
             for (int c = 0; c < columns; c++) {
                 String s = cells[c];
-                if (MISSING.contains(s.toLowerCase(java.util.Locale.ROOT))) {
+                if (s.length() <= 4 && MISSING.contains(s.toLowerCase(java.util.Locale.ROOT))) {
                     values[c][rows] = Float.NaN;
                     if (codes[c] != null) {
                         codes[c][rows] = MISSING_CODE;

@@ -805,7 +805,7 @@ public final class TableSpec {
     /** One CSV record: a list of names that may hold commas and quotes travels in one metadata string. */
     public static String joinList(List<String> items) {
         StringWriter w = new StringWriter();
-        try (CSVPrinter p = new CSVPrinter(w, CSVFormat.RFC4180.builder().setRecordSeparator("").get())) {
+        try (CSVPrinter p = new CSVPrinter(w, CSVFormat.RFC4180.builder().setRecordSeparator("").build())) {
             p.printRecord(items);
         } catch (IOException e) {
             throw new AssertionError("a StringWriter does not fail", e);
