@@ -159,8 +159,8 @@ final class PredictCommand implements Callable<Integer> {
             Dataset images = DataSources.readImages(input);
             return new Rows(images, false, count(images.size()));
         }
-        CsvTable t = CsvTable.read(input, CsvTable.Header.AUTO, DataArgs.delimiter(delimiter) != null
-                ? DataArgs.delimiter(delimiter) : spec != null ? (Character) spec.delimiter() : null);
+        // sniffed, not the training file's: new rows often come from another tool than the training table
+        CsvTable t = CsvTable.read(input, CsvTable.Header.AUTO, DataArgs.delimiter(delimiter));
         DataArgs.note(t.notes());
         if (spec != null) {
             TableSpec.Encoded e = spec.apply(t, false);
