@@ -101,9 +101,13 @@ class CsvWorkflowTest {
         assertTrue(own.out().contains("accuracy " + done(t) + "% over 50 samples"), own.out());
 
         Path all = dir.resolve("all.bpm");
+        Path history = dir.resolve("h.csv");
         Cli.Run z = Cli.run(args(new String[] {"train", "--data", train.toString(), "--test-split", "0",
-                "--save", all.toString()}, FAST));
+                "--save", all.toString(), "--history", history.toString()}, FAST));
         assertEquals(0, z.exit(), z.err());
+        // nothing was held out: the history has no test (or validation) numbers to give
+        assertTrue(Files.readAllLines(history).get(1).matches("1,[0-9.]+,[0-9.]+,,,,,[0-9.e-]+,[0-9.e-]+"),
+                Files.readString(history));
         assertTrue(z.out().contains("300 training rows, none held out (--test-split 0)"), z.out());
         assertTrue(z.out().contains("train acc") && z.out().contains("done: training accuracy"), z.out());
         Cli.Run nothing = Cli.run("eval", "--model", all.toString(), "--backend", "cpu");
