@@ -131,15 +131,13 @@ final class DataArgs {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("data.source", src);
         if (!DataSources.isCsvSource(src)) {
-            if (testSplit == 0 && !Files.isRegularFile(Path.of(src))) {
-                // only a CSV is split; the other sources come with their own test sets
-                LOG.fine("--test-split 0 applies to CSV files only");
-            }
+            // the other sources come with their own test sets: --test-split is for a CSV
             TrainTest raw = DataSources.load(src, test, 0.2, label, cache, seed, LOG);
             meta.put("data.split-seed", Long.toString(seed));
             meta.put("data.task", "classification");
             meta.put("data.classes", TableSpec.joinList(raw.train().classNames()));
-            meta.put("data.scaling", raw.train().featureCount() == 784 && !src.contains(":") ? "pixels/255" : "none");
+            boolean synthetic = org.backprop.data.Synthetic.isName(src.contains(":") ? src.substring(0, src.indexOf(':')) : src);
+            meta.put("data.scaling", synthetic ? "none" : "pixels/255");
             return new TrainTest(raw.train(), raw.test(), raw.description(), null, null, meta, true);
         }
         Path file = Path.of(src);

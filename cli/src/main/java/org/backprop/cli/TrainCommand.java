@@ -411,12 +411,14 @@ final class TrainCommand implements Callable<Integer> {
             } else if (confusion && last.evaluation() != null && !regression) {
                 System.out.println(last.evaluation().report());
             }
-            String scored = tt.heldOut() ? "test" : "training";
+            // with nothing held out (--test-split 0) the last word goes to the set the epochs were scored on
+            String scored = tt.heldOut() ? "test" : tt.validation() != null ? "validation" : "training";
+            Dataset scoredSet = tt.heldOut() ? tt.test() : tt.validation() != null ? tt.validation() : tt.train();
             String after = String.format(Locale.ROOT, "after %d epoch%s, %.1f s training", last.epoch(),
                     last.epoch() == 1 ? "" : "s", result.totalSeconds());
             if (regression) {
-                RegressionMetrics r = RegressionMetrics.of(model.predict(tt.test().features(), tt.test().size()),
-                        tt.test().values());
+                RegressionMetrics r = RegressionMetrics.of(model.predict(scoredSet.features(), scoredSet.size()),
+                        scoredSet.values());
                 System.out.println("done: " + scored + " " + r.line() + " " + after);
             } else {
                 System.out.printf(Locale.ROOT, "done: %s accuracy %.2f%% %s%n", scored, 100 * testAccuracy, after);

@@ -115,6 +115,13 @@ class CsvWorkflowTest {
         assertTrue(nothing.err().contains("the model was trained on every row of it (--test-split 0): give a test file"
                 + " with --test"), nothing.err());
         assertEquals(0, Cli.run("eval", "--model", all.toString(), "--test", test.toString(), "--backend", "cpu").exit());
+        Cli.Run v = Cli.run(args(new String[] {"train", "--data", train.toString(), "--test-split", "0",
+                "--val-split", "0.2"}, FAST));
+        assertEquals(0, v.exit(), v.err());
+        Matcher last = Pattern.compile("epoch 5/5 .* val acc (\\d+\\.\\d{2})%").matcher(v.out());
+        assertTrue(last.find(), v.out());
+        assertTrue(v.out().contains("done: validation accuracy " + last.group(1) + "%"), v.out());
+        assertFalse(v.out().contains("test:"), v.out());
     }
 
     @Test
