@@ -51,8 +51,8 @@ public final class CsvTable {
      */
     public static final int MAX_ROW_CELLS = 1 << 20;
 
-    /** Cells that stand for "no value": pandas' and R's spellings, and the UCI files' "?". */
-    private static final List<String> MISSING = List.of("", "na", "nan", "n/a", "null", "none", "?", "-");
+    /** Cells that stand for "no value" (any case): pandas' and R's usual spellings, and the UCI files' "?". */
+    private static final List<String> MISSING = List.of("", "na", "nan", "n/a", "#n/a", "<na>", "null", "none", "?");
 
     static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private static final Pattern NOT_FINITE = Pattern.compile("[+-]?(inf|infinity)", Pattern.CASE_INSENSITIVE);

@@ -237,8 +237,8 @@ public final class TableSpec {
      * Every row of another file laid out like the training file: columns found by header name when
      * both files have a header, else by position. {@code requireLabel}: the label column must be
      * there (a test file); otherwise it may be (prediction), and {@link Dataset#classes()} is then
-     * still the model's. Rows the spec drops for a missing cell are left out: {@code kept} (when
-     * not null) receives the data row number of each row returned.
+     * still the model's. Rows the spec drops for a missing cell are left out; {@link Encoded#rows()}
+     * says which data rows were kept.
      */
     public Encoded apply(CsvTable t, boolean requireLabel) {
         Binding b = bind(t, requireLabel);
