@@ -268,6 +268,16 @@ class CsvWorkflowTest {
         assertTrue(t.out().contains("159 training rows, 40 held out"), t.out());
         assertTrue(t.out().contains("model: 2-1 (sigmoid"), t.out());
 
+        // a separator the sniffer does not guess, given with --delimiter
+        Path piped = Files.writeString(dir.resolve("piped.csv"), "x|y|label\n1.5|2|0\n3.5|4|1\n5|6|0\n7|8|1\n");
+        Cli.Run guessed = Cli.run("train", "--data", piped.toString(), "--epochs", "1", "--backend", "cpu");
+        assertEquals(Main.USAGE, guessed.exit());
+        Cli.Run given = Cli.run(args(new String[] {"train", "--data", piped.toString(), "--delimiter", "|",
+                "--test-split", "0.5", "--save", dir.resolve("x.bpm").toString()}, FAST));
+        assertEquals(0, given.exit(), given.err());
+        assertTrue(given.out().contains("model: 2-1 (sigmoid"), given.out());
+        assertEquals("|", Checkpoint.load(dir.resolve("x.bpm")).metadata().get("data.delimiter"));
+
         Path mixed = Files.writeString(dir.resolve("mixed.csv"), "x,label\n1,0\n2,1\n3,yes\n4,0\n");
         Cli.Run m = Cli.run("train", "--data", mixed.toString(), "--backend", "cpu");
         assertEquals(Main.USAGE, m.exit());
