@@ -147,7 +147,8 @@ public final class Plots {
      * 25, 37 ...): here both axes get about six round ticks whether the run had 1 epoch or 200.
      */
     public static void curves(List<EpochStats> epochs, String title, Path png) {
-        String other = !epochs.isEmpty() && epochs.get(0).monitor().equals("val") ? "validation" : "test";
+        String monitor = epochs.isEmpty() ? "test" : epochs.get(0).monitor();
+        String other = monitor.equals("val") ? "validation" : monitor.equals("train") ? "training (after the epoch)" : "test";
         int n = epochs.size();
         double[] e = new double[n];
         double[][] v = new double[4][n];

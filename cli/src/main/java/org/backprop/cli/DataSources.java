@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.logging.Logger;
-import org.backprop.data.CsvReader;
 import org.backprop.data.DataException;
 import org.backprop.data.Dataset;
 import org.backprop.data.IdxReader;
@@ -69,92 +68,24 @@ final class DataSources {
                     Dataset.Split sp = Mnist.load(p);
                     return new DataArgs.TrainTest(sp.train(), sp.test(), "MNIST-format files in " + p);
                 }
-                if (!Files.isRegularFile(p)) {
-                    throw new IllegalArgumentException("--data: '" + s + "' is not mnist, mnist-sample, xor, circles, moons,"
-                            + " a directory or an existing CSV file");
-                }
-                CsvReader.Options opts = CsvReader.Options.defaults().withLabel(label);
-                Dataset train = CsvReader.read(p, opts);
-                if (testFile != null) {
-                    DataArgs.requireFile(testFile, "--test");
-                    Dataset test = CsvReader.read(testFile, opts.withClassNames(train.classNames()));
-                    if (test.featureCount() != train.featureCount()) {
-                        throw new DataException(testFile + " has " + test.featureCount() + " feature columns but the"
-                                + " training set " + p + " has " + train.featureCount());
-                    }
-                    return new DataArgs.TrainTest(train, test, p + " (" + train.size() + " rows) with test set "
-                            + testFile + " (" + test.size() + " rows)");
-                }
-                Dataset.Split sp = train.split(testSplit, seed);
-                return new DataArgs.TrainTest(sp.train(), sp.test(), p + ": " + sp.train().size() + " training rows, "
-                        + sp.test().size() + " held out (--test-split " + testSplit + ", seed " + seed + ")");
+                throw new IllegalArgumentException("--data: '" + s + "' is not mnist, mnist-sample, xor, circles, moons,"
+                        + " a directory or an existing CSV file");
             }
         }
     }
 
-    /**
-     * The feature column names of a CSV source whose first row is a header (a non-numeric cell),
-     * in column order without the label column; null for any other source, or when the header does
-     * not give exactly {@code features} names.
-     */
-    static List<String> csvFeatureNames(String source, String label, int features) {
+    /** Whether a --data value names a CSV file (an existing regular file, or a name ending .csv, .tsv, .txt). */
+    static boolean isCsvSource(String source) {
         Path p = Path.of(source.trim());
-        if (!Files.isRegularFile(p) || !isCsv(p)) {
-            return null;
-        }
-        String first;
-        try (java.io.BufferedReader r = Files.newBufferedReader(p, java.nio.charset.StandardCharsets.UTF_8)) {
-            first = r.readLine();
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            return null;
-        }
-        if (first == null) {
-            return null;
-        }
-        char sep = ',';
-        int best = -1;
-        for (char c : new char[] {',', ';', '\t'}) {
-            int n = first.length() - first.replace(String.valueOf(c), "").length();
-            if (n > best) {
-                best = n;
-                sep = c;
-            }
-        }
-        List<String> cells = new java.util.ArrayList<>();
-        for (String c : first.split(java.util.regex.Pattern.quote(String.valueOf(sep)), -1)) {
-            cells.add(c.trim().replace("\"", ""));
-        }
-        boolean header = cells.stream().anyMatch(c -> {
-            try {
-                Double.parseDouble(c);
-                return false;
-            } catch (NumberFormatException e) {
-                return true;
-            }
-        });
-        if (!header) {
-            return null;
-        }
-        int labelColumn = label != null ? cells.indexOf(label) : cells.size() - 1;
-        if (labelColumn < 0) {
-            return null;
-        }
-        cells.remove(labelColumn);
-        return cells.size() == features ? cells : null;
+        return Files.isRegularFile(p) || isCsv(p);
     }
 
     static boolean isCsv(Path file) {
         return file.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(csv|tsv|txt)");
     }
 
-    /**
-     * Rows for predict: a CSV laid out like the training file (its label column is read and
-     * reported beside each prediction), or an IDX image file (pixels scaled to [0, 1], no labels).
-     */
-    static Dataset readFeatures(Path input, String label) {
-        if (isCsv(input)) {
-            return CsvReader.read(input, CsvReader.Options.defaults().withLabel(label));
-        }
+    /** Unlabelled rows for predict from an IDX image file, pixels scaled to [0, 1] as MNIST training scales them. */
+    static Dataset readImages(Path input) {
         IdxReader.IdxArray images = IdxReader.read(input);
         if (images.dims().length < 2) {
             throw new DataException(input + ": an IDX file of " + images.dims().length

@@ -17,6 +17,7 @@ import org.backprop.nn.Evaluation;
 import org.backprop.nn.Loss;
 import org.backprop.nn.Model;
 import org.backprop.nn.Optimizer;
+import org.backprop.nn.RegressionMetrics;
 import org.backprop.nn.Scores;
 import org.backprop.nn.Trainer;
 import picocli.CommandLine.Command;
@@ -28,9 +29,9 @@ import picocli.CommandLine.Option;
  * and precision/recall areas, and calibration, of a saved model on a test set.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Evaluate a saved model on the test set of --data: loss, accuracy, confusion matrix, precision,"
+        description = "Evaluate a saved model on the rows its training held out (or --test FILE, whole): loss, accuracy, confusion matrix, precision,"
                 + " recall and F1, ROC AUC and average precision (one class against the rest beyond two classes),"
-                + " expected calibration error.")
+                + " expected calibration error; RMSE, MAE and R² for a regression.")
 final class EvalCommand implements Callable<Integer> {
 
     /** Bins of the reliability diagram and of the expected calibration error. */
@@ -44,8 +45,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1024", description = "Evaluation batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of a CSV hold-out (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Seed of a CSV hold-out, for a model that saved no split of its own (default: the model's, else 42).")
+    Long seed;
 
     @Option(names = "--json", description = "Print every number as one JSON object instead of the text report.")
     boolean json;
@@ -80,30 +82,56 @@ final class EvalCommand implements Callable<Integer> {
             }
         }
         ModelState state = TrainCommand.readWeights(modelFile);
-        DataArgs.TrainTest tt = data.loadRaw(seed);
         int inputs = state.layers().get(0).inputs();
-        if (tt.test().featureCount() != inputs) {
-            throw new IllegalArgumentException(tt.test().name() + " has " + tt.test().featureCount()
+        int outputs = state.layers().get(state.layers().size() - 1).outputs();
+        ModelData.Scored scored = ModelData.forEval(state, data, seed, outputs);
+        if (scored.data().featureCount() != inputs) {
+            throw new IllegalArgumentException(scored.data().name() + " has " + scored.data().featureCount()
                     + " features per row but the model " + modelFile + " takes " + inputs);
         }
         try (Backend backend = backendOption.open();
              Model model = Model.fromState(state, backend);
              Optimizer unused = Optimizer.sgd(1f)) {
+            Dataset test = Scaling.apply(state, scored.data());
+            if (test.isRegression()) {
+                if (roc != null || pr != null || reliability != null) {
+                    throw new IllegalArgumentException("--roc, --pr and --reliability draw a classifier's scores;"
+                            + " this model predicts a quantity");
+                }
+                RegressionMetrics r = RegressionMetrics.of(model.predict(test.features(), test.size()), test.values());
+                if (json) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("model", model.describe());
+                    m.put("data", scored.description());
+                    m.put("task", "regression");
+                    m.put("samples", r.count());
+                    m.put("mse", r.mse());
+                    m.put("rmse", r.rmse());
+                    m.put("mae", r.mae());
+                    m.put("r2", r.r2());
+                    System.out.print(Json.write(m));
+                } else {
+                    System.out.println("model: " + model.describe());
+                    System.out.println("data: " + scored.description());
+                    System.out.println(r.line());
+                }
+                return 0;
+            }
             Loss loss = switch (model.outputActivation()) {
                 case SOFTMAX -> Loss.CROSS_ENTROPY;
                 case SIGMOID -> Loss.BINARY_CROSS_ENTROPY;
                 default -> Loss.SQUARED_ERROR;
             };
-            Dataset test = Scaling.apply(state, tt.test());
             Evaluation e = new Trainer(model, loss, unused).evaluate(test, batch);
             Scores s = Scores.of(model.predict(test.features(), test.size()), model.outputs(), test.labels(), e.classes());
             Scores.Calibration cal = s.calibration(CALIBRATION_BINS);
+            List<String> names = test.classNames().size() == e.classes() ? test.classNames() : null;
             if (json) {
-                System.out.print(Json.write(report(model, tt, e, s, cal)));
+                System.out.print(Json.write(report(model, scored.description(), e, s, cal, names)));
             } else {
                 System.out.println("model: " + model.describe());
-                System.out.println("data: " + tt.description());
-                System.out.println(e.report());
+                System.out.println("data: " + scored.description());
+                System.out.println(e.report(names));
                 System.out.println(areas(s));
                 System.out.printf(Locale.ROOT, "calibration: expected calibration error %.4f over %d bins%n",
                         cal.ece(), CALIBRATION_BINS);
@@ -142,11 +170,12 @@ final class EvalCommand implements Callable<Integer> {
         return sb.append(String.format(Locale.ROOT, "macro ROC AUC %.4f", s.macroAuc())).toString();
     }
 
-    private static Map<String, Object> report(Model model, DataArgs.TrainTest tt, Evaluation e, Scores s,
-                                              Scores.Calibration cal) {
+    private static Map<String, Object> report(Model model, String description, Evaluation e, Scores s,
+                                              Scores.Calibration cal, List<String> names) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", model.describe());
-        m.put("data", tt.description());
+        m.put("data", description);
+        m.put("task", "classification");
         m.put("samples", e.total());
         m.put("loss", e.loss());
         m.put("accuracy", e.accuracy());
@@ -156,10 +185,14 @@ final class EvalCommand implements Callable<Integer> {
         for (int k = 0; k < e.classes(); k++) {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("class", k);
+            if (names != null) {
+                c.put("name", names.get(k));
+            }
             c.put("precision", e.precision(k));
             c.put("recall", e.recall(k));
             c.put("f1", e.f1(k));
             c.put("prevalence", e.prevalence(k));
+            // JSON has no NaN: an undefined precision (a class never predicted) is null
             if (!s.binary() || k == 1) {
                 c.put("roc_auc", s.roc(k).area());
                 c.put("average_precision", s.precisionRecall(k).area());

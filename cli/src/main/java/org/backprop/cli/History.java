@@ -53,9 +53,10 @@ final class History implements AutoCloseable {
     }
 
     void write(EpochStats s) {
-        boolean val = s.monitor().equals("val");
+        // "train" (--test-split 0): the epoch was scored on the training set, which is neither column
+        boolean val = s.monitor().equals("val"), test = s.monitor().equals("test");
         String vl = val ? num(s.testLoss()) : null, va = val ? num(s.testAccuracy()) : null;
-        String tl = val ? null : num(s.testLoss()), ta = val ? null : num(s.testAccuracy());
+        String tl = test ? num(s.testLoss()) : null, ta = test ? num(s.testAccuracy()) : null;
         try {
             if (json) {
                 out.write(String.format(Locale.ROOT, "{\"epoch\": %d, \"loss\": %s, \"accuracy\": %s, \"val_loss\": %s,"

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.backprop.data.Text;
 import org.backprop.io.LayerState;
 import org.backprop.io.ModelState;
 import picocli.CommandLine.Command;
@@ -65,12 +66,19 @@ final class InspectCommand implements Callable<Integer> {
         Map<String, String> meta = st.metadata();
         if (!meta.isEmpty()) {
             List<String> kv = new ArrayList<>();
+            List<String> data = new ArrayList<>();
             meta.forEach((k, v) -> {
-                if (!k.equals(TrainCommand.FEATURES_KEY)) {
+                if (k.startsWith("data.")) {
+                    data.add(k.substring("data.".length()) + "=" + Text.printable(v));
+                } else if (!k.equals(TrainCommand.FEATURES_KEY)) {
                     kv.add(k + "=" + v);
                 }
             });
             System.out.println("recipe: " + String.join(", ", kv));
+            if (!data.isEmpty()) {
+                // how the data was read, split and encoded: what eval and predict reapply
+                System.out.println("data: " + String.join(", ", data));
+            }
         }
         System.out.println("layer  shape        weights: mean       std       min       max   |w| mean    bias: mean       std");
         for (int i = 0; i < layers.size(); i++) {

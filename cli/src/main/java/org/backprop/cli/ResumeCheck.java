@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.backprop.data.Text;
+import org.backprop.data.TableSpec;
 import org.backprop.io.ModelState;
 import org.backprop.nn.Activation;
 import org.backprop.nn.Init;
@@ -39,7 +40,7 @@ final class ResumeCheck {
     static final List<String> CHECKED = List.of("--layers", "--activation", "--output", "--loss", "--optimizer", "--lr",
             "--momentum", "--weight-decay", "--dropout", "--lr-schedule", "--lr-decay", "--lr-step", "--warmup",
             "--weight-init", "--seed", "--batch", "--test-split", "--val-split", "--clip-norm", "--standardize",
-            "--data");
+            "--data", "--label", "--test", "--delimiter", "--task", "--one-hot", "--missing");
 
     private ResumeCheck() { }
 
@@ -143,12 +144,40 @@ final class ResumeCheck {
                 s.add(new Setting("--" + key, key, saved.trim(), v -> sameNumber(v, saved)));
             }
         }
+        if (m.containsKey("data.columns")) {   // a CSV run: how its table was read and encoded
+            csvSettings(s, m);
+        }
         boolean scaled = st.extras().containsKey(Scaling.MEAN);
         if (scaled || m.containsKey(TrainCommand.FEATURES_KEY)) {   // a CSV run: --standardize meant something
             s.add(new Setting("--standardize", "scaling", scaled ? "standardised features" : "unscaled features",
                     v -> Boolean.parseBoolean(v) == scaled));
         }
         return s;
+    }
+
+    /** The CSV options the checkpoint's data.* keys record; "auto" agrees with what auto chose then. */
+    private static void csvSettings(List<Setting> s, Map<String, String> m) {
+        String label = m.get("data.label") != null ? m.get("data.label") : m.get("data.label-column");
+        if (label != null) {
+            s.add(new Setting("--label", "label column", label, v -> v.equals(label)
+                    || v.equals(m.get("data.label-column"))));
+        }
+        String test = m.get("data.test");
+        s.add(new Setting("--test", "test file", test == null ? "none (a seeded hold-out)" : test,
+                v -> test != null && sameSource(test, v)));
+        String delim = m.getOrDefault("data.delimiter", ",");
+        s.add(new Setting("--delimiter", "delimiter", delim, v -> {
+            Character c = DataArgs.delimiter(v);
+            return c != null && String.valueOf(c).equals(delim);
+        }));
+        String task = m.getOrDefault("data.task", "classification");
+        s.add(new Setting("--task", "task", task, v -> v.equalsIgnoreCase("auto") || v.equalsIgnoreCase(task)));
+        String oneHot = m.getOrDefault("data.one-hot", "");
+        s.add(new Setting("--one-hot", "one-hot columns", oneHot.isEmpty() ? "none" : oneHot,
+                v -> v.equalsIgnoreCase("auto") || new java.util.HashSet<>(TableSpec.splitList(v))
+                        .equals(new java.util.HashSet<>(TableSpec.splitList(oneHot)))));
+        String missing = m.getOrDefault("data.missing", "error");
+        s.add(new Setting("--missing", "missing-cell policy", missing, v -> v.equalsIgnoreCase(missing)));
     }
 
     private static Setting floatSetting(String option, String name, float saved) {

@@ -13,6 +13,7 @@ import org.backprop.cluster.ClusterTrainings;
 import org.backprop.core.Backend;
 import org.backprop.core.BackendOptions;
 import org.backprop.core.Backends;
+import org.backprop.data.TableSpec;
 import org.backprop.data.Text;
 import org.backprop.io.Checkpoint;
 import org.backprop.io.ModelState;
@@ -29,6 +30,7 @@ import org.backprop.nn.Model;
 import org.backprop.nn.Optimizer;
 import org.backprop.nn.StopRequest;
 import org.backprop.nn.OptimizerSpec;
+import org.backprop.nn.RegressionMetrics;
 import org.backprop.nn.TrainResult;
 import org.backprop.nn.Trainer;
 import org.backprop.nn.TrainingDivergedException;
@@ -58,9 +60,9 @@ final class TrainCommand implements Callable<Integer> {
             description = "Hidden activation (default: ${DEFAULT-VALUE}).")
     String activation;
 
-    @Option(names = "--output", paramLabel = "softmax|sigmoid", defaultValue = "softmax",
+    @Option(names = "--output", paramLabel = "softmax|sigmoid",
             description = "Output layer: softmax over the classes, or sigmoid (one unit for two classes,"
-                    + " one per class otherwise) (default: ${DEFAULT-VALUE}).")
+                    + " one per class otherwise) (default: softmax; a regression has one linear unit).")
     String output;
 
     @Option(names = "--loss", paramLabel = "ce|bce|se",
@@ -228,6 +230,8 @@ final class TrainCommand implements Callable<Integer> {
     private int startBatch;
     private History historyFile;
     private List<String> featureNames;
+    /** How the data was read and prepared ({@code data.*} keys), saved with every model and checkpoint. */
+    private Map<String, String> dataMeta = Map.of();
 
     /** The output files this run has claimed, and the checkpoints it has written. */
     private RunOutputs outputs;
@@ -246,9 +250,12 @@ final class TrainCommand implements Callable<Integer> {
             outputs = claimed;
             DataArgs.TrainTest tt = data.load(seed, resumed);
             System.out.println("data: " + tt.description());
-            featureNames = DataSources.csvFeatureNames(data.data, data.label, tt.train().featureCount());
+            dataMeta = tt.metadata();
+            if ("true".equals(dataMeta.get("data.header")) && dataMeta.get("data.features") != null) {
+                featureNames = TableSpec.splitList(dataMeta.get("data.features"));
+            }
             ModelState initial = resumed == null && init != null ? readWeights(init) : null;
-            TrainingRecipe recipe = resumedRecipe != null ? resumedRecipe : fromOptions(initial);
+            TrainingRecipe recipe = resumedRecipe != null ? resumedRecipe : fromOptions(initial, tt.train().isRegression());
             if (spark != null) {
                 requireSparkSupports(recipe);
             }
@@ -287,7 +294,7 @@ final class TrainCommand implements Callable<Integer> {
             Dataset.Split sp = tt.train().split(valSplit, seed);
             System.out.println("validation: " + sp.test().size() + " of the " + tt.train().size()
                     + " training samples held out (--val-split " + valSplit + ", seed " + seed + ")");
-            tt = new DataArgs.TrainTest(sp.train(), tt.test(), tt.description(), tt.scaler(), sp.test());
+            tt = tt.withValidation(sp.train(), sp.test());
         }
         if (history != null) {
             historyFile = History.open(history, resume != null);
@@ -388,7 +395,7 @@ final class TrainCommand implements Callable<Integer> {
                 trainer.onBatch(line);
                 trainer.stopOn(stop);
                 org.backprop.nn.EpochListener onEpoch = s -> {
-                    System.out.println(s.line());
+                    System.out.println(tt.train().isRegression() ? Regression.epochLine(s) : s.line());
                     seen.add(s);
                     if (historyFile != null) {
                         historyFile.write(s);
@@ -408,7 +415,8 @@ final class TrainCommand implements Callable<Integer> {
                     }
                 };
                 result = spark == null
-                        ? trainer.fit(tt.train(), monitor, tt.validation() != null ? "val" : "test", fo, onEpoch)
+                        ? trainer.fit(tt.train(), monitor, tt.validation() != null ? "val" : tt.heldOut() ? "test" : "train",
+                                fo, onEpoch)
                         : ClusterTrainings.find("spark").fit(new ClusterJob(spark, syncEvery, model, recipe.loss(), opt,
                                 OptimizerSpec.of(recipe.optimizer(), recipe.lr(), recipe.momentum()), tt.train(), tt.test(), fo),
                                 onEpoch);
@@ -428,20 +436,33 @@ final class TrainCommand implements Callable<Integer> {
                         result.bestEpoch());
             }
             double testAccuracy = last.testAccuracy();
-            if (tt.validation() != null) {
+            boolean regression = tt.train().isRegression();
+            if (tt.validation() != null && tt.heldOut()) {
                 // the test set is looked at once, on the model training chose, never to choose it
                 Evaluation t = trainer.evaluate(tt.test(), 1024);
                 testAccuracy = t.accuracy();
-                System.out.printf(Locale.ROOT, "test: loss %.4f  acc %.2f%% (epoch %d's weights, %d images)%n",
-                        t.loss(), 100 * t.accuracy(), result.bestEpoch(), t.total());
-                if (confusion) {
+                if (!regression) {
+                    System.out.printf(Locale.ROOT, "test: loss %.4f  acc %.2f%% (epoch %d's weights, %d images)%n",
+                            t.loss(), 100 * t.accuracy(), result.bestEpoch(), t.total());
+                }
+                if (confusion && !regression) {
                     System.out.println(t.report());
                 }
-            } else if (confusion && last.evaluation() != null) {
+            } else if (confusion && last.evaluation() != null && !regression) {
                 System.out.println(last.evaluation().report());
             }
-            System.out.printf(Locale.ROOT, "done: test accuracy %.2f%% after %d epoch%s, %.1f s training%n",
-                    100 * testAccuracy, last.epoch(), last.epoch() == 1 ? "" : "s", result.totalSeconds());
+            // with nothing held out (--test-split 0) the last word goes to the set the epochs were scored on
+            String scored = tt.heldOut() ? "test" : tt.validation() != null ? "validation" : "training";
+            Dataset scoredSet = tt.heldOut() ? tt.test() : tt.validation() != null ? tt.validation() : tt.train();
+            String after = String.format(Locale.ROOT, "after %d epoch%s, %.1f s training", last.epoch(),
+                    last.epoch() == 1 ? "" : "s", result.totalSeconds());
+            if (regression) {
+                RegressionMetrics r = RegressionMetrics.of(model.predict(scoredSet.features(), scoredSet.size()),
+                        scoredSet.values());
+                System.out.println("done: " + scored + " " + r.line() + " " + after);
+            } else {
+                System.out.printf(Locale.ROOT, "done: %s accuracy %.2f%% %s%n", scored, 100 * testAccuracy, after);
+            }
             int kept = result.bestEpoch();
             if (save != null) {
                 String what = ModelExport.save(save, Scaling.attach(model.state(opt, meta(recipe, kept)), tt.scaler()),
@@ -597,6 +618,7 @@ final class TrainCommand implements Callable<Integer> {
     private Map<String, String> meta(TrainingRecipe recipe, int epoch) {
         Map<String, String> m = recipe.metadata(epoch);
         m.put("test-split", Double.toString(data.testSplit));
+        m.putAll(dataMeta);
         m.putIfAbsent(ResumeCheck.DATA_SOURCE, data.data);
         m.put("val-split", Double.toString(valSplit));
         m.put("clip-norm", Float.toString(clipNorm));
@@ -615,10 +637,10 @@ final class TrainCommand implements Callable<Integer> {
      * The recipe the options ask for; with {@code --init} and no {@code --layers}, the
      * architecture (widths, and activations unless given) is the initial weights' own.
      */
-    private TrainingRecipe fromOptions(ModelState initial) {
+    private TrainingRecipe fromOptions(ModelState initial, boolean regression) {
         int[] hidden = parseLayers(layers);
         Activation act = Activation.parse(activation);
-        Activation out = Activation.parse(output);
+        Activation out = output != null ? Activation.parse(output) : null;
         if (initial != null && !given("--layers")) {
             int n = initial.layers().size();
             hidden = new int[n - 1];
@@ -634,10 +656,21 @@ final class TrainCommand implements Callable<Integer> {
         if (act == Activation.SOFTMAX) {
             throw new IllegalArgumentException("--activation softmax is only for the output layer: use --output softmax");
         }
-        if (out != Activation.SOFTMAX && out != Activation.SIGMOID) {
-            throw new IllegalArgumentException("--output must be softmax or sigmoid, got " + out.id());
+        Loss l;
+        if (regression) {
+            // a quantity: one linear output unit and squared error, whatever a classifier would default to
+            out = Regression.output(output);
+            l = Regression.loss(loss);
+        } else {
+            if (out == null) {
+                out = Activation.SOFTMAX;
+            }
+            if (out != Activation.SOFTMAX && out != Activation.SIGMOID) {
+                throw new IllegalArgumentException("--output must be softmax or sigmoid, got " + out.id()
+                        + (out == Activation.IDENTITY ? " (a linear output is for a regression: --task regression)" : ""));
+            }
+            l = loss != null ? Loss.parse(loss) : out == Activation.SOFTMAX ? Loss.CROSS_ENTROPY : Loss.BINARY_CROSS_ENTROPY;
         }
-        Loss l = loss != null ? Loss.parse(loss) : out == Activation.SOFTMAX ? Loss.CROSS_ENTROPY : Loss.BINARY_CROSS_ENTROPY;
         String opt = optimizer.toLowerCase(Locale.ROOT);
         float rate = lr != null ? lr : TrainingRecipe.defaultLr(opt);
         float decay = weightDecay != null ? weightDecay : opt.equals("adamw") ? 0.01f : 0f;
@@ -709,8 +742,8 @@ final class TrainCommand implements Callable<Integer> {
             } catch (NumberFormatException e) {
                 f = Double.NaN;
             }
-            if (!(f > 0 && f < 1)) {
-                throw new IllegalArgumentException(where + ": 'test-split' is " + Text.printable(split) + ", must be in (0, 1)");
+            if (!(f >= 0 && f < 1)) {
+                throw new IllegalArgumentException(where + ": 'test-split' is " + Text.printable(split) + ", must be in [0, 1)");
             }
             data.testSplit = f;
         }

@@ -68,7 +68,7 @@ class CommandLineTest {
             "train --data no-such-file.csv|no-such-file.csv",
             "train --resume no-such.bpm|--resume: no such file",
             "train --plot curves.jpg|--plot writes a PNG",
-            "train --test-split 1.5 --data mnist-sample|--test-split must be between",
+            "train --test-split 1.5 --data mnist-sample|--test-split must be 0 (train on every row) or a fraction below 1",
             "train --nonsense|Unknown option",
             "eval --data mnist-sample|Missing required option",
             "data fetch cifar|unknown dataset 'cifar'",

@@ -61,7 +61,7 @@ class CsvTrainingTest {
         Cli.Run e = Cli.run("eval", "--model", model.toString(), "--data", train.toString(), "--test", test.toString(),
                 "--label", "diagnosis", "--backend", "cpu");
         assertEquals(0, e.exit(), e.err());
-        assertTrue(e.out().contains(String.format(Locale.ROOT, "accuracy %.4f", acc / 100)), e.out());
+        assertTrue(e.out().contains(String.format(Locale.ROOT, "accuracy %.2f%%", acc)), e.out());
 
         Path roc = dir.resolve("roc.png"), pr = dir.resolve("pr.png"), rel = dir.resolve("rel.png");
         Cli.Run j = Cli.run("eval", "--model", model.toString(), "--data", train.toString(), "--test", test.toString(),

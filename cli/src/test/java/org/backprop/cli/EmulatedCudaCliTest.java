@@ -88,6 +88,32 @@ class EmulatedCudaCliTest {
         assertTrue(all.contains("not cuda: " + reason), all);
     }
 
+    @Test
+    void aRegressionOnCudaGivesTheCpusRmse(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // y = 2a − b + noise: a linear output unit trained with squared error, through the same Backend ops
+        java.util.Random r = new java.util.Random(3);
+        StringBuilder sb = new StringBuilder("a,b,y\n");
+        for (int i = 0; i < 200; i++) {
+            double a = r.nextGaussian(), b = r.nextGaussian();
+            sb.append(String.format(java.util.Locale.ROOT, "%.4f,%.4f,%.4f%n", a, b, 2 * a - b + 0.1 * r.nextGaussian()));
+        }
+        Path csv = java.nio.file.Files.writeString(dir.resolve("y.csv"), sb);
+        Pattern done = Pattern.compile("done: test RMSE ([0-9.]+), MAE ([0-9.]+), R² (-?[0-9.]+)");
+        double[][] got = new double[2][];
+        String[] backends = {"cpu", "cuda"};
+        for (int k = 0; k < 2; k++) {
+            Cli.Run run = Cli.run("train", "--backend", backends[k], "--data", csv.toString(), "--layers", "8",
+                    "--epochs", "3", "--batch", "16", "--seed", "7", "--optimizer", "sgd", "--lr", "0.05");
+            assertEquals(0, run.exit(), run.out() + run.err());
+            Matcher m = done.matcher(run.out());
+            assertTrue(m.find(), run.out());
+            got[k] = new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(3))};
+        }
+        assertTrue(got[0][1] > 0.9, "the CPU run learns the rule: R² " + got[0][1]);
+        assertEquals(got[0][0], got[1][0], 2e-4, "test RMSE");
+        assertEquals(got[0][1], got[1][1], 2e-4, "test R²");
+    }
+
     /** The command line in a child JVM whose emulated driver plays CUDA 11.8 (PTX ISA 7.8 at most). */
     private static Cli.Run oldDriver(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -165,15 +165,39 @@ class ResumeTest {
     void everyTrainOptionIsCheckedOnResumeOrFreeToChange() {
         java.util.Set<String> decided = new java.util.HashSet<>(ResumeCheck.MAY_CHANGE);
         decided.addAll(ResumeCheck.CHECKED);
-        // where training starts, and the command's own; --label and --test describe a CSV's data,
-        // whose description the checkpoint keeps under data.* (checked where that is recorded)
-        decided.addAll(java.util.List.of("--resume", "--init", "--help", "--version", "--verbose", "--label", "--test"));
+        // where training starts, and the command's own
+        decided.addAll(java.util.List.of("--resume", "--init", "--help", "--version", "--verbose"));
         picocli.CommandLine train = new picocli.CommandLine(new Main()).getSubcommands().get("train");
         for (picocli.CommandLine.Model.OptionSpec o : train.getCommandSpec().options()) {
             assertTrue(java.util.Arrays.stream(o.names()).anyMatch(decided::contains), "train option "
                     + o.longestName() + " is neither checked"
                     + " against a resumed checkpoint nor listed as free to change (ResumeCheck)");
         }
+    }
+
+    /** A CSV run's checkpoint records how its table was read and encoded: a resume may not change that. */
+    @Test
+    void aCsvRunsTableOptionsAreCheckedOnResume() {
+        Path heart = Path.of(System.getProperty("user.dir")).getParent().resolve("docs/examples/heart.csv");
+        Path csvRun = dir.resolve("heart.bpm");
+        Cli.Run r = Cli.run("train", "--data", heart.toString(), "--label", "target", "--one-hot", "auto",
+                "--missing", "mean", "--layers", "none", "--output", "sigmoid", "--loss", "bce", "--epochs", "1",
+                "--backend", "cpu", "--save", csvRun.toString(), "--no-progress");
+        assertEquals(0, r.exit(), r.err());
+        String[][] conflicts = {
+                {"--missing", "drop", "--missing drop conflicts with the checkpoint's missing-cell policy mean;"},
+                {"--label", "sex", "--label sex conflicts with the checkpoint's label column target;"},
+                {"--task", "regression", "--task regression conflicts with the checkpoint's task classification;"},
+                {"--one-hot", "sex", "--one-hot sex conflicts with the checkpoint's one-hot columns"}};
+        for (String[] c : conflicts) {
+            Cli.Run x = Cli.run("train", "--resume", csvRun.toString(), "--backend", "cpu", "--epochs", "2", c[0], c[1]);
+            assertEquals(Main.USAGE, x.exit(), x.out());
+            assertTrue(x.err().contains(c[2]), x.err());
+        }
+        Cli.Run same = Cli.run("train", "--resume", csvRun.toString(), "--backend", "cpu", "--epochs", "2",
+                "--label", "target", "--one-hot", "auto", "--missing", "mean", "--no-progress");
+        assertEquals(0, same.exit(), same.err());
+        assertTrue(same.out().contains("epoch 2/2"), same.out());
     }
 
     private static String[] concat(String[] a, String... b) {

@@ -45,7 +45,7 @@ class TrainEndToEndTest {
 
         Cli.Run e = Cli.run("eval", "--model", model.toString(), "--data", "mnist-sample", "--backend", "cpu");
         assertEquals(0, e.exit(), e.err());
-        assertTrue(e.out().contains(String.format(java.util.Locale.ROOT, "accuracy %.4f", acc / 100)), e.out() + "\n" + t.out());
+        assertTrue(e.out().contains(String.format(java.util.Locale.ROOT, "accuracy %.2f%%", acc)), e.out() + "\n" + t.out());
 
         // ~90% accurate after 2 epochs: the one-vs-rest areas are high, the calibration rough
         Matcher auc = Pattern.compile("macro ROC AUC (\\d\\.\\d{4})").matcher(e.out());

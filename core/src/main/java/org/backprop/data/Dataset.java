@@ -22,6 +22,7 @@ public final class Dataset {
     private final int featureCount;
     private final int classes;
     private final List<String> classNames;
+    private final float[] values;
 
     /** A dataset whose class names are the label numbers themselves. */
     public Dataset(String name, float[] features, int[] labels, int featureCount, int classes) {
@@ -34,6 +35,19 @@ public final class Dataset {
      */
     public Dataset(String name, float[] features, int[] labels, int featureCount, int classes,
                    List<String> classNames) {
+        this(name, features, labels, featureCount, classes, classNames, null);
+    }
+
+    /**
+     * A regression table: one real-valued target per row ({@link #values()}); {@link #classes()}
+     * is 1 and every label 0, so the classification views stay defined.
+     */
+    public static Dataset regression(String name, float[] features, float[] values, int featureCount) {
+        return new Dataset(name, features, new int[values.length], featureCount, 1, List.of("value"), values.clone());
+    }
+
+    private Dataset(String name, float[] features, int[] labels, int featureCount, int classes,
+                    List<String> classNames, float[] values) {
         if (featureCount < 1) {
             throw new IllegalArgumentException("dataset " + name + ": featureCount must be positive, got " + featureCount);
         }
@@ -68,6 +82,21 @@ public final class Dataset {
         this.featureCount = featureCount;
         this.classes = classes;
         this.classNames = Collections.unmodifiableList(names);
+        this.values = values;
+    }
+
+    /** The regression targets, one per row, or null for a classification table; shared, do not modify. */
+    public float[] values() {
+        return values;
+    }
+
+    public boolean isRegression() {
+        return values != null;
+    }
+
+    /** The same rows with other features (a scaled or encoded copy), labels and targets shared. */
+    public Dataset withFeatures(float[] x, int featureCount) {
+        return new Dataset(name, x, labels, featureCount, classes, classNames, values);
     }
 
     public String name() {
@@ -121,6 +150,13 @@ public final class Dataset {
      * class, a single 0/1 column for a one-unit sigmoid output over at most two classes.
      */
     public float[] targets(int outputs) {
+        if (values != null) {
+            if (outputs != 1) {
+                throw new IllegalArgumentException("dataset " + name + " is a regression (one target per row); an output"
+                        + " layer of " + outputs + " units does not fit it (use 1)");
+            }
+            return values;
+        }
         if (outputs == classes && outputs > 1) {
             return oneHot();
         }
@@ -140,6 +176,7 @@ public final class Dataset {
     public Dataset subset(int[] idx) {
         float[] f = new float[idx.length * featureCount];
         int[] l = new int[idx.length];
+        float[] v = values == null ? null : new float[idx.length];
         for (int i = 0; i < idx.length; i++) {
             int r = idx[i];
             if (r < 0 || r >= labels.length) {
@@ -148,8 +185,11 @@ public final class Dataset {
             }
             System.arraycopy(features, r * featureCount, f, i * featureCount, featureCount);
             l[i] = labels[r];
+            if (v != null) {
+                v[i] = values[r];
+            }
         }
-        return new Dataset(name, f, l, featureCount, classes, classNames);
+        return new Dataset(name, f, l, featureCount, classes, classNames, v);
     }
 
     /** The first {@code n} rows (all of them if there are fewer). */
@@ -177,7 +217,17 @@ public final class Dataset {
             throw new IllegalArgumentException("dataset " + name + " has " + labels.length
                     + " row(s); a hold-out split needs at least 2");
         }
-        int[] order = new int[labels.length];
+        int[] order = shuffled(labels.length, seed);
+        int testCount = (int) Math.round(labels.length * testFraction);
+        testCount = Math.max(1, Math.min(labels.length - 1, testCount));
+        int[] test = java.util.Arrays.copyOfRange(order, 0, testCount);
+        int[] train = java.util.Arrays.copyOfRange(order, testCount, order.length);
+        return new Split(subset(train), subset(test));
+    }
+
+    /** 0..n-1 shuffled by {@code seed}: the order every hold-out split draws its test rows from. */
+    static int[] shuffled(int n, long seed) {
+        int[] order = new int[n];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
@@ -189,15 +239,12 @@ public final class Dataset {
             order[i] = order[j];
             order[j] = t;
         }
-        int testCount = (int) Math.round(labels.length * testFraction);
-        testCount = Math.max(1, Math.min(labels.length - 1, testCount));
-        int[] test = java.util.Arrays.copyOfRange(order, 0, testCount);
-        int[] train = java.util.Arrays.copyOfRange(order, testCount, order.length);
-        return new Split(subset(train), subset(test));
+        return order;
     }
 
     @Override
     public String toString() {
-        return name + " (" + labels.length + " rows × " + featureCount + " features, " + classes + " classes)";
+        return name + " (" + labels.length + " rows × " + featureCount + " features, "
+                + (values != null ? "regression" : classes + " classes") + ")";
     }
 }

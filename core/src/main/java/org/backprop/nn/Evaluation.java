@@ -110,22 +110,49 @@ public record Evaluation(double loss, long[][] confusion) {
 
     /** A printable table: the confusion matrix with precision, recall and F1 per class. */
     public String report() {
+        return report(null);
+    }
+
+    /**
+     * The table with each class named ({@code names} null: by index). Accuracy is a percentage,
+     * as the training lines print it; a precision, recall or F1 that is undefined (a class never
+     * predicted, or never present) is "n/a".
+     */
+    public String report(java.util.List<String> names) {
         StringBuilder sb = new StringBuilder();
         int w = Math.max(6, Long.toString(total()).length() + 1);
-        sb.append(String.format(Locale.ROOT, "%-8s", "true\\pred"));
+        int nameWidth = 8;
         for (int k = 0; k < classes(); k++) {
-            sb.append(String.format(Locale.ROOT, "%" + w + "d", k));
+            nameWidth = Math.max(nameWidth, name(names, k).length());
+        }
+        for (int k = 0; k < classes(); k++) {
+            w = Math.max(w, name(names, k).length() + 1);
+        }
+        sb.append(String.format(Locale.ROOT, "%-" + (nameWidth + 1) + "s", "true\\pred"));
+        for (int k = 0; k < classes(); k++) {
+            sb.append(String.format(Locale.ROOT, "%" + w + "s", name(names, k)));
         }
         sb.append("   precision  recall      F1\n");
         for (int k = 0; k < classes(); k++) {
-            sb.append(String.format(Locale.ROOT, "%-8d ", k));
+            sb.append(String.format(Locale.ROOT, "%-" + (nameWidth + 1) + "s", name(names, k)));
             for (long v : confusion[k]) {
                 sb.append(String.format(Locale.ROOT, "%" + w + "d", v));
             }
-            sb.append(String.format(Locale.ROOT, "   %8.4f  %6.4f  %6.4f%n", precision(k), recall(k), f1(k)));
+            sb.append(String.format(Locale.ROOT, "   %9s  %6s  %6s%n", fraction(precision(k)), fraction(recall(k)),
+                    fraction(f1(k))));
         }
-        sb.append(String.format(Locale.ROOT, "accuracy %.4f over %d samples, loss %.4f, macro F1 %.4f",
-                accuracy(), total(), loss, macroF1()));
+        sb.append(String.format(Locale.ROOT, "accuracy %.2f%% over %d samples, loss %.4f, macro F1 %s",
+                100 * accuracy(), total(), loss, fraction(macroF1())));
         return sb.toString();
+    }
+
+    private static String name(java.util.List<String> names, int k) {
+        return names == null || k >= names.size() ? Integer.toString(k)
+                : org.backprop.data.Text.printable(names.get(k));
+    }
+
+    /** 0.9231, or n/a where the ratio is undefined. */
+    public static String fraction(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
     }
 }

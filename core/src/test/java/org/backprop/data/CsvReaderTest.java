@@ -78,7 +78,8 @@ class CsvReaderTest {
         assertEquals(List.of("a", "b;c"), d.classNames());
         assertEquals(3, d.size());
         assertEquals(2, d.featureCount());
-        assertTrue(error("a,b,label\n\"1,2,0\n").contains("row 2, cell 1: a quoted cell is not closed on its line"));
+        String m = error("a,b,label\n\"1,2,0\n");
+        assertTrue(m.contains("row 2: a quoted cell opened in this row is never closed"), m);
     }
 
     @Test
@@ -165,7 +166,14 @@ class CsvReaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"NaN", "nan", "Infinity", "-inf", "1e39"})
+    @ValueSource(strings = {"NaN", "nan", "NA", "?", ""})
+    void missingCellsAreErrorsNamingRowAndColumnByDefault(String value) {
+        String m = error("x,y,label\n1,2,0\n" + value + ",4,1\n");
+        assertTrue(m.startsWith("t.csv: row 3, column 1 'x': missing value"), m);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Infinity", "-inf", "1e39"})
     void nonFiniteValuesAreErrors(String value) {
         String m = error("1,2,0\n" + value + ",4,1\n");
         assertTrue(m.contains("row 2, column 1") && (m.contains("not a finite") || m.contains("overflows")), m);
@@ -191,7 +199,7 @@ class CsvReaderTest {
     @Test
     void labelsOutsideDeclaredClassesAreErrors() {
         String m = error("1,2,0\n3,4,3\n", CsvReader.Options.defaults().withClasses(3));
-        assertTrue(m.contains("row 2: label '3' is outside the declared classes 0..2"), m);
+        assertTrue(m.contains("row 2: label '3' is not among the classes [0, 1, 2]"), m);
         assertTrue(error("1,2,0\n3,4,x\n", CsvReader.Options.defaults().withClasses(3)).contains("'x'"));
     }
 

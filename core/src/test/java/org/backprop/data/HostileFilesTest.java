@@ -101,7 +101,7 @@ class HostileFilesTest {
                 "heap maximum");
     }
 
-    /** A 40 MB CSV of one line: the same path as a 200 MB one, past the row limit, in a heap where splitting it cannot fit. */
+    /** A 40 MB CSV of one line: the same path as a 200 MB one, past the row limits, in a heap where splitting it cannot fit. */
     @Test
     void aHugeSingleLineCsvIsRefusedWhileReadingNotInTheSplitter() throws Exception {
         Path file = dir.resolve("one-line.csv");
@@ -111,6 +111,15 @@ class HostileFilesTest {
                 out.write(cells);
             }
             out.write("0\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        assertRefused(SmallHeap.read("csv", file, "128m"), "row 1 has more than 1048576 cells");
+        // a row of few, long cells reaches the character limit instead
+        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            byte[] cell = "7".repeat(1 << 16).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 300; i++) {
+                out.write(cell);
+            }
+            out.write(",0\n".getBytes(StandardCharsets.US_ASCII));
         }
         assertRefused(SmallHeap.read("csv", file, "128m"), "row 1 is longer than 16777216 characters");
     }

@@ -56,4 +56,15 @@ class EvaluationTest {
         assertTrue(r.contains("0.6250  0.4167  0.5000"), r);
         assertTrue(r.contains("macro F1 0.5417"), r);
     }
+
+    @Test
+    void theReportGivesAccuracyAsAPercentageAndNotApplicableForAClassNeverPredicted() {
+        // three samples, all predicted class 0: class 1's precision is 0/0
+        Evaluation e = new Evaluation(0.5, new long[][] {{2, 0}, {1, 0}});
+        assertTrue(Double.isNaN(e.precision(1)));
+        String r = e.report(java.util.List.of("healthy", "disease"));
+        assertTrue(r.contains("accuracy 66.67% over 3 samples"), r);
+        assertTrue(r.matches("(?s).*\\ndisease +1 +0 +n/a +0\\.0000 +0\\.0000\\n.*"), r);
+        assertTrue(!r.contains("NaN"), r);
+    }
 }
