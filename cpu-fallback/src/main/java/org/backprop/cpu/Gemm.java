@@ -61,7 +61,13 @@ package org.backprop.cpu;
  *       block is packed by one dispatch and each tile task runs all blocks: 2 barriers per product.</li>
  *   <li>Fused ops' tails as an epilogue of the tile tasks (bias + activation, f′), and the bias
  *       gradient summed while δ is packed: the reference MLP's step went from 22 fork/joins to 15
- *       (CpuStepDispatchTest).</li>
+ *       (CpuStepDispatchTest), but the epoch got slower (random 30720×784 data, 2 threads, quiet,
+ *       best of 3 epochs in 3 rounds: 1.48–1.56 s against 1.36–1.41 s): linearForward with the
+ *       vector sigmoid in the epilogue took ~2.04 ms against ~1.60 ms for the GEMM and a pass, and
+ *       linearInputGradient ~1.97 against ~1.93. The epilogues were taken out again; the bias
+ *       gradient in the packing (1.32–1.35 ms against 1.31–1.36) and one SGD dispatch for every
+ *       parameter (neutral) stayed: 19 fork/joins per step, and the epoch the same as before
+ *       within the noise (1.35–1.44 s against 1.35–1.49 s, interleaved).</li>
  *   <li>Tried (same machine, 1 thread, CPU time, load ~3 from other builds): with C at most 512
  *       rows in one row block, each tile task packing its own B strips just before use instead of
  *       the pack dispatch writing all of op(B): X·W 256×1024×784 134 → 128–134, δ·Wᵀ 256×784×1024
@@ -71,14 +77,6 @@ package org.backprop.cpu;
  */
 final class Gemm {
 
-    /**
-     * Work on a finished region of C (rows r0..r1, columns c0..c1 of a row-major C with n
-     * columns), run by the tile task that computed it right after its last k-block, while the
-     * region is still in cache: a fused op's elementwise tail without a pass of its own.
-     */
-    interface Epilogue {
-        void apply(float[] c, int n, int r0, int r1, int c0, int c1);
-    }
 
     static final int KC = 1024;
     private static final int MC = 96;
@@ -119,7 +117,6 @@ final class Gemm {
     private int mBlocks;
     private int nStrips;
     private int nChunks;
-    private Epilogue epilogue;
     /** Where the column sums of op(B) go (a fused bias gradient), or null. */
     private float[] columnSums;
 
@@ -150,18 +147,18 @@ final class Gemm {
 
     void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
                   float[] a, float[] b, float beta, float[] c) {
-        multiply(transA, transB, m, n, k, alpha, a, b, beta, c, null, null);
+        multiply(transA, transB, m, n, k, alpha, a, b, beta, c, null);
     }
 
     /**
      * As {@link #multiply(boolean, boolean, int, int, int, float, float[], float[], float, float[])},
-     * then {@code epilogue} (if not null) over every element of C, and (if {@code bColumnSums} is
-     * not null; op(B) must then be B itself) the column sums of B into it: Σ_p B[p][j], summed in
+     * and (if {@code bColumnSums} is not null; op(B) must then be B itself) the column sums of B
+     * into it: Σ_p B[p][j], summed in
      * double in row order, as the plain bias gradient sums, so the bits are the same. The sums are
      * taken while B is packed, which reads B anyway.
      */
     void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                  float[] a, float[] b, float beta, float[] c, Epilogue epilogue, float[] bColumnSums) {
+                  float[] a, float[] b, float beta, float[] c, float[] bColumnSums) {
         if (bColumnSums != null && transB) {
             throw new IllegalArgumentException("gemm: column sums of a transposed B are not taken while packing");
         }
@@ -171,15 +168,11 @@ final class Gemm {
             } else {
                 multiplyTransposed(transA, transB, m, n, k, alpha, a, b, beta, c);
             }
-            if (epilogue != null) {
-                epilogue.apply(c, n, 0, m, 0, n);
-            }
             if (bColumnSums != null) {
                 CpuOps.biasGradient(b, k, n, 0, n, 0f, bColumnSums, sums(n));
             }
             return;
         }
-        this.epilogue = epilogue;
         this.columnSums = bColumnSums;
         if (bColumnSums != null) {
             sums(n);
@@ -229,7 +222,6 @@ final class Gemm {
             this.a = null;
             this.b = null;
             this.c = null;
-            this.epilogue = null;
             this.columnSums = null;
         }
     }
@@ -405,18 +397,6 @@ final class Gemm {
     private void computeTiles(int task, int worker) {
         for (int kb = 0; kb < kBlocks; kb++) {
             computeTile(task, worker, kb);
-        }
-        Epilogue e = epilogue;
-        if (e != null) {
-            int mb = task / nChunks;
-            int chunk = task % nChunks;
-            int r0 = mb * stripsPerBlock * mr;
-            int r1 = Math.min(m, r0 + stripsPerBlock * mr);
-            int c0 = (int) ((long) chunk * nStrips / nChunks) * nr;
-            int c1 = Math.min(n, (int) ((long) (chunk + 1) * nStrips / nChunks) * nr);
-            if (r0 < r1 && c0 < c1) {
-                e.apply(c, n, r0, r1, c0, c1);
-            }
         }
     }
 
