@@ -23,4 +23,12 @@ final class VectorKernels {
     static void sigmoid(float[] x, float[] y, int from, int to) {
         VectorOps.sigmoid(x, y, from, to);
     }
+
+    static void relu(float[] x, float[] y, int from, int to) {
+        VectorOps.relu(x, y, from, to);
+    }
+
+    static void reluBackward(float[] y, float[] dy, float[] dx, int from, int to) {
+        VectorOps.reluBackward(y, dy, dx, from, to);
+    }
 }

@@ -44,6 +44,39 @@ final class VectorOps {
         }
     }
 
+    /**
+     * y = x where x > 0, else +0 (NaN too), as {@link CpuOps#relu}: a compare and a blend per
+     * vector, where the scalar loop's branch mispredicts on mixed signs (~1.8 ns per element).
+     */
+    static void relu(float[] x, float[] y, int from, int to) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = from;
+        int bound = from + (to - from) / L * L;
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, i);
+        }
+        for (; i < to; i++) {
+            float v = x[i];
+            y[i] = v > 0 ? v : 0f;
+        }
+    }
+
+    /** dx = dy where y > 0, else +0, as {@link CpuOps#reluBackward}. */
+    static void reluBackward(float[] y, float[] dy, float[] dx, int from, int to) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = from;
+        int bound = from + (to - from) / L * L;
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, y, i);
+            FloatVector d = FloatVector.fromArray(S, dy, i);
+            zero.blend(d, v.compare(VectorOperators.GT, 0f)).intoArray(dx, i);
+        }
+        for (; i < to; i++) {
+            dx[i] = y[i] > 0 ? dy[i] : 0f;
+        }
+    }
+
     /** Lane-wise {@link CpuOps#exp(float)}, operation for operation. */
     private static FloatVector exp(FloatVector v) {
         FloatVector x = v.max(EXP_MIN).min(EXP_MAX);

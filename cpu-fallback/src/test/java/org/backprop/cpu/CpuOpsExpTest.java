@@ -7,7 +7,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
-/** The float exp behind sigmoid: its accuracy, its limits, and the vector copy's identical bits. */
+/** The float exp behind sigmoid: its accuracy, its limits, and the vector copies' identical bits (sigmoid, relu). */
 class CpuOpsExpTest {
 
     @Test
@@ -82,6 +82,39 @@ class CpuOpsExpTest {
             for (int i = 0; i < n; i++) {
                 assertEquals(Float.floatToIntBits(scalar[i]), Float.floatToIntBits(vector[i]),
                         "sigmoid(" + x[i] + "): scalar " + scalar[i] + ", vector " + vector[i]);
+            }
+        }
+    }
+
+    @Test
+    void vectorReluAndItsBackwardGiveTheScalarBitsForEveryInput() {
+        Random r = new Random(11);
+        int n = 100_003;
+        float[] x = new float[n];
+        float[] dy = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i % 3 == 0 ? Float.intBitsToFloat(r.nextInt()) : (float) r.nextGaussian();
+            dy[i] = (float) r.nextGaussian();
+        }
+        x[0] = Float.NaN;
+        x[1] = -0f;
+        x[2] = 0f;
+        x[3] = Float.NEGATIVE_INFINITY;
+        x[4] = Float.MIN_VALUE;
+        x[5] = -Float.MIN_VALUE;
+        float[] scalar = new float[n];
+        float[] vector = new float[n];
+        for (int pass = 0; pass < 2; pass++) {
+            CpuOps.relu(x, scalar, 0, n);
+            VectorOps.relu(x, vector, 0, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(Float.floatToIntBits(scalar[i]), Float.floatToIntBits(vector[i]), "relu(" + x[i] + ")");
+            }
+            CpuOps.reluBackward(x, dy, scalar, 0, n);
+            VectorOps.reluBackward(x, dy, vector, 0, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(Float.floatToIntBits(scalar[i]), Float.floatToIntBits(vector[i]),
+                        "reluBackward at y = " + x[i]);
             }
         }
     }
