@@ -441,8 +441,11 @@ public final class TrainBench {
                             !isOurs || cpuOurs == null || r.samples() != cpuOurs.samples() ? ""
                                     : Markdown.f("%.2f×", cpuOurs.bestSeconds() / s));
                     if (isOurs || r == best) {
+                        Object blas = r.extra().get("blas_threads");
+                        String blasPart = blas != null && !blas.equals(r.extra().get("threads"))
+                                ? ", BLAS " + blas : "";
                         labels.add(isOurs ? r.runner() : "PyTorch " + device + (device.equals("cpu")
-                                ? " (" + r.extra().get("threads") + " thr.)" : ""));
+                                ? " (" + r.extra().get("threads") + " thr." + blasPart + ")" : ""));
                         values.add(s);
                     }
                 }
