@@ -133,6 +133,7 @@ final class DataArgs {
         if (!DataSources.isCsvSource(src)) {
             // the other sources come with their own test sets: --test-split is for a CSV
             TrainTest raw = DataSources.load(src, test, 0.2, label, cache, seed, LOG);
+            meta.putAll(raw.metadata());   // what was really loaded (the sample, when MNIST could not be)
             meta.put("data.split-seed", Long.toString(seed));
             meta.put("data.task", "classification");
             meta.put("data.classes", TableSpec.joinList(raw.train().classNames()));

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.logging.Logger;
 import org.backprop.data.DataException;
 import org.backprop.data.Dataset;
@@ -59,7 +60,9 @@ final class DataSources {
                 } catch (DataException | java.io.UncheckedIOException e) {
                     log.warning("full MNIST unavailable (" + e.getMessage() + "); falling back to the bundled sample");
                     DataArgs.TrainTest t = load("mnist-sample", null, testSplit, label, cache, seed, log);
-                    return new DataArgs.TrainTest(t.train(), t.test(), t.description() + " (full MNIST unavailable)");
+                    // the model must not say it saw MNIST: eval and resume read data.source
+                    return new DataArgs.TrainTest(t.train(), t.test(), t.description() + " (full MNIST unavailable)",
+                            null, null, Map.of("data.source", "mnist-sample"), true);
                 }
             }
             default -> {
