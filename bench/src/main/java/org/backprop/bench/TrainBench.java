@@ -326,15 +326,21 @@ public final class TrainBench {
                 extra.put("threads", r.get("threads"));
                 extra.put("blas_threads", r.get("blas_threads"));
                 extra.put("version", version);
-                // torch's threads, then its OpenBLAS's where they differ: "1t" alone hid 2-thread GEMMs
-                Object blas = r.get("blas_threads");
-                String threadsLabel = " " + r.get("threads") + "t"
-                        + (blas != null && !blas.equals(r.get("threads")) ? " (BLAS " + blas + "t)" : "");
-                runs.add(new Run("PyTorch " + device + (device.equals("cpu") ? threadsLabel : ""), w, curve,
+                runs.add(new Run("PyTorch " + device + (device.equals("cpu") ? " " + r.get("threads") + "t"
+                        + blasThreads(extra, " (BLAS %st)") : ""), w, curve,
                         secs, ((Number) r.get("samples")).intValue(), null, extra));
             }
         }
         return runs;
+    }
+
+    /**
+     * {@code format} filled with OpenBLAS's thread count where it differs from torch's, else "":
+     * torch.set_num_threads sizes only torch's own pool, so "1t" alone hid GEMMs on 2 threads.
+     */
+    private static String blasThreads(Map<String, Object> extra, String format) {
+        Object blas = extra.get("blas_threads");
+        return blas != null && !blas.equals(extra.get("threads")) ? String.format(Locale.ROOT, format, blas) : "";
     }
 
     private static double d(Object o) {
@@ -441,11 +447,9 @@ public final class TrainBench {
                             !isOurs || cpuOurs == null || r.samples() != cpuOurs.samples() ? ""
                                     : Markdown.f("%.2f×", cpuOurs.bestSeconds() / s));
                     if (isOurs || r == best) {
-                        Object blas = r.extra().get("blas_threads");
-                        String blasPart = blas != null && !blas.equals(r.extra().get("threads"))
-                                ? ", BLAS " + blas : "";
                         labels.add(isOurs ? r.runner() : "PyTorch " + device + (device.equals("cpu")
-                                ? " (" + r.extra().get("threads") + " thr." + blasPart + ")" : ""));
+                                ? " (" + r.extra().get("threads") + " thr." + blasThreads(r.extra(), ", BLAS %s")
+                                + ")" : ""));
                         values.add(s);
                     }
                 }

@@ -252,6 +252,15 @@ public final class CpuBackend implements Backend {
     }
 
     /** Both paths give identical bits (see {@link VectorOps}); the vector one is ~10× faster. */
+    private void sigmoidRange(int from, int to) {
+        if (vector) {
+            VectorKernels.sigmoid(x0, x1, from, to);
+        } else {
+            CpuOps.sigmoid(x0, x1, from, to);
+        }
+    }
+
+    /** Both paths give identical bits (see {@link VectorOps}); the vector one ~25× faster on mixed signs. */
     private void reluRange(float[] x, float[] y, int from, int to) {
         if (vector) {
             VectorKernels.relu(x, y, from, to);
@@ -265,14 +274,6 @@ public final class CpuBackend implements Backend {
             VectorKernels.reluBackward(x0, x1, x2, from, to);
         } else {
             CpuOps.reluBackward(x0, x1, x2, from, to);
-        }
-    }
-
-    private void sigmoidRange(int from, int to) {
-        if (vector) {
-            VectorKernels.sigmoid(x0, x1, from, to);
-        } else {
-            CpuOps.sigmoid(x0, x1, from, to);
         }
     }
 
@@ -628,14 +629,20 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void nesterovUpdate(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum) {
-        Checks.owned(this, "nesterovUpdate", param, grad, velocity);
-        Checks.sameShape("nesterovUpdate", param, grad, velocity);
+        velocityUpdate("nesterovUpdate", param, grad, velocity, lr, momentum, nesterovBody);
+    }
+
+    /** The momentum family's shared shape: one state tensor (the velocity), a rate and a momentum. */
+    private void velocityUpdate(String op, Tensor param, Tensor grad, Tensor velocity, float lr, float momentum,
+                                WorkerPool.Body body) {
+        Checks.owned(this, op, param, grad, velocity);
+        Checks.sameShape(op, param, grad, velocity);
         x0 = data(param);
         x1 = data(grad);
         x2 = data(velocity);
         f0 = lr;
         f1 = momentum;
-        elementwise(param.size(), nesterovBody);
+        elementwise(param.size(), body);
         release();
     }
 
@@ -666,15 +673,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void momentumUpdate(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum) {
-        Checks.owned(this, "momentumUpdate", param, grad, velocity);
-        Checks.sameShape("momentumUpdate", param, grad, velocity);
-        x0 = data(param);
-        x1 = data(grad);
-        x2 = data(velocity);
-        f0 = lr;
-        f1 = momentum;
-        elementwise(param.size(), momentumBody);
-        release();
+        velocityUpdate("momentumUpdate", param, grad, velocity, lr, momentum, momentumBody);
     }
 
     @Override
@@ -738,17 +737,11 @@ public final class CpuBackend implements Backend {
 
     // ---------------------------------------------------------------- fused ops
 
-    // The fused ops here cut passes and dispatches where that measured faster: the bias gradient
-    // is summed while δ is packed for xᵀ·δ. Elementwise tails as a GEMM epilogue (done by each tile
-    // task on its finished region of C) measured slower on the Xeon, 2 threads, 256×1024 outputs:
-    // linearForward with the vector sigmoid there ~2.0 ms against ~1.65 ms for the GEMM then a
-    // pass, linearInputGradient with f′ there ~2.0 ms against ~1.95 ms. So f′ stays the default
-    // (the GEMM, then the plain backward op) and the forward keeps its own pass.
+    // linearInputGradient is Backend's default (the GEMM, then the plain f′ op): run inside the
+    // GEMM's tile tasks, f′ and the forward's bias + activation measured slower than separate
+    // passes (numbers in the Gemm javadoc).
 
-    /**
-     * y = f(x·W + b): the GEMM, then bias and activation in one pass over each row range (the
-     * pass alone is ~80 µs at 256×1024 on 2 threads; inside the tile tasks it cost ~450 µs).
-     */
+    /** y = f(x·W + b): the GEMM, then bias and activation in one pass over each row range. */
     @Override
     public void linearForward(Tensor x, Tensor weights, Tensor bias, Pointwise f, Tensor y) {
         Checks.owned(this, "linearForward", x, weights, bias, y);
@@ -788,7 +781,6 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    /** Same float operations per element as addBias followed by the activation op: the same bits. */
     /** Rows r0..r1: the same float operations per element as addBias then the activation op. */
     private void biasActivation(int r0, int r1) {
         float[] y = x0;
@@ -808,7 +800,6 @@ public final class CpuBackend implements Backend {
             case RELU -> reluRange(y, y, from, to);
         }
     }
-
 
     /**
      * Every parameter's SGD step in one dispatch: the tasks are each tensor's fixed CHUNK-sized

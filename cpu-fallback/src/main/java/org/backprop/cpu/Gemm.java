@@ -77,7 +77,6 @@ package org.backprop.cpu;
  */
 final class Gemm {
 
-
     static final int KC = 1024;
     private static final int MC = 96;
     /** Split C into at least this many tiles when the shape allows, whatever the thread count. */
@@ -153,9 +152,8 @@ final class Gemm {
     /**
      * As {@link #multiply(boolean, boolean, int, int, int, float, float[], float[], float, float[])},
      * and (if {@code bColumnSums} is not null; op(B) must then be B itself) the column sums of B
-     * into it: Σ_p B[p][j], summed in
-     * double in row order, as the plain bias gradient sums, so the bits are the same. The sums are
-     * taken while B is packed, which reads B anyway.
+     * into it: Σ_p B[p][j], summed in double in row order, as the plain bias gradient sums, so the
+     * bits are the same. The sums are taken while B is packed, which reads B anyway.
      */
     void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
                   float[] a, float[] b, float beta, float[] c, float[] bColumnSums) {
