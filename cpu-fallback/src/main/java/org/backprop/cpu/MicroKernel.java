@@ -21,4 +21,19 @@ interface MicroKernel {
      * stride {@code ldc}; beta = 0 leaves C's old contents unread. The p-sum runs in order 0..kc−1.
      */
     void tile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, float alpha, float beta);
+
+    /** Whether this kernel implements the k-step-skipping {@code tile} below (an optional operation). */
+    default boolean skipsZeroSteps() {
+        return false;
+    }
+
+    /**
+     * As {@link #tile(int, float[], int, float[], int, float[], int, int, float, float)} over only
+     * the {@code count} k steps listed in {@code steps[stepsOff..]} (ascending): A holds those steps
+     * packed one after another, B all of its rows. The p-sum runs in the listed order.
+     */
+    default void tile(int count, int[] steps, int stepsOff, float[] a, int aOff, float[] b, int bOff, float[] c,
+                      int cOff, int ldc, float alpha, float beta) {
+        throw new UnsupportedOperationException(describe() + " does not skip k steps (skipsZeroSteps() is false)");
+    }
 }
