@@ -88,6 +88,15 @@ package org.backprop.cpu;
  *       1.80 ms on 1), bit-identical outputs; in the reference MLP's step the first layer's
  *       forward 2.00 → 1.70 ms and gradients 1.66 → 1.42 ms (packing B, the same either way, is
  *       the rest). Dense operands pay the 64-step probe only.</li>
+ *   <li>Tried and not kept: a sparse path for such an A (compressed rows of op(A), each nonzero a
+ *       broadcast and two loads of the packed B strip into two FMAs, eight accumulator chains),
+ *       a fifth of the dense work on MNIST. 2 threads, same batch, ms: X·W 1.49 with k-blocks of
+ *       196, 1.17 with whole-k strips (C written once per row), against 1.26–1.30 skipping and
+ *       1.51–1.65 dense; Xᵀ·δ 1.14–1.20 against 1.01–1.03 skipping. Rows of ~40–150 nonzeros run
+ *       ~3 cycles per FMA here (a loop exit per row, B from L2 for X·W), and compressing A costs
+ *       ~0.2 ms a product (0.3 ms before two workers' cursors were moved off one cache line);
+ *       two strips per row pass were slower still (1.25 / 1.31). 0.1 ms on one product did not
+ *       pay for a second product path.</li>
  * </ul>
  */
 final class Gemm {
