@@ -128,7 +128,9 @@ public final class CpuBackend implements Backend {
             warmUp(kernel);
         }
         this.pool = new WorkerPool(threads);
-        this.gemm = useVector ? new Gemm(kernel, pool, blocking.kc(), blocking.reason()) : new Gemm(kernel, pool);
+        this.gemm = useVector
+                ? new Gemm(kernel, pool, blocking.kc(), blocking.reason(), kernel.skipsZeroSteps(), VectorKernels.narrow())
+                : new Gemm(kernel, pool);
         this.vector = useVector;
         if (!vectorApiPresent()) {
             warnNoVectorApi(System.err);
@@ -185,11 +187,14 @@ public final class CpuBackend implements Backend {
         int rounds = 0;
         try (WorkerPool one = new WorkerPool(1)) {
             // k over two blocks reaches both store branches of the kernel (beta 0 and 1)
-            Gemm g = new Gemm(kernel, one, k / 2);
+            Gemm g = new Gemm(kernel, one, k / 2, null, kernel.skipsZeroSteps(), VectorKernels.narrow());
+            float[] narrowC = new float[m * 10];
             while (rounds < WARM_ROUNDS && System.nanoTime() - t0 < WARM_LIMIT_NS) {
                 g.multiply(false, false, m, n, k, 1f, a, b, 0f, c);
                 g.multiply(true, false, m, n, k, 1f, a, b, 0f, c);
                 g.multiply(false, true, m, n, k, 1f, a, b, 0f, c);
+                g.multiply(false, false, m, 10, k, 1f, a, b, 0f, narrowC);
+                g.multiply(true, false, m, 10, k, 1f, a, b, 0f, narrowC);
                 VectorKernels.sigmoid(c, x, 0, x.length);
                 rounds++;
             }

@@ -109,6 +109,8 @@ final class Gemm {
     private static final long INLINE_FLOPS = 1L << 18;
     /** A strip whose first this-many k steps hold no all-zero one is multiplied whole. */
     private static final int DENSE_PROBE = 64;
+    /** Rows of C per task of a narrow product. */
+    private static final int NARROW_ROWS = 32;
 
     private final int kcLimit;
     private final String why;
@@ -123,6 +125,13 @@ final class Gemm {
     private int[] keptSteps = new int[0];
     /** Per A strip and k-block (strip × kBlocks + block), how many steps it kept. */
     private int[] keptCount = new int[0];
+    /** op(A)·B with C at most a vector wide, or null (no Vector API): then the transposed route. */
+    private final NarrowKernel narrowKernel;
+    /** op(B) = B of a narrow product, each row zero-padded to the narrow kernel's width. */
+    private float[] paddedB = new float[0];
+    private final float[][] narrowScratch;
+    private long narrowProducts;
+
     /** Every k-block of op(A) and op(B), packed by one dispatch before the one that multiplies. */
     private float[] packedA = new float[0];
     private float[] packedB = new float[0];
@@ -152,6 +161,7 @@ final class Gemm {
     private float[] columnSums;
 
     private final WorkerPool.Body stepTask = this::step;
+    private final WorkerPool.Body narrowTask = this::narrowRows;
 
     Gemm(MicroKernel kernel, WorkerPool pool) {
         this(kernel, pool, KC);
@@ -168,6 +178,13 @@ final class Gemm {
 
     /** {@code skipZeros} false: every k step is multiplied (tests compare the two, bit for bit). */
     Gemm(MicroKernel kernel, WorkerPool pool, int kcLimit, String why, boolean skipZeros) {
+        this(kernel, pool, kcLimit, why, skipZeros, null);
+    }
+
+    /** {@code narrowKernel}: the path for C at most one vector wide, or null (the transposed route). */
+    Gemm(MicroKernel kernel, WorkerPool pool, int kcLimit, String why, boolean skipZeros, NarrowKernel narrowKernel) {
+        this.narrowKernel = narrowKernel;
+        this.narrowScratch = new float[pool.threads()][narrowKernel == null ? 0 : narrowKernel.width()];
         if (skipZeros && !kernel.skipsZeroSteps()) {
             throw new IllegalArgumentException("gemm: " + kernel.describe() + " cannot skip k steps");
         }
@@ -201,9 +218,12 @@ final class Gemm {
         if (bColumnSums != null && transB) {
             throw new IllegalArgumentException("gemm: column sums of a transposed B are not taken while packing");
         }
-        if (alpha == 0 || (2 * n <= nr && m >= nr)) {
+        boolean narrow = narrowKernel != null && !transA && !transB && n <= narrowKernel.width() && m >= nr;
+        if (alpha == 0 || narrow || (2 * n <= nr && m >= nr)) {
             if (alpha == 0) {
                 scaleC(m * n, beta, c);
+            } else if (narrow) {
+                multiplyNarrow(m, n, k, alpha, a, b, beta, c);
             } else {
                 multiplyTransposed(transA, transB, m, n, k, alpha, a, b, beta, c);
             }
@@ -276,6 +296,48 @@ final class Gemm {
             sums = new double[n];
         }
         return sums;
+    }
+
+    /**
+     * A·B with C at most one vector wide (see {@link NarrowKernel}): B's rows padded to a vector, then row
+     * groups of C in parallel, each row one in-order k-sum (so independent of the thread count).
+     */
+    private void multiplyNarrow(int m, int n, int k, float alpha, float[] a, float[] b, float beta, float[] c) {
+        int w = narrowKernel.width();
+        if ((long) k * w > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("gemm: a padded " + k + "x" + n + " B exceeds a Java array");
+        }
+        if (paddedB.length < k * w) {
+            paddedB = new float[k * w];
+        }
+        narrowProducts++;
+        float[] pb = paddedB;
+        for (int p = 0; p < k; p++) {
+            int d = p * w;
+            System.arraycopy(b, p * n, pb, d, n);
+            for (int j = n; j < w; j++) {
+                pb[d + j] = 0f;
+            }
+        }
+        this.m = m;
+        this.n = n;
+        this.k = k;
+        this.alpha = alpha;
+        this.firstBeta = beta;
+        this.a = a;
+        this.c = c;
+        try {
+            pool.run(ceilDiv(m, NARROW_ROWS), narrowTask, 2L * m * n * k < INLINE_FLOPS);
+        } finally {
+            this.a = null;
+            this.c = null;
+        }
+    }
+
+    private void narrowRows(int task, int worker) {
+        int r0 = task * NARROW_ROWS;
+        narrowKernel.rows(r0, Math.min(m, r0 + NARROW_ROWS), k, a, paddedB, c, n, alpha, firstBeta,
+                narrowScratch[worker]);
     }
 
     /**
@@ -440,6 +502,11 @@ final class Gemm {
                 dst[base + p * mr + r] = 0f;
             }
         }
+    }
+
+    /** How many products took the narrow path so far. */
+    long narrowProducts() {
+        return narrowProducts;
     }
 
     /** How many k steps of A strips the last product dropped as all zero (0 when not skipping). */

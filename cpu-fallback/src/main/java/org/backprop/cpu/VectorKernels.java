@@ -16,6 +16,10 @@ final class VectorKernels {
         };
     }
 
+    static NarrowKernel narrow() {
+        return new VectorNarrowKernel();
+    }
+
     static int lanes() {
         return VectorGemmKernel.lanes();
     }
