@@ -78,10 +78,18 @@ package org.backprop.cpu;
  *       A values come as {@code vbroadcastss zmm, [mem]} (a load, not a shuffle on the FMA port),
  *       the two B vectors as plain loads, 24 {@code vfmadd231ps}, no spills; around them ~15
  *       scalar ops (index arithmetic, two range checks on A, the strip-mined loop's counter). One
- *       induction variable instead of three removed the checks on B, same speed (~186 in a tile
- *       loop over 8 A × 4 B strips, 1 thread). Unrolled by two, C2 spilled accumulators to the
- *       stack: 154. Reading every step through an index list (so the dense and skipping loops
- *       could be one) cost 13% on dense products: the two loops stay separate.</li>
+ *       induction variable p, with A's and B's offsets computed from it, removed the checks on B,
+ *       same speed (~186 in a tile loop over 8 A × 4 B strips, 1 thread). Unrolled by two, C2
+ *       spilled accumulators to the stack: 154. Reading every step through an index list (so the
+ *       dense and skipping loops could be one) cost 13% on dense products: the loops stay
+ *       separate. The loop counted by A's offset itself ({@code for (ai = aOff; ai < end; ai +=
+ *       MR, bi += NR)}) left C2 far less to recompute per step: 186 → 228 in the same tile loop;
+ *       in whole products (1 / 2 threads, GFLOP/s, interleaved runs) X·W 256×1024×784 141 → 149 /
+ *       243 → 268, Xᵀ·δ 784×1024×256 170 → 177 / ~300 → 318, 1024³ 163 → 177 / 285 → 291, 2048³
+ *       150 → 159 / 307 → 342; with zero-step skipping on an MNIST batch, 2 threads, X·W 1.26 →
+ *       1.05 ms and Xᵀ·δ 1.01 → 0.85 ms. The same loop form on the 6×2 kernel (6×32 here) 128–158
+ *       → 144–172 on one thread; on the 4×4 kernel (Zen's) 121–138 against 122–140, no change,
+ *       so that one keeps its loop.</li>
  *   <li>Zero-step skipping (see {@link #dropZeroSteps}): an MNIST batch of 256 (81% zero pixels)
  *       keeps 51% of the 12-row strips' k steps in X·W and 50% in Xᵀ·δ. X·W 256×1024×784
  *       1.73 → 1.35 ms and Xᵀ·δ 784×1024×256 1.40 → 1.06 ms on 2 threads (2.97 → 2.30 and 2.45 →

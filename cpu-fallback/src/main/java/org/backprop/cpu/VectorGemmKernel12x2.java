@@ -89,9 +89,7 @@ final class VectorGemmKernel12x2 implements MicroKernel {
         FloatVector c90 = zero, c91 = zero;
         FloatVector c100 = zero, c101 = zero;
         FloatVector c110 = zero, c111 = zero;
-        for (int p = 0; p < kc; p++) {
-            int ai = aOff + p * MR;
-            int bi = bOff + p * NR;
+        for (int ai = aOff, bi = bOff, end = aOff + kc * MR; ai < end; ai += MR, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector a0 = FloatVector.broadcast(S, a[ai]);
@@ -162,9 +160,7 @@ final class VectorGemmKernel12x2 implements MicroKernel {
         FloatVector c90 = zero, c91 = zero;
         FloatVector c100 = zero, c101 = zero;
         FloatVector c110 = zero, c111 = zero;
-        for (int p = 0; p < kc; p++) {
-            int ai = aOff + p * MR;
-            int bi = bOff + p * NR;
+        for (int ai = aOff, bi = bOff, end = aOff + kc * MR; ai < end; ai += MR, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector a0 = FloatVector.broadcast(S, a[ai]);
@@ -236,9 +232,8 @@ final class VectorGemmKernel12x2 implements MicroKernel {
         FloatVector c90 = zero, c91 = zero;
         FloatVector c100 = zero, c101 = zero;
         FloatVector c110 = zero, c111 = zero;
-        int ai = aOff;
-        for (int t = 0; t < count; t++, ai += MR) {
-            int bi = bOff + steps[stepsOff + t] * NR;
+        for (int ai = aOff, t = stepsOff, end = aOff + count * MR; ai < end; ai += MR, t++) {
+            int bi = bOff + steps[t] * NR;
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector a0 = FloatVector.broadcast(S, a[ai]);
@@ -310,9 +305,8 @@ final class VectorGemmKernel12x2 implements MicroKernel {
         FloatVector c90 = zero, c91 = zero;
         FloatVector c100 = zero, c101 = zero;
         FloatVector c110 = zero, c111 = zero;
-        int ai = aOff;
-        for (int t = 0; t < count; t++, ai += MR) {
-            int bi = bOff + steps[stepsOff + t] * NR;
+        for (int ai = aOff, t = stepsOff, end = aOff + count * MR; ai < end; ai += MR, t++) {
+            int bi = bOff + steps[t] * NR;
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector a0 = FloatVector.broadcast(S, a[ai]);

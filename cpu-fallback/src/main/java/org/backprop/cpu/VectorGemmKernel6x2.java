@@ -60,9 +60,7 @@ final class VectorGemmKernel6x2 implements MicroKernel {
         FloatVector c30 = zero, c31 = zero;
         FloatVector c40 = zero, c41 = zero;
         FloatVector c50 = zero, c51 = zero;
-        int ai = aOff;
-        int bi = bOff;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        for (int ai = aOff, bi = bOff, end = aOff + kc * MR; ai < end; ai += MR, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector a0 = FloatVector.broadcast(S, a[ai]);
@@ -103,9 +101,7 @@ final class VectorGemmKernel6x2 implements MicroKernel {
         FloatVector c30 = zero, c31 = zero;
         FloatVector c40 = zero, c41 = zero;
         FloatVector c50 = zero, c51 = zero;
-        int ai = aOff;
-        int bi = bOff;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        for (int ai = aOff, bi = bOff, end = aOff + kc * MR; ai < end; ai += MR, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector a0 = FloatVector.broadcast(S, a[ai]);
