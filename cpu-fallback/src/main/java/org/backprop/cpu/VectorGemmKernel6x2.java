@@ -7,7 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
  * The GEMM micro-kernel for 256-bit (AVX2) cores, which have 16 vector registers: 6 rows × 2
  * vectors of accumulators (6×16 floats), 12 accumulators + 2 B vectors + 1 broadcast = 15
  * registers, the shape BLIS and OpenBLAS use on Haswell-class cores. Not measured here: this
- * project's machines all have AVX-512; chosen by reasoning about the register file.
+ * project's machines all have AVX-512; chosen by reasoning about the register file. It skips the
+ * k steps where a whole strip of A is zero, as the 12×2 kernel does (see {@link Gemm}).
  */
 final class VectorGemmKernel6x2 implements MicroKernel {
 
@@ -40,6 +41,27 @@ final class VectorGemmKernel6x2 implements MicroKernel {
             store(kc, a, aOff, b, bOff, c, cOff, ldc, alpha);
             return;
         }
+        scale(c, cOff, ldc, beta);
+        accumulate(kc, a, aOff, b, bOff, c, cOff, ldc, alpha);
+    }
+
+    @Override
+    public boolean skipsZeroSteps() {
+        return true;
+    }
+
+    @Override
+    public void tile(int count, int[] steps, int stepsOff, float[] a, int aOff, float[] b, int bOff, float[] c,
+                     int cOff, int ldc, float alpha, float beta) {
+        if (beta == 0) {
+            storeSkipping(count, steps, stepsOff, a, aOff, b, bOff, c, cOff, ldc, alpha);
+            return;
+        }
+        scale(c, cOff, ldc, beta);
+        accumulateSkipping(count, steps, stepsOff, a, aOff, b, bOff, c, cOff, ldc, alpha);
+    }
+
+    private static void scale(float[] c, int cOff, int ldc, float beta) {
         if (beta != 1) {
             for (int r = 0; r < MR; r++) {
                 for (int j = 0; j < NR; j++) {
@@ -47,7 +69,6 @@ final class VectorGemmKernel6x2 implements MicroKernel {
                 }
             }
         }
-        accumulate(kc, a, aOff, b, bOff, c, cOff, ldc, alpha);
     }
 
     /** C = alpha·A·B; C's old contents are never read (they may be NaN). */
@@ -102,6 +123,92 @@ final class VectorGemmKernel6x2 implements MicroKernel {
         FloatVector c40 = zero, c41 = zero;
         FloatVector c50 = zero, c51 = zero;
         for (int ai = aOff, bi = bOff, end = aOff + kc * MR; ai < end; ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = b0.fma(a0, c00); c01 = b1.fma(a0, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = b0.fma(a1, c10); c11 = b1.fma(a1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = b0.fma(a2, c20); c21 = b1.fma(a2, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = b0.fma(a3, c30); c31 = b1.fma(a3, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = b0.fma(a4, c40); c41 = b1.fma(a4, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = b0.fma(a5, c50); c51 = b1.fma(a5, c51);
+        }
+        FloatVector av = FloatVector.broadcast(S, alpha);
+        c00.fma(av, FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
+        c01.fma(av, FloatVector.fromArray(S, c, cOff + L)).intoArray(c, cOff + L);
+        c10.fma(av, FloatVector.fromArray(S, c, cOff + ldc)).intoArray(c, cOff + ldc);
+        c11.fma(av, FloatVector.fromArray(S, c, cOff + ldc + L)).intoArray(c, cOff + ldc + L);
+        c20.fma(av, FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+        c21.fma(av, FloatVector.fromArray(S, c, cOff + 2 * ldc + L)).intoArray(c, cOff + 2 * ldc + L);
+        c30.fma(av, FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+        c31.fma(av, FloatVector.fromArray(S, c, cOff + 3 * ldc + L)).intoArray(c, cOff + 3 * ldc + L);
+        c40.fma(av, FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+        c41.fma(av, FloatVector.fromArray(S, c, cOff + 4 * ldc + L)).intoArray(c, cOff + 4 * ldc + L);
+        c50.fma(av, FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+        c51.fma(av, FloatVector.fromArray(S, c, cOff + 5 * ldc + L)).intoArray(c, cOff + 5 * ldc + L);
+    }
+
+    /** As {@link #store}, over the listed k steps only: A holds them one after another, B all of them. */
+    private static void storeSkipping(int count, int[] steps, int stepsOff, float[] a, int aOff, float[] b, int bOff,
+                                       float[] c, int cOff, int ldc,
+                              float alpha) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = zero, c01 = zero;
+        FloatVector c10 = zero, c11 = zero;
+        FloatVector c20 = zero, c21 = zero;
+        FloatVector c30 = zero, c31 = zero;
+        FloatVector c40 = zero, c41 = zero;
+        FloatVector c50 = zero, c51 = zero;
+        for (int ai = aOff, t = stepsOff, end = aOff + count * MR; ai < end; ai += MR, t++) {
+            int bi = bOff + steps[t] * NR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = b0.fma(a0, c00); c01 = b1.fma(a0, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = b0.fma(a1, c10); c11 = b1.fma(a1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = b0.fma(a2, c20); c21 = b1.fma(a2, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = b0.fma(a3, c30); c31 = b1.fma(a3, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = b0.fma(a4, c40); c41 = b1.fma(a4, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = b0.fma(a5, c50); c51 = b1.fma(a5, c51);
+        }
+        FloatVector av = FloatVector.broadcast(S, alpha);
+        c00.mul(av).intoArray(c, cOff);
+        c01.mul(av).intoArray(c, cOff + L);
+        c10.mul(av).intoArray(c, cOff + ldc);
+        c11.mul(av).intoArray(c, cOff + ldc + L);
+        c20.mul(av).intoArray(c, cOff + 2 * ldc);
+        c21.mul(av).intoArray(c, cOff + 2 * ldc + L);
+        c30.mul(av).intoArray(c, cOff + 3 * ldc);
+        c31.mul(av).intoArray(c, cOff + 3 * ldc + L);
+        c40.mul(av).intoArray(c, cOff + 4 * ldc);
+        c41.mul(av).intoArray(c, cOff + 4 * ldc + L);
+        c50.mul(av).intoArray(c, cOff + 5 * ldc);
+        c51.mul(av).intoArray(c, cOff + 5 * ldc + L);
+    }
+
+    /** As {@link #accumulate}, over the listed k steps only. */
+    private static void accumulateSkipping(int count, int[] steps, int stepsOff, float[] a, int aOff, float[] b,
+                                           int bOff, float[] c, int cOff, int ldc,
+                                   float alpha) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = zero, c01 = zero;
+        FloatVector c10 = zero, c11 = zero;
+        FloatVector c20 = zero, c21 = zero;
+        FloatVector c30 = zero, c31 = zero;
+        FloatVector c40 = zero, c41 = zero;
+        FloatVector c50 = zero, c51 = zero;
+        for (int ai = aOff, t = stepsOff, end = aOff + count * MR; ai < end; ai += MR, t++) {
+            int bi = bOff + steps[t] * NR;
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector a0 = FloatVector.broadcast(S, a[ai]);

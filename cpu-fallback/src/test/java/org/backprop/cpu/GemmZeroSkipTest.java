@@ -41,18 +41,22 @@ class GemmZeroSkipTest {
         return v;
     }
 
-    @ParameterizedTest(name = "{0}x{1}x{2} transA={3} KC {4} alpha {5} beta {6}")
+    @ParameterizedTest(name = "{7}: {0}x{1}x{2} transA={3} KC {4} alpha {5} beta {6}")
     @CsvSource({
-        "256, 1024, 784, false, 256, 1, 0",
-        "784, 1024, 256, true, 256, 1, 0",
-        "37, 70, 300, false, 64, 1, 0",
-        "37, 70, 300, true, 64, -0.5, 0.75",
-        "130, 33, 97, false, 40, 2, 1",
-        "12, 32, 200, true, 256, 1, 0",
+        "256, 1024, 784, false, 256, 1, 0, 12x2",
+        "784, 1024, 256, true, 256, 1, 0, 12x2",
+        "37, 70, 300, false, 64, 1, 0, 12x2",
+        "37, 70, 300, true, 64, -0.5, 0.75, 12x2",
+        "130, 33, 97, false, 40, 2, 1, 12x2",
+        "12, 32, 200, true, 256, 1, 0, 12x2",
+        "256, 1024, 784, false, 256, 1, 0, 6x2",
+        "37, 70, 300, true, 64, -0.5, 0.75, 6x2",
+        "130, 33, 97, false, 40, 2, 1, 6x2",
     })
-    void skippingKeepsEveryBitOfTheFullProduct(int m, int n, int k, boolean transA, int kc, float alpha, float beta) {
+    void skippingKeepsEveryBitOfTheFullProduct(int m, int n, int k, boolean transA, int kc, float alpha, float beta,
+                                               String shape) {
         assumeTrue(CpuBackend.vectorApiPresent(), "the Vector API module is not loaded in this JVM");
-        MicroKernel kernel = VectorKernels.create(GemmBlocking.parse("12x2:" + kc));
+        MicroKernel kernel = VectorKernels.create(GemmBlocking.parse(shape + ":" + kc));
         Random r = new Random(m * 31L + n * 7L + k);
         float[] a = sparse(r, transA ? k : m, transA ? m : k);
         float[] b = dense(r, k * n);
