@@ -101,6 +101,13 @@ package org.backprop.cpu;
  *       44% in X·W and 34% in Xᵀ·δ against 51% and 50%; bit-identical, each C element being the
  *       same FMA chain whatever the strip height): X·W 1.07 → 1.13 ms, Xᵀ·δ 0.83 → 0.81 ms on 2
  *       threads, the 6-row kernel's lower rate per step eating the saving; not kept.</li>
+ *   <li>Tried: the kernel reading an untransposed B in place (row stride n) instead of packed
+ *       strips, so that X·W and Xᵀ·δ skip B's packing pass (~15% of the product): 1 / 2 threads,
+ *       X·W 256×1024×784 160 → 118 / 268 → 216 GFLOP/s, Xᵀ·δ 784×1024×256 178 → 154 / 325 →
+ *       270. A strip's rows 4 KB apart all fall in one L1 set (12 ways), so every B load came
+ *       from L2; packing stays.</li>
+ *   <li>Tried: a 14×2 kernel (28 accumulators, 31 of 32 registers): 200–226 against 12×2's
+ *       191–218 in the same tile loop, within the noise; not added.</li>
  *   <li>Tried and not kept: a sparse path for such an A (compressed rows of op(A), each nonzero a
  *       broadcast and two loads of the packed B strip into two FMAs, eight accumulator chains),
  *       a fifth of the dense work on MNIST. 2 threads, same batch, ms: X·W 1.49 with k-blocks of
