@@ -421,12 +421,7 @@ final class Gemm {
                 acc[j] = 0;
             }
         }
-        for (int p = pc; p < pc + kc; p++) {
-            int off = p * n;
-            for (int j = j0; j < j1; j++) {
-                acc[j] += b[off + j];
-            }
-        }
+        CpuOps.addColumns(b, n, pc, pc + kc, j0, j1, acc);
         if (last) {
             for (int j = j0; j < j1; j++) {
                 columnSums[j] = (float) acc[j];
