@@ -73,8 +73,9 @@ package org.backprop.cpu;
  *       the pack dispatch writing all of op(B): X·W 256×1024×784 134 → 128–134, δ·Wᵀ 256×784×1024
  *       128–135 → 135–138, 256×1024×1024 138 → 131, 128×1024×1024 116–121 → 121–127 GFLOP/s; no
  *       clear gain, so not kept. The kernel alone ran 185–208 in the same conditions.</li>
- *   <li>Code C2 emits for the 12×2 loop (JDK 17, {@code -XX:CompileCommand=print}, the hex
- *       disassembled with objdump; Debian's hsdis lacks the entry point JDK 17 calls): the twelve
+ *   <li>Code C2 emits for the 12×2 loop ({@code scripts/jit-asm.sh}: JDK 17's
+ *       {@code -XX:CompileCommand=print} hex, disassembled with objdump, as Debian's hsdis lacks
+ *       the entry point JDK 17 calls): the twelve
  *       A values come as {@code vbroadcastss zmm, [mem]} (a load, not a shuffle on the FMA port),
  *       the two B vectors as plain loads, 24 {@code vfmadd231ps}, no spills; around them ~15
  *       scalar ops (index arithmetic, two range checks on A, the strip-mined loop's counter). One
