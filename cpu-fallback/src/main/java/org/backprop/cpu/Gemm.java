@@ -130,6 +130,8 @@ final class Gemm {
     private static final long INLINE_FLOPS = 1L << 18;
     /** A strip whose first this-many k steps hold no all-zero one is multiplied whole. */
     private static final int DENSE_PROBE = 64;
+    /** Rows of C per task of a short-k product (an even number: the kernel takes row pairs). */
+    private static final int SHORT_K_ROWS = 16;
     /** Rows of C per task of a narrow product. */
     private static final int NARROW_ROWS = 32;
 
@@ -183,6 +185,9 @@ final class Gemm {
 
     private final WorkerPool.Body stepTask = this::step;
     private final WorkerPool.Body narrowTask = this::narrowRows;
+    private final WorkerPool.Body narrowColumnsTask = this::narrowColumns;
+    private final WorkerPool.Body shortKTask = this::shortKRows;
+    private int narrowChunks;
 
     Gemm(MicroKernel kernel, WorkerPool pool) {
         this(kernel, pool, KC);
@@ -205,7 +210,8 @@ final class Gemm {
     /** {@code narrowKernel}: the path for C at most one vector wide, or null (the transposed route). */
     Gemm(MicroKernel kernel, WorkerPool pool, int kcLimit, String why, boolean skipZeros, NarrowKernel narrowKernel) {
         this.narrowKernel = narrowKernel;
-        this.narrowScratch = new float[pool.threads()][narrowKernel == null ? 0 : narrowKernel.width()];
+        this.narrowScratch = new float[pool.threads()][narrowKernel == null ? 0
+                : Math.max(narrowKernel.width(), NarrowKernel.CHUNK * narrowKernel.rowBlock())];
         if (skipZeros && !kernel.skipsZeroSteps()) {
             throw new IllegalArgumentException("gemm: " + kernel.describe() + " cannot skip k steps");
         }
@@ -239,10 +245,17 @@ final class Gemm {
         if (bColumnSums != null && transB) {
             throw new IllegalArgumentException("gemm: column sums of a transposed B are not taken while packing");
         }
-        boolean narrow = narrowKernel != null && !transA && !transB && n <= narrowKernel.width() && m >= nr;
+        boolean narrow = narrowKernel != null && !transB && n <= narrowKernel.width()
+                && m >= (transA ? narrowKernel.rowBlock() : nr);
+        if (narrowKernel != null && !transA && transB && k <= NarrowKernel.SHORT_K && alpha != 0 && n >= nr && m >= 2) {
+            multiplyShortK(m, n, k, alpha, a, b, beta, c);
+            return;
+        }
         if (alpha == 0 || narrow || (2 * n <= nr && m >= nr)) {
             if (alpha == 0) {
                 scaleC(m * n, beta, c);
+            } else if (narrow && transA) {
+                multiplyNarrowTransposed(m, n, k, alpha, a, b, beta, c);
             } else if (narrow) {
                 multiplyNarrow(m, n, k, alpha, a, b, beta, c);
             } else {
@@ -353,6 +366,95 @@ final class Gemm {
             this.a = null;
             this.c = null;
         }
+    }
+
+    /**
+     * Aᵀ·B with C at most one vector wide (the output layer's weight gradient): B's columns packed
+     * {@link NarrowKernel#CHUNK} at a time, then blocks of C's rows × column chunks in parallel,
+     * each element one in-order k-sum (so independent of the thread count).
+     */
+    private void multiplyNarrowTransposed(int m, int n, int k, float alpha, float[] a, float[] b, float beta,
+                                          float[] c) {
+        int chunk = NarrowKernel.CHUNK;
+        int chunks = ceilDiv(n, chunk);
+        if ((long) chunks * k * chunk > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("gemm: a padded " + k + "x" + n + " B exceeds a Java array");
+        }
+        if (paddedB.length < chunks * k * chunk) {
+            paddedB = new float[chunks * k * chunk];
+        }
+        narrowProducts++;
+        float[] pb = paddedB;
+        for (int q = 0; q < chunks; q++) {
+            for (int p = 0; p < k; p++) {
+                int d = (q * k + p) * chunk;
+                for (int j = 0; j < chunk; j++) {
+                    int col = q * chunk + j;
+                    pb[d + j] = col < n ? b[p * n + col] : 0f;
+                }
+            }
+        }
+        this.m = m;
+        this.n = n;
+        this.k = k;
+        this.alpha = alpha;
+        this.firstBeta = beta;
+        this.a = a;
+        this.c = c;
+        this.narrowChunks = chunks;
+        try {
+            pool.run(ceilDiv(m, narrowKernel.rowBlock()) * chunks, narrowColumnsTask, 2L * m * n * k < INLINE_FLOPS);
+        } finally {
+            this.a = null;
+            this.c = null;
+        }
+    }
+
+    /**
+     * A·Bᵀ with k at most {@link NarrowKernel#SHORT_K} (the output layer's δ·Wᵀ): Bᵀ written out
+     * row-major with a zero row after it, then row pairs of C in parallel, each element one in-order
+     * k-sum.
+     */
+    private void multiplyShortK(int m, int n, int k, float alpha, float[] a, float[] b, float beta, float[] c) {
+        if ((long) (k + 1) * n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("gemm: a " + k + "x" + n + " Bᵀ exceeds a Java array");
+        }
+        if (paddedB.length < (k + 1) * n) {
+            paddedB = new float[(k + 1) * n];
+        }
+        narrowProducts++;
+        float[] bt = paddedB;
+        for (int j = 0; j < n; j++) {
+            for (int p = 0; p < k; p++) {
+                bt[p * n + j] = b[j * k + p];
+            }
+        }
+        java.util.Arrays.fill(bt, k * n, (k + 1) * n, 0f);
+        this.m = m;
+        this.n = n;
+        this.k = k;
+        this.alpha = alpha;
+        this.firstBeta = beta;
+        this.a = a;
+        this.c = c;
+        try {
+            pool.run(ceilDiv(m, SHORT_K_ROWS), shortKTask, 2L * m * n * k < INLINE_FLOPS);
+        } finally {
+            this.a = null;
+            this.c = null;
+        }
+    }
+
+    private void shortKRows(int task, int worker) {
+        int r0 = task * SHORT_K_ROWS;
+        narrowKernel.shortK(r0, Math.min(m, r0 + SHORT_K_ROWS), k, a, paddedB, c, n, alpha, firstBeta);
+    }
+
+    private void narrowColumns(int task, int worker) {
+        int block = narrowKernel.rowBlock();
+        int i0 = task / narrowChunks * block;
+        narrowKernel.columns(i0, Math.min(m, i0 + block), task % narrowChunks, k, m, a, paddedB, c, n, alpha, firstBeta,
+                narrowScratch[worker]);
     }
 
     private void narrowRows(int task, int worker) {

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * packed for xᵀ·δ and one SGD dispatch for all parameters, a step needs 19: 1 gather of the
  * batch's inputs (its one-hot targets stay on the caller), 2 per GEMM with 1024-wide operands
  * (pack, multiply) for the hidden layers' forward, weight-gradient and δ·Wᵀ products (5 of them),
- * 1 per output-layer product (each packs so little that the packing runs on the caller: 3), a
+ * 1 per output-layer product (the GEMM's narrow paths, which pack only the 10-wide operand, on the
+ * caller: 3), a
  * bias-and-activation pass per hidden layer forward and an f′ pass per hidden layer backward (4),
  * and 1 SGD update. The plain ops took 22: a bias-gradient pass per hidden layer and an SGD call
  * per large tensor more. (With bias, activation and f′ as GEMM epilogues it was 15, but slower:

@@ -1,5 +1,6 @@
 package org.backprop.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -8,25 +9,38 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The narrow path (A·B with C at most one vector wide, rows of C as single accumulators) against
- * a double-precision sum, at the output layer's shape and at edges: row counts that are not a
- * multiple of the eight-row block or of the 32-row task, n of 1 and of a whole vector, α and β,
- * NaN in C under β = 0 (never read). The bound is the float sum's own: k·ε·Σ|a·b|.
+ * The narrow paths of the GEMM, for the output layer's three products — A·B and Aᵀ·B with C at
+ * most a vector wide, A·Bᵀ with k at most ten — against a double-precision sum, at the layer's own
+ * shapes and at every edge: row counts off the kernels' blocks (tails), column counts off a
+ * vector, k below ten (the padding row), n of 1, α and β, NaN in C under β = 0 (never read). The
+ * bound is the float sum's own, (k + 2)·ε·Σ|terms|, and each case must have taken the narrow path.
  */
 class GemmNarrowTest {
 
-    @ParameterizedTest(name = "{0}x{1}x{2} alpha {3} beta {4}")
+    @ParameterizedTest(name = "{0}x{1}x{2} transA={3} transB={4} alpha {5} beta {6}")
     @CsvSource({
-        "256, 10, 1024, 1, 0",
-        "1000, 10, 784, 1, 0",
-        "37, 1, 65, 1, 0",
-        "45, 16, 33, -0.5, 0.25",
-        "33, 7, 300, 2, 1",
+        // A·B, C narrow (the forward product)
+        "256, 10, 1024, false, false, 1, 0",
+        "1000, 10, 784, false, false, 1, 0",
+        "37, 1, 65, false, false, 1, 0",
+        "45, 16, 33, false, false, -0.5, 0.25",
+        "33, 7, 300, false, false, 2, 1",
+        // Aᵀ·B, C narrow (the weight gradient)
+        "1024, 10, 256, true, false, 1, 0",
+        "784, 10, 100, true, false, 1, 0",
+        "50, 3, 70, true, false, -1, 0.5",
+        "77, 16, 9, true, false, 1, 1",
+        // A·Bᵀ, k short (δ·Wᵀ)
+        "256, 1024, 10, false, true, 1, 0",
+        "255, 100, 10, false, true, 1, 0",
+        "7, 37, 3, false, true, 0.5, 2",
+        "31, 64, 1, false, true, 1, 1",
     })
-    void narrowProductsAreWithinTheFloatSumBound(int m, int n, int k, float alpha, float beta) {
+    void narrowProductsAreWithinTheFloatSumBound(int m, int n, int k, boolean transA, boolean transB, float alpha,
+                                                 float beta) {
         assumeTrue(CpuBackend.vectorApiPresent(), "the Vector API module is not loaded in this JVM");
         MicroKernel kernel = VectorKernels.create(GemmBlocking.parse("12x2:256"));
-        assumeTrue(n <= VectorKernels.narrow().width(), "vectors narrower than " + n + " floats");
+        assumeTrue(transB || n <= VectorKernels.narrow().width(), "vectors narrower than " + n + " floats");
         Random r = new Random(m * 131L + n * 17L + k);
         float[] a = new float[m * k];
         float[] b = new float[k * n];
@@ -43,8 +57,8 @@ class GemmNarrowTest {
         float[] before = c.clone();
         try (WorkerPool pool = new WorkerPool(2)) {
             Gemm gemm = new Gemm(kernel, pool, 256, null, true, VectorKernels.narrow());
-            gemm.multiply(false, false, m, n, k, alpha, a, b, beta, c);
-            assertTrue(gemm.narrowProducts() == 1, "the product did not take the narrow path");
+            gemm.multiply(transA, transB, m, n, k, alpha, a, b, beta, c);
+            assertEquals(1, gemm.narrowProducts(), "the product did not take a narrow path");
         }
         double eps = Math.ulp(1f);
         for (int i = 0; i < m; i++) {
@@ -52,11 +66,13 @@ class GemmNarrowTest {
                 double sum = 0;
                 double abs = 0;
                 for (int p = 0; p < k; p++) {
-                    sum += (double) a[i * k + p] * b[p * n + j];
-                    abs += Math.abs((double) a[i * k + p] * b[p * n + j]);
+                    double t = (double) (transA ? a[p * m + i] : a[i * k + p]) * (transB ? b[j * k + p] : b[p * n + j]);
+                    sum += t;
+                    abs += Math.abs(t);
                 }
-                double expected = alpha * sum + (beta == 0 ? 0 : beta * before[i * n + j]);
-                double bound = (k + 2) * eps * (Math.abs(alpha) * abs + Math.abs(beta * (beta == 0 ? 0 : before[i * n + j])));
+                double old = beta == 0 ? 0 : beta * (double) before[i * n + j];
+                double expected = alpha * sum + old;
+                double bound = (k + 2) * eps * (Math.abs(alpha) * abs + Math.abs(old));
                 float got = c[i * n + j];
                 assertTrue(Math.abs(got - expected) <= bound, "C[" + i + "][" + j + "] = " + got + ", expected "
                         + expected + " ± " + bound + (Float.isNaN(got) ? " (NaN: C was read under beta = 0)" : ""));
