@@ -128,6 +128,12 @@ final class Gemm {
     private static final int MIN_TASKS = 24;
     /** Below this many flops the dispatch costs more than it saves: run every task on the caller. */
     private static final long INLINE_FLOPS = 1L << 18;
+    /**
+     * Packing fewer floats than this runs on the caller (~10 µs of copying). The test was once
+     * tasks × k &lt; 16384, which kept every product of the default 512-wide network (e.g.
+     * 128×512×512: 327,680 floats, 120 µs) on one thread.
+     */
+    private static final long INLINE_PACK_FLOATS = 1L << 15;
     /** A strip whose first this-many k steps hold no all-zero one is multiplied whole. */
     private static final int DENSE_PROBE = 64;
     /** Rows of C per task of a short-k product (an even number: the kernel takes row pairs). */
@@ -314,7 +320,8 @@ final class Gemm {
             // two dispatches whatever the k-block count: pack everything, then each tile task
             // runs its tiles through every k-block in order (one barrier between, none per block)
             this.packing = true;
-            pool.run(packTasks, stepTask, inline || (long) packTasks * k < 16384);
+            long packed = ((long) aStrips * mr + (long) nStrips * nr) * k;
+            pool.run(packTasks, stepTask, inline || packed < INLINE_PACK_FLOATS);
             this.packing = false;
             pool.run(mBlocks * nChunks, stepTask, inline);
         } finally {
