@@ -360,6 +360,12 @@ final class Gemm {
                 pb[d + j] = 0f;
             }
         }
+        runNarrow(m, n, k, alpha, a, beta, c, ceilDiv(m, NARROW_ROWS), narrowTask);
+    }
+
+    /** One dispatch of a narrow path's tasks over C, the call's operands published to them. */
+    private void runNarrow(int m, int n, int k, float alpha, float[] a, float beta, float[] c, int tasks,
+                           WorkerPool.Body body) {
         this.m = m;
         this.n = n;
         this.k = k;
@@ -368,7 +374,7 @@ final class Gemm {
         this.a = a;
         this.c = c;
         try {
-            pool.run(ceilDiv(m, NARROW_ROWS), narrowTask, 2L * m * n * k < INLINE_FLOPS);
+            pool.run(tasks, body, 2L * m * n * k < INLINE_FLOPS);
         } finally {
             this.a = null;
             this.c = null;
@@ -401,20 +407,8 @@ final class Gemm {
                 }
             }
         }
-        this.m = m;
-        this.n = n;
-        this.k = k;
-        this.alpha = alpha;
-        this.firstBeta = beta;
-        this.a = a;
-        this.c = c;
         this.narrowChunks = chunks;
-        try {
-            pool.run(ceilDiv(m, narrowKernel.rowBlock()) * chunks, narrowColumnsTask, 2L * m * n * k < INLINE_FLOPS);
-        } finally {
-            this.a = null;
-            this.c = null;
-        }
+        runNarrow(m, n, k, alpha, a, beta, c, ceilDiv(m, narrowKernel.rowBlock()) * chunks, narrowColumnsTask);
     }
 
     /**
@@ -437,19 +431,7 @@ final class Gemm {
             }
         }
         java.util.Arrays.fill(bt, k * n, (k + 1) * n, 0f);
-        this.m = m;
-        this.n = n;
-        this.k = k;
-        this.alpha = alpha;
-        this.firstBeta = beta;
-        this.a = a;
-        this.c = c;
-        try {
-            pool.run(ceilDiv(m, SHORT_K_ROWS), shortKTask, 2L * m * n * k < INLINE_FLOPS);
-        } finally {
-            this.a = null;
-            this.c = null;
-        }
+        runNarrow(m, n, k, alpha, a, beta, c, ceilDiv(m, SHORT_K_ROWS), shortKTask);
     }
 
     private void shortKRows(int task, int worker) {

@@ -41,7 +41,7 @@ final class VectorGemmKernel6x2 implements MicroKernel {
             store(kc, a, aOff, b, bOff, c, cOff, ldc, alpha);
             return;
         }
-        scale(c, cOff, ldc, beta);
+        MicroKernel.scaleTile(c, cOff, ldc, MR, NR, beta);
         accumulate(kc, a, aOff, b, bOff, c, cOff, ldc, alpha);
     }
 
@@ -57,18 +57,8 @@ final class VectorGemmKernel6x2 implements MicroKernel {
             storeSkipping(count, steps, stepsOff, a, aOff, b, bOff, c, cOff, ldc, alpha);
             return;
         }
-        scale(c, cOff, ldc, beta);
+        MicroKernel.scaleTile(c, cOff, ldc, MR, NR, beta);
         accumulateSkipping(count, steps, stepsOff, a, aOff, b, bOff, c, cOff, ldc, alpha);
-    }
-
-    private static void scale(float[] c, int cOff, int ldc, float beta) {
-        if (beta != 1) {
-            for (int r = 0; r < MR; r++) {
-                for (int j = 0; j < NR; j++) {
-                    c[cOff + r * ldc + j] *= beta;
-                }
-            }
-        }
     }
 
     /** C = alpha·A·B; C's old contents are never read (they may be NaN). */
