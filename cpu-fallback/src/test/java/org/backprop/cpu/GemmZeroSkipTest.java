@@ -52,6 +52,9 @@ class GemmZeroSkipTest {
         "256, 1024, 784, false, 256, 1, 0, 6x2",
         "37, 70, 300, true, 64, -0.5, 0.75, 6x2",
         "130, 33, 97, false, 40, 2, 1, 6x2",
+        "256, 1024, 784, false, 1024, 1, 0, 4x4",
+        "784, 1024, 256, true, 1024, 1, 0, 4x4",
+        "37, 70, 300, true, 48, -0.5, 0.75, 4x4",
     })
     void skippingKeepsEveryBitOfTheFullProduct(int m, int n, int k, boolean transA, int kc, float alpha, float beta,
                                                String shape) {
