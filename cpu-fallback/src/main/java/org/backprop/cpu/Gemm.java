@@ -112,6 +112,11 @@ package org.backprop.cpu;
  *       from L2; packing stays.</li>
  *   <li>Tried: a 14×2 kernel (28 accumulators, 31 of 32 registers): 200–226 against 12×2's
  *       191–218 in the same tile loop, within the noise; not added.</li>
+ *   <li>With one row block (m ≤ MC) each B strip has a single user, so the tile task packs its
+ *       own strips (in its own core's cache, no pass of its own); only A is packed first. 2
+ *       threads, two interleaved runs: 64×1024×784 569–570 → 521–523 µs, 64×1024×1024 718–732 →
+ *       662–669, its δ·Wᵀ 698–716 → 665–689, 96×1024×1024 795–848 → 777–797. (Tried earlier for
+ *       row blocks of up to 512 rows, where strips were packed once per row block: no gain.)</li>
  *   <li>Tried and not kept: a sparse path for such an A (compressed rows of op(A), each nonzero a
  *       broadcast and two loads of the packed B strip into two FMAs, eight accumulator chains),
  *       a fifth of the dense work on MNIST. 2 threads, same batch, ms: X·W 1.49 with k-blocks of
@@ -184,6 +189,8 @@ final class Gemm {
     private int kcMax;
     private int kBlocks;
     private boolean packing;
+    /** The tile tasks pack their own B strips (one row block: no strip has two users). */
+    private boolean bInTask;
     private int aStrips;
     private int stripsPerBlock;
     private int mBlocks;
@@ -318,12 +325,14 @@ final class Gemm {
             keptCount = new int[aStrips * kBlocks];
         }
         boolean inline = 2L * m * n * k < INLINE_FLOPS;
-        int packTasks = aStrips + nStrips;
+        // one row block: each B strip has one user, the tile task, which packs it itself
+        this.bInTask = mBlocks == 1;
+        int packTasks = aStrips + (bInTask ? 0 : nStrips);
         try {
             // two dispatches whatever the k-block count: pack everything, then each tile task
             // runs its tiles through every k-block in order (one barrier between, none per block)
             this.packing = true;
-            long packed = ((long) aStrips * mr + (long) nStrips * nr) * k;
+            long packed = ((long) aStrips * mr + (bInTask ? 0L : (long) nStrips * nr)) * k;
             pool.run(packTasks, stepTask, inline || packed < INLINE_PACK_FLOATS);
             this.packing = false;
             pool.run(mBlocks * nChunks, stepTask, inline);
@@ -491,7 +500,7 @@ final class Gemm {
         for (int kb = 0; kb < kBlocks; kb++) {
             int pc = kb * kcMax;
             int kc = Math.min(kcMax, k - pc);
-            if (task < aStrips) {
+            if (task < aStrips || bInTask) {
                 int block = aStrips * mr * pc;
                 packAStrip(packedA, block, task, pc, kc);
                 if (skipZeros) {
@@ -668,6 +677,21 @@ final class Gemm {
 
     /** Task {@code task}'s tiles through every k-block, in k order (the sum order of each C element). */
     private void computeTiles(int task, int worker) {
+        if (bInTask) {
+            int chunk = task % nChunks;
+            int s0 = (int) ((long) chunk * nStrips / nChunks);
+            int s1 = (int) ((long) (chunk + 1) * nStrips / nChunks);
+            for (int s = s0; s < s1; s++) {
+                for (int kb = 0; kb < kBlocks; kb++) {
+                    int pc = kb * kcMax;
+                    int kc = Math.min(kcMax, k - pc);
+                    packBStrip(packedB, nStrips * nr * pc, s, pc, kc);
+                    if (columnSums != null) {
+                        addColumnSums(s, pc, kc, kb == 0, kb == kBlocks - 1);
+                    }
+                }
+            }
+        }
         for (int kb = 0; kb < kBlocks; kb++) {
             computeTile(task, worker, kb);
         }
