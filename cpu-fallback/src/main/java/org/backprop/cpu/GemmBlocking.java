@@ -17,7 +17,14 @@ import java.util.Locale;
  *       the 256 B per k step of a 64-wide strip fast enough, so the longer k-block, which writes
  *       C once per product, wins there. Not re-measured on Zen with 12×2.</li>
  *   <li><b>256-bit vectors (AVX2)</b>, 16 registers: 6×2 vectors (12 accumulators), KC 256: the
- *       shape Haswell-class BLAS kernels use, by register count; not measured here.</li>
+ *       shape Haswell-class BLAS kernels use, by register count. Measured only on the Xeon with
+ *       its vectors cut to 256 bits ({@code java -XX:UseAVX=2}, so C2 emits AVX2 and 16 registers;
+ *       a Haswell core is not that): 2 threads, 159–188 GFLOP/s over X·W 256×1024×784, Xᵀ·δ
+ *       784×1024×256, δ·Wᵀ 256×1024×1024, 512³–2048³, against numpy/OpenBLAS with
+ *       {@code OPENBLAS_CORETYPE=Haswell} 216–235 in the same hour (0.72–0.86×; ~244 is the
+ *       two-port AVX2 peak at the clock held). The 12 FMAs of a k step carry the same ~10 scalar
+ *       ops of loop and index arithmetic as the 12×2 kernel's 24, and 16 registers leave no room
+ *       to unroll.</li>
  * </ul>
  * {@code -Dbackprop.cpu.gemm=ROWSxVECTORS[:KC]} (e.g. {@code 4x4:1024}) overrides the choice.
  */
