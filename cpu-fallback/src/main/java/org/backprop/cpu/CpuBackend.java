@@ -189,12 +189,18 @@ public final class CpuBackend implements Backend {
             // k over two blocks reaches both store branches of the kernel (beta 0 and 1)
             Gemm g = new Gemm(kernel, one, k / 2, null, kernel.skipsZeroSteps(), VectorKernels.narrow());
             float[] narrowC = new float[m * 10];
+            float[] sparseA = new float[m * k];
+            for (int i = 0; i < sparseA.length; i += 7) {
+                sparseA[i] = 0.5f;   // mostly zeros: the kernels' step-skipping loops
+            }
             while (rounds < WARM_ROUNDS && System.nanoTime() - t0 < WARM_LIMIT_NS) {
                 g.multiply(false, false, m, n, k, 1f, a, b, 0f, c);
                 g.multiply(true, false, m, n, k, 1f, a, b, 0f, c);
                 g.multiply(false, true, m, n, k, 1f, a, b, 0f, c);
                 g.multiply(false, false, m, 10, k, 1f, a, b, 0f, narrowC);
                 g.multiply(true, false, m, 10, k, 1f, a, b, 0f, narrowC);
+                g.multiply(false, true, m, n, 10, 1f, a, b, 0f, c);
+                g.multiply(false, false, m, n, k, 1f, sparseA, b, 0f, c);
                 VectorKernels.sigmoid(c, x, 0, x.length);
                 rounds++;
             }
