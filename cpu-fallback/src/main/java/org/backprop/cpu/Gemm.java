@@ -8,10 +8,13 @@ package org.backprop.cpu;
  * split into tiles of at most MC rows × a run of B strips, one task each, and each task takes its
  * tiles through every k-block in order. For one B strip (L1-resident when KC × NR × 4 bytes fits)
  * the micro-kernel walks the A strips of the tile's row block past it. Two dispatches per product
- * (pack, multiply), whatever the number of k-blocks.
+ * (pack, multiply), whatever the number of k-blocks; with a single row block the tile tasks pack
+ * their own B strips. Packing A drops the k steps where a whole strip is zero (an MNIST batch
+ * loses half), with the same bits (see {@link #dropZeroSteps}). A C at most a vector wide, or a k
+ * of at most ten, goes to the narrow paths instead ({@link NarrowKernel}).
  *
- * <p>Determinism: the blocking depends only on m, n and k; each C element is computed by exactly
- * one task, which adds its k-blocks in order.
+ * <p>Determinism: the blocking and the path depend only on m, n, k and which k steps of A are all
+ * zero; each C element is computed by exactly one task, which adds its k-blocks in order.
  * So the thread count cannot change a single bit.
  *
  * <p>Versions tried (2-core Zen 5, AVX-512, 1 thread, GFLOP/s; the machine was shared by other
