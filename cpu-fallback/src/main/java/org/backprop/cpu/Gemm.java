@@ -115,6 +115,10 @@ package org.backprop.cpu;
  *       from L2; packing stays.</li>
  *   <li>Tried: a 14×2 kernel (28 accumulators, 31 of 32 registers): 200–226 against 12×2's
  *       191–218 in the same tile loop, within the noise; not added.</li>
+ *   <li>Retried with the A-offset loop: bias + activation as an epilogue run by each tile task on
+ *       its finished 96×128 region (one sigmoid call per 128-float row segment), to save the
+ *       separate pass: linearForward 256×1024×1024 took 2.41 ms against 1.90 for the GEMM alone
+ *       (the pass costs ~0.14 ms), as in the first try; not kept.</li>
  *   <li>With one row block (m ≤ MC) each B strip has a single user, so the tile task packs its
  *       own strips (in its own core's cache, no pass of its own); only A is packed first. 2
  *       threads, two interleaved runs: 64×1024×784 569–570 → 521–523 µs, 64×1024×1024 718–732 →
