@@ -4,13 +4,18 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link NarrowKernel} on the preferred vector: eight rows of C at a time (eight FMA chains), each
- * row of A read through its own base so that C2 drops the range checks from the loop. Measured
- * (Xeon, Sapphire Rapids class; X·W 256×10×1024, the reference MLP's output layer): 97 µs on one
- * thread and 59 µs on two, against 127 and 133 for the transposed route through the tiled GEMM
- * (whose transposed packing of the 1 MB A did not split over the threads). The same kernel on
- * Xᵀ·δ (A read down its columns) ran 152 µs against the transposed route's 102, so that product
- * keeps the route.
+ * {@link NarrowKernel} on the preferred vector. Measured on the Xeon (Sapphire Rapids class), the
+ * reference MLP's output layer, 1 / 2 threads, against the transposed route through the tiled GEMM
+ * that these products took before:
+ * <ul>
+ *   <li>{@link #rows} (X·W 256×10×1024): eight rows of C at a time (eight FMA chains), each row of
+ *       A read through its own base so that C2 drops the range checks: 97 / 59 µs against 127 /
+ *       133 (the route's transposed packing of the 1 MB A did not split over the threads). Reading
+ *       A down its columns with the same eight-row loop (for Xᵀ·δ) ran 152 µs against 102, hence
+ *       {@link #columns}.</li>
+ *   <li>{@link #columns} (Xᵀ·δ 1024×10×256): 52 / 36 µs against 102–117 / 113–119.</li>
+ *   <li>{@link #shortK} (δ·Wᵀ 256×1024×10): 52 / 43 µs against 75 / 65–66.</li>
+ * </ul>
  */
 final class VectorNarrowKernel implements NarrowKernel {
 
