@@ -119,6 +119,9 @@ package org.backprop.cpu;
  *       its finished 96×128 region (one sigmoid call per 128-float row segment), to save the
  *       separate pass: linearForward 256×1024×1024 took 2.41 ms against 1.90 for the GEMM alone
  *       (the pass costs ~0.14 ms), as in the first try; not kept.</li>
+ *   <li>Tried, within the noise (±5% between runs here) and not kept: B strips copied by a plain
+ *       loop instead of System.arraycopy (slower, 131–152 against 148–162 on one thread), and the
+ *       12-row A packing unrolled over twelve row bases (±2%).</li>
  *   <li>With one row block (m ≤ MC) each B strip has a single user, so the tile task packs its
  *       own strips (in its own core's cache, no pass of its own); only A is packed first. 2
  *       threads, two interleaved runs: 64×1024×784 569–570 → 521–523 µs, 64×1024×1024 718–732 →
