@@ -1,5 +1,7 @@
 package org.backprop.cpu;
 
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
 /**
  * C = alpha·op(A)·op(B) + beta·C on row-major float arrays, blocked the Goto/BLIS way: k in blocks
  * of at most KC (chosen per CPU family by {@link GemmBlocking}); all of op(A) is packed into
@@ -7,9 +9,9 @@ package org.backprop.cpu;
  * (packing also turns the four transpose cases into the one layout the micro-kernel reads); C is
  * split into tiles of at most MC rows × a run of B strips, one task each, and each task takes its
  * tiles through every k-block in order. For one B strip (L1-resident when KC × NR × 4 bytes fits)
- * the micro-kernel walks the A strips of the tile's row block past it. Two dispatches per product
- * (pack, multiply), whatever the number of k-blocks; with a single row block the tile tasks pack
- * their own B strips. Packing A drops the k steps where a whole strip is zero (an MNIST batch
+ * the micro-kernel walks the A strips of the tile's row block past it. One dispatch per product,
+ * whatever the number of k-blocks: each strip (all its k-blocks) is packed by the first tile task
+ * that needs it, while the other threads compute (see {@link #ensurePacked}). Packing A drops the k steps where a whole strip is zero (an MNIST batch
  * loses half), with the same bits (see {@link #dropZeroSteps}). A C at most a vector wide, or a k
  * of at most ten, goes to the narrow paths instead ({@link NarrowKernel}).
  *
@@ -122,11 +124,21 @@ package org.backprop.cpu;
  *   <li>Tried, within the noise (±5% between runs here) and not kept: B strips copied by a plain
  *       loop instead of System.arraycopy (slower, 131–152 against 148–162 on one thread), and the
  *       12-row A packing unrolled over twelve row bases (±2%).</li>
+ *   <li>The packing dispatch ran on the caller alone when tasks × k &lt; 16384, which kept every
+ *       product of the default 512-wide network on one thread (128×512×512: 327,680 floats, 120
+ *       µs); counting floats instead, 128×512×512 369 → 309 µs. Then packing went into the tile
+ *       tasks altogether (below).</li>
  *   <li>With one row block (m ≤ MC) each B strip has a single user, so the tile task packs its
  *       own strips (in its own core's cache, no pass of its own); only A is packed first. 2
  *       threads, two interleaved runs: 64×1024×784 569–570 → 521–523 µs, 64×1024×1024 718–732 →
  *       662–669, its δ·Wᵀ 698–716 → 665–689, 96×1024×1024 795–848 → 777–797. (Tried earlier for
  *       row blocks of up to 512 rows, where strips were packed once per row block: no gain.)</li>
+ *   <li>Every strip packed by the first tile task that needs it (a claim per strip, the others
+ *       wait for it): no packing dispatch, so the packing, bound by memory, overlaps the other
+ *       thread's FMAs and each product has one barrier, not two. Four interleaved pairs, 2
+ *       threads: the reference epoch 2.13–2.39 → 2.07–2.20 s (one pair level), the default
+ *       recipe's 1.11–1.19 → 1.08–1.18 s; single products +0–10% (±5% noise); the reference step
+ *       19 → 14 fork/joins.</li>
  *   <li>Tried and not kept: a sparse path for such an A (compressed rows of op(A), each nonzero a
  *       broadcast and two loads of the packed B strip into two FMAs, eight accumulator chains),
  *       a fifth of the dense work on MNIST. 2 threads, same batch, ms: X·W 1.49 with k-blocks of
@@ -146,12 +158,6 @@ final class Gemm {
     private static final int MIN_TASKS = 24;
     /** Below this many flops the dispatch costs more than it saves: run every task on the caller. */
     private static final long INLINE_FLOPS = 1L << 18;
-    /**
-     * Packing fewer floats than this runs on the caller (~10 µs of copying). The test was once
-     * tasks × k &lt; 16384, which kept every product of the default 512-wide network (e.g.
-     * 128×512×512: 327,680 floats, 120 µs) on one thread.
-     */
-    private static final long INLINE_PACK_FLOATS = 1L << 15;
     /** A strip whose first this-many k steps hold no all-zero one is multiplied whole. */
     private static final int DENSE_PROBE = 64;
     /** Rows of C per task of a short-k product (an even number: the kernel takes row pairs). */
@@ -198,9 +204,13 @@ final class Gemm {
     private float[] c;
     private int kcMax;
     private int kBlocks;
-    private boolean packing;
-    /** The tile tasks pack their own B strips (one row block: no strip has two users). */
-    private boolean bInTask;
+    /** Per A strip, then per B strip: NOT_PACKED, PACKING (a task is at it), PACKED or FAILED. */
+    private AtomicIntegerArray packState = new AtomicIntegerArray(0);
+    private static final int NOT_PACKED = 0;
+    private static final int PACKING = 1;
+    private static final int PACKED = 2;
+    /** Its packer threw: the tasks waiting for the strip must not wait forever. */
+    private static final int FAILED = 3;
     private int aStrips;
     private int stripsPerBlock;
     private int mBlocks;
@@ -335,16 +345,16 @@ final class Gemm {
             keptCount = new int[aStrips * kBlocks];
         }
         boolean inline = 2L * m * n * k < INLINE_FLOPS;
-        // one row block: each B strip has one user, the tile task, which packs it itself
-        this.bInTask = mBlocks == 1;
-        int packTasks = aStrips + (bInTask ? 0 : nStrips);
+        int strips = aStrips + nStrips;
+        if (packState.length() < strips) {
+            packState = new AtomicIntegerArray(strips);
+        }
+        for (int i = 0; i < strips; i++) {
+            packState.set(i, NOT_PACKED);
+        }
         try {
-            // two dispatches whatever the k-block count: pack everything, then each tile task
-            // runs its tiles through every k-block in order (one barrier between, none per block)
-            this.packing = true;
-            long packed = ((long) aStrips * mr + (bInTask ? 0L : (long) nStrips * nr)) * k;
-            pool.run(packTasks, stepTask, inline || packed < INLINE_PACK_FLOATS);
-            this.packing = false;
+            // one dispatch: each strip is packed by the first tile task that needs it, while the
+            // other threads compute (see ensurePacked)
             pool.run(mBlocks * nChunks, stepTask, inline);
         } finally {
             this.a = null;
@@ -501,27 +511,52 @@ final class Gemm {
         }
     }
 
-    /** While packing, task s packs strip s (A strips first, then B) for every k-block; then task t computes tile t. */
+    /** Task t computes tile t, packing first what it needs that no task has packed yet. */
     private void step(int task, int worker) {
-        if (!packing) {
-            computeTiles(task, worker);
-            return;
-        }
+        computeTiles(task, worker);
+    }
+
+    /** Packs strip i (A strips first, then B) for every k-block. */
+    private void packStrip(int i) {
         for (int kb = 0; kb < kBlocks; kb++) {
             int pc = kb * kcMax;
             int kc = Math.min(kcMax, k - pc);
-            if (task < aStrips || bInTask) {
+            if (i < aStrips) {
                 int block = aStrips * mr * pc;
-                packAStrip(packedA, block, task, pc, kc);
+                packAStrip(packedA, block, i, pc, kc);
                 if (skipZeros) {
-                    keptCount[task * kBlocks + kb] = dropZeroSteps(packedA, block + task * mr * kc, kc);
+                    keptCount[i * kBlocks + kb] = dropZeroSteps(packedA, block + i * mr * kc, kc);
                 }
             } else {
-                packBStrip(packedB, nStrips * nr * pc, task - aStrips, pc, kc);
+                packBStrip(packedB, nStrips * nr * pc, i - aStrips, pc, kc);
                 if (columnSums != null) {
-                    addColumnSums(task - aStrips, pc, kc, kb == 0, kb == kBlocks - 1);
+                    addColumnSums(i - aStrips, pc, kc, kb == 0, kb == kBlocks - 1);
                 }
             }
+        }
+    }
+
+    /** Packs strip i unless another task has claimed it; returns without waiting for that task. */
+    private void claimAndPack(int i) {
+        if (packState.get(i) == NOT_PACKED && packState.compareAndSet(i, NOT_PACKED, PACKING)) {
+            try {
+                packStrip(i);
+            } catch (RuntimeException | Error e) {
+                packState.set(i, FAILED);
+                throw e;
+            }
+            packState.set(i, PACKED);
+        }
+    }
+
+    /** Strip i is packed when this returns: by this task, or by the one that claimed it first. */
+    private void ensurePacked(int i) {
+        claimAndPack(i);
+        for (int state = packState.get(i); state != PACKED; state = packState.get(i)) {
+            if (state == FAILED) {
+                throw new IllegalStateException("gemm: packing an operand strip failed in another task");
+            }
+            Thread.onSpinWait();
         }
     }
 
@@ -687,20 +722,22 @@ final class Gemm {
 
     /** Task {@code task}'s tiles through every k-block, in k order (the sum order of each C element). */
     private void computeTiles(int task, int worker) {
-        if (bInTask) {
-            int chunk = task % nChunks;
-            int s0 = (int) ((long) chunk * nStrips / nChunks);
-            int s1 = (int) ((long) (chunk + 1) * nStrips / nChunks);
-            for (int s = s0; s < s1; s++) {
-                for (int kb = 0; kb < kBlocks; kb++) {
-                    int pc = kb * kcMax;
-                    int kc = Math.min(kcMax, k - pc);
-                    packBStrip(packedB, nStrips * nr * pc, s, pc, kc);
-                    if (columnSums != null) {
-                        addColumnSums(s, pc, kc, kb == 0, kb == kBlocks - 1);
-                    }
-                }
-            }
+        // this task's B strips (tasks of other row blocks share them), then its row block's A
+        // strips, packed by whichever tasks of the block get to them first
+        int mb = task / nChunks;
+        int chunk = task % nChunks;
+        int s0 = (int) ((long) chunk * nStrips / nChunks);
+        int s1 = (int) ((long) (chunk + 1) * nStrips / nChunks);
+        for (int s = s0; s < s1; s++) {
+            ensurePacked(aStrips + s);
+        }
+        int as0 = mb * stripsPerBlock;
+        int as1 = Math.min(aStrips, as0 + stripsPerBlock);
+        for (int as = as0; as < as1; as++) {
+            claimAndPack(as);
+        }
+        for (int as = as0; as < as1; as++) {
+            ensurePacked(as);
         }
         for (int kb = 0; kb < kBlocks; kb++) {
             computeTile(task, worker, kb);

@@ -16,20 +16,20 @@ import org.junit.jupiter.api.Test;
 /**
  * Barriers per training step of the reference MLP (784-1024-1024-10 sigmoid, batch 256, SGD) on
  * two threads. Each is a fork/join of the worker pool. With the bias gradient summed while δ is
- * packed for xᵀ·δ and one SGD dispatch for all parameters, a step needs 19: 1 gather of the
- * batch's inputs (its one-hot targets stay on the caller), 2 per GEMM with 1024-wide operands
- * (pack, multiply) for the hidden layers' forward, weight-gradient and δ·Wᵀ products (5 of them),
- * 1 per output-layer product (the GEMM's narrow paths, which pack only the 10-wide operand, on the
- * caller: 3), a
+ * packed for xᵀ·δ, each operand strip packed by the first tile task that needs it (no packing
+ * dispatch of its own) and one SGD dispatch for all parameters, a step needs 14: 1 gather of the
+ * batch's inputs (its one-hot targets stay on the caller), 1 per GEMM with 1024-wide operands for
+ * the hidden layers' forward, weight-gradient and δ·Wᵀ products (5 of them), 1 per output-layer
+ * product (the GEMM's narrow paths, which pack only the 10-wide operand, on the caller: 3), a
  * bias-and-activation pass per hidden layer forward and an f′ pass per hidden layer backward (4),
- * and 1 SGD update. The plain ops took 22: a bias-gradient pass per hidden layer and an SGD call
- * per large tensor more. (With bias, activation and f′ as GEMM epilogues it was 15, but slower:
- * see the Gemm javadoc.)
+ * and 1 SGD update. It was 19 while each GEMM packed in a dispatch of its own; the plain ops took
+ * 22: a bias-gradient pass per hidden layer and an SGD call per large tensor more. (With bias,
+ * activation and f′ as GEMM epilogues it was fewer, but slower: see the Gemm javadoc.)
  */
 class CpuStepDispatchTest {
 
     @Test
-    void referenceStepForksNineteenTimes() {
+    void referenceStepForksFourteenTimes() {
         int rows = 512;
         SplittableRandom rnd = new SplittableRandom(3);
         float[] x = new float[rows * 784];
@@ -53,7 +53,7 @@ class CpuStepDispatchTest {
             steps.lossAndGradients(256, 256);
             sgd.step(model.parameters());
             long perStep = backend.dispatches() - before;
-            assertEquals(19, perStep, "fork/joins in one reference training step");
+            assertEquals(14, perStep, "fork/joins in one reference training step");
             long again = backend.dispatches();
             steps.lossAndGradients(0, 256);
             sgd.step(model.parameters());
