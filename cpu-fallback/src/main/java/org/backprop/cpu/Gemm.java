@@ -219,7 +219,8 @@ final class Gemm {
     /** Where the column sums of op(B) go (a fused bias gradient), or null. */
     private float[] columnSums;
 
-    private final WorkerPool.Body stepTask = this::step;
+    /** Task t computes tile t, packing first what it needs that no task has packed yet. */
+    private final WorkerPool.Body stepTask = this::computeTiles;
     private final WorkerPool.Body narrowTask = this::narrowRows;
     private final WorkerPool.Body narrowColumnsTask = this::narrowColumns;
     private final WorkerPool.Body shortKTask = this::shortKRows;
@@ -511,11 +512,6 @@ final class Gemm {
         }
     }
 
-    /** Task t computes tile t, packing first what it needs that no task has packed yet. */
-    private void step(int task, int worker) {
-        computeTiles(task, worker);
-    }
-
     /** Packs strip i (A strips first, then B) for every k-block. */
     private void packStrip(int i) {
         for (int kb = 0; kb < kBlocks; kb++) {
@@ -769,18 +765,10 @@ final class Gemm {
                 int aOff = aBlock + as * mr * kc;
                 int kept = skipZeros ? keptCount[as * kBlocks + kb] : kc;
                 if (h == mr && w == nr) {
-                    if (kept == kc) {
-                        kernel.tile(kc, pa, aOff, pb, bOff, c, r0 * n + j0, n, alpha, beta);
-                    } else {
-                        kernel.tile(kept, keptSteps, aOff / mr, pa, aOff, pb, bOff, c, r0 * n + j0, n, alpha, beta);
-                    }
+                    tile(kc, kept, pa, aOff, pb, bOff, c, r0 * n + j0, n, alpha, beta);
                 } else {
                     float[] t = edgeTile[worker];
-                    if (kept == kc) {
-                        kernel.tile(kc, pa, aOff, pb, bOff, t, 0, nr, 1f, 0f);
-                    } else {
-                        kernel.tile(kept, keptSteps, aOff / mr, pa, aOff, pb, bOff, t, 0, nr, 1f, 0f);
-                    }
+                    tile(kc, kept, pa, aOff, pb, bOff, t, 0, nr, 1f, 0f);
                     for (int r = 0; r < h; r++) {
                         int ci = (r0 + r) * n + j0;
                         for (int j = 0; j < w; j++) {
@@ -790,6 +778,16 @@ final class Gemm {
                     }
                 }
             }
+        }
+    }
+
+    /** One tile over all kc steps of the packed strip, or over the {@code kept} ones it lists. */
+    private void tile(int kc, int kept, float[] pa, int aOff, float[] pb, int bOff, float[] out, int off, int ld,
+                      float alpha, float beta) {
+        if (kept == kc) {
+            kernel.tile(kc, pa, aOff, pb, bOff, out, off, ld, alpha, beta);
+        } else {
+            kernel.tile(kept, keptSteps, aOff / mr, pa, aOff, pb, bOff, out, off, ld, alpha, beta);
         }
     }
 
