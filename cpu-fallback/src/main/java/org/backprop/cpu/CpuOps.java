@@ -223,7 +223,6 @@ final class CpuOps {
      * blocks of 64 across all the columns, so a δ taller than the cache is read once.
      */
     static void addColumns(float[] x, int ld, int r0, int r1, int j0, int j1, double[] acc) {
-        // rows in blocks, all the columns per block: a tall x is read once, not once per 8 columns
         for (int rb = r0; rb < r1; rb += COLUMN_ROWS) {
             addColumnBlock(x, ld, rb, Math.min(r1, rb + COLUMN_ROWS), j0, j1, acc);
         }
