@@ -36,6 +36,10 @@ public final class CpuBackend implements Backend {
 
     private final WorkerPool pool;
     private final Gemm gemm;
+    /** {@code -Dbackprop.cpu.panels=false} keeps weight matrices row-major (for comparisons). */
+    static final String PANELS_PROPERTY = "backprop.cpu.panels";
+    /** Whether weight matrices are kept in the GEMM's panels ({@link PanelLayout}). */
+    private final boolean panels;
     private final boolean vector;
     private double[] partials = new double[64];
     private double[] columnSums = new double[64];
@@ -50,6 +54,8 @@ public final class CpuBackend implements Backend {
     private int rows;
     private int cols;
     private int rowsPerTask;
+    /** The panel width of the tensor a layout-aware op reads. */
+    private int width;
     private int start;
     private float f0;
     private float f1;
@@ -71,6 +77,8 @@ public final class CpuBackend implements Backend {
     private final WorkerPool.Body reluBody = (t, w) -> reluRange(x0, x1, from(t), to(t));
     private final WorkerPool.Body reluBackwardBody = (t, w) -> reluBackwardRange(from(t), to(t));
     private final WorkerPool.Body sumOfSquaresBody = (t, w) -> partials[t] = CpuOps.sumOfSquares(x0, from(t), to(t));
+    private final WorkerPool.Body sumOfSquaresInPanelsBody = (t, w) ->
+            partials[t] = CpuOps.sumOfSquaresInPanels(x0, rows, cols, width, from(t), to(t));
     private final WorkerPool.Body sgdBody = (t, w) -> CpuOps.sgdUpdate(x0, x1, from(t), to(t), f0);
     private final WorkerPool.Body momentumBody = (t, w) -> CpuOps.momentumUpdate(x0, x1, x2, from(t), to(t), f0, f1);
     private final WorkerPool.Body nesterovBody = (t, w) -> CpuOps.nesterovUpdate(x0, x1, x2, from(t), to(t), f0, f1);
@@ -118,6 +126,11 @@ public final class CpuBackend implements Backend {
     }
 
     private CpuBackend(int threads, boolean vector, GemmBlocking forced) {
+        this(threads, vector, forced, !"false".equals(System.getProperty(PANELS_PROPERTY)));
+    }
+
+    /** {@code panels} false: weights stay row-major (tests compare the two layouts bit for bit). */
+    CpuBackend(int threads, boolean vector, GemmBlocking forced, boolean panels) {
         if (threads < 1) {
             throw new IllegalArgumentException("cpu backend: threads must be at least 1, got " + threads);
         }
@@ -132,6 +145,7 @@ public final class CpuBackend implements Backend {
                 ? new Gemm(kernel, pool, blocking.kc(), blocking.reason(), kernel.skipsZeroSteps(), VectorKernels.narrow())
                 : new Gemm(kernel, pool);
         this.vector = useVector;
+        this.panels = useVector && panels;
         if (!vectorApiPresent()) {
             warnNoVectorApi(System.err);
         } else if (!useVector) {
@@ -336,8 +350,71 @@ public final class CpuBackend implements Backend {
         idx = null;
     }
 
+    /** The tensor's elements in row-major order; a tensor held in panels is turned back first. */
     private static float[] data(Tensor t) {
-        return ((CpuTensor) t).data;
+        CpuTensor r = ((CpuTensor) t).root();
+        if (r.panel != 0) {
+            float[] rowMajor = new float[r.data.length];
+            PanelLayout.toRowMajor(r.data, r.rows(), r.cols(), r.panel, rowMajor);
+            r.data = rowMajor;
+            r.panel = 0;
+        }
+        return r.data;
+    }
+
+    /**
+     * The array of an op that treats every element alike, in whatever layout the tensor holds it
+     * (the same for all the op's operands, see {@link #agree}); a view is a row range, so row-major.
+     */
+    private static float[] raw(Tensor t) {
+        CpuTensor c = (CpuTensor) t;
+        return c.isView() ? data(t) : c.data;
+    }
+
+    private static boolean inPanels(Tensor t) {
+        CpuTensor c = (CpuTensor) t;
+        return !c.isView() && c.panel != 0;
+    }
+
+    private static boolean sameArray(Tensor a, Tensor b) {
+        return ((CpuTensor) a).root() == ((CpuTensor) b).root();
+    }
+
+    /**
+     * Gives an elementwise op's operands one layout: the panels of the first (a parameter) when it
+     * has them and the others are whole tensors of its shape (a gradient, an optimiser's state:
+     * turned once, then kept), else row-major for all.
+     */
+    private static void agree(Tensor lead, Tensor... others) {
+        CpuTensor l = (CpuTensor) lead;
+        boolean panels = inPanels(lead);
+        for (Tensor o : others) {
+            CpuTensor c = (CpuTensor) o;
+            if (c.isView() || c.panel != l.panel) {
+                panels &= !c.isView();
+            }
+        }
+        if (!panels) {
+            data(lead);
+            for (Tensor o : others) {
+                data(o);
+            }
+            return;
+        }
+        for (Tensor o : others) {
+            toPanels((CpuTensor) o, l.panel);
+        }
+    }
+
+    private static void toPanels(CpuTensor t, int width) {
+        if (t.panel == width) {
+            return;
+        }
+        float[] rowMajor = data(t);
+        float[] panels = new float[rowMajor.length];
+        PanelLayout.toPanels(rowMajor, t.rows(), t.cols(), width, panels);
+        t.data = panels;
+        t.panel = width;
     }
 
     private void ownedIndices(String op, Tensor t) {
@@ -360,6 +437,10 @@ public final class CpuBackend implements Backend {
     public void upload(float[] src, Tensor dst) {
         Checks.owned(this, "upload", dst);
         Checks.length("upload", src.length, dst);
+        CpuTensor d = (CpuTensor) dst;
+        if (!d.isView()) {
+            d.panel = 0; // every element is overwritten
+        }
         System.arraycopy(src, 0, data(dst), 0, src.length);
     }
 
@@ -384,13 +465,18 @@ public final class CpuBackend implements Backend {
         }
         Checks.owned(this, "download", src);
         Checks.length("download", dst.length, src);
+        if (inPanels(src)) {
+            CpuTensor s = (CpuTensor) src;
+            PanelLayout.toRowMajor(s.data, s.rows(), s.cols(), s.panel, dst);
+            return;
+        }
         System.arraycopy(data(src), 0, dst, 0, dst.length);
     }
 
     @Override
     public void fill(Tensor t, float value) {
         Checks.owned(this, "fill", t);
-        x0 = data(t);
+        x0 = raw(t);
         f0 = value;
         elementwise(t.size(), fillBody);
         release();
@@ -400,11 +486,12 @@ public final class CpuBackend implements Backend {
     public void copy(Tensor src, Tensor dst) {
         Checks.owned(this, "copy", src, dst);
         Checks.sameShape("copy", dst, src);
-        if (src == dst || data(src) == data(dst)) {
+        if (src == dst || sameArray(src, dst)) {
             return;
         }
-        x0 = data(src);
-        x1 = data(dst);
+        agree(src, dst);
+        x0 = raw(src);
+        x1 = raw(dst);
         elementwise(src.size(), copyBody);
         release();
     }
@@ -415,10 +502,18 @@ public final class CpuBackend implements Backend {
     public void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
         Checks.owned(this, "gemm", a, b, c);
         int[] mnk = Checks.gemm(transA, transB, a, b, c);
-        if (data(c) == data(a) || data(c) == data(b)) {
+        if (sameArray(c, a) || sameArray(c, b)) {
             throw new IllegalArgumentException("gemm: C must not alias A or B (views of one tensor share memory)");
         }
-        gemm.multiply(transA, transB, mnk[0], mnk[1], mnk[2], alpha, data(a), data(b), beta, data(c));
+        boolean bPanel = inPanels(b);
+        boolean cPanel = inPanels(c);
+        if ((bPanel || cPanel) && !gemm.readsPanels(transA, transB, mnk[1], mnk[2], alpha, bPanel, cPanel)) {
+            bPanel = false;
+            cPanel = false;
+        }
+        float[] bData = bPanel ? raw(b) : data(b);
+        float[] cData = cPanel ? raw(c) : data(c);
+        gemm.multiply(transA, transB, mnk[0], mnk[1], mnk[2], alpha, data(a), bData, beta, cData, null, bPanel, cPanel);
     }
 
     // ---------------------------------------------------------------- row-wise and elementwise
@@ -583,8 +678,12 @@ public final class CpuBackend implements Backend {
     public void sumOfSquares(Tensor x, Tensor sum) {
         Checks.owned(this, "sumOfSquares", x, sum);
         Checks.scalar("sumOfSquares", sum);
-        x0 = data(x);
-        int tasks = elementwise(x.size(), sumOfSquaresBody);
+        x0 = raw(x);
+        rows = x.rows();
+        cols = x.cols();
+        width = ((CpuTensor) x).panel;
+        // in panels, each task still adds its row-major range in row-major order: the same bits
+        int tasks = elementwise(x.size(), inPanels(x) ? sumOfSquaresInPanelsBody : sumOfSquaresBody);
         addTo(sum, sumPartials(tasks));
         release();
     }
@@ -592,7 +691,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void scale(Tensor x, float alpha) {
         Checks.owned(this, "scale", x);
-        x0 = data(x);
+        x0 = raw(x);
         f0 = alpha;
         elementwise(x.size(), scaleBody);
         release();
@@ -602,8 +701,9 @@ public final class CpuBackend implements Backend {
     public void axpy(float alpha, Tensor x, Tensor y) {
         Checks.owned(this, "axpy", x, y);
         Checks.sameShape("axpy", x, y);
-        x0 = data(x);
-        x1 = data(y);
+        agree(y, x);
+        x0 = raw(x);
+        x1 = raw(y);
         f0 = alpha;
         elementwise(x.size(), axpyBody);
         release();
@@ -648,9 +748,10 @@ public final class CpuBackend implements Backend {
                                 WorkerPool.Body body) {
         Checks.owned(this, op, param, grad, velocity);
         Checks.sameShape(op, param, grad, velocity);
-        x0 = data(param);
-        x1 = data(grad);
-        x2 = data(velocity);
+        agree(param, grad, velocity);
+        x0 = raw(param);
+        x1 = raw(grad);
+        x2 = raw(velocity);
         f0 = lr;
         f1 = momentum;
         elementwise(param.size(), body);
@@ -661,9 +762,10 @@ public final class CpuBackend implements Backend {
     public void rmspropUpdate(Tensor param, Tensor grad, Tensor square, float lr, float alpha, float eps) {
         Checks.owned(this, "rmspropUpdate", param, grad, square);
         Checks.sameShape("rmspropUpdate", param, grad, square);
-        x0 = data(param);
-        x1 = data(grad);
-        x2 = data(square);
+        agree(param, grad, square);
+        x0 = raw(param);
+        x1 = raw(grad);
+        x2 = raw(square);
         f0 = lr;
         f1 = alpha;
         f2 = eps;
@@ -675,8 +777,9 @@ public final class CpuBackend implements Backend {
     public void sgdUpdate(Tensor param, Tensor grad, float lr) {
         Checks.owned(this, "sgdUpdate", param, grad);
         Checks.sameShape("sgdUpdate", param, grad);
-        x0 = data(param);
-        x1 = data(grad);
+        agree(param, grad);
+        x0 = raw(param);
+        x1 = raw(grad);
         f0 = lr;
         elementwise(param.size(), sgdBody);
         release();
@@ -695,10 +798,11 @@ public final class CpuBackend implements Backend {
         if (step < 1) {
             throw new IllegalArgumentException("adamUpdate: step must be 1 or more, got " + step);
         }
-        x0 = data(param);
-        x1 = data(grad);
-        x2 = data(m);
-        x3 = data(v);
+        agree(param, grad, m, v);
+        x0 = raw(param);
+        x1 = raw(grad);
+        x2 = raw(m);
+        x3 = raw(v);
         f0 = (float) (lr / (1 - Math.pow(beta1, step)));
         f1 = beta1;
         f2 = beta2;
@@ -759,7 +863,13 @@ public final class CpuBackend implements Backend {
         int[] mnk = Checks.gemm(false, false, x, weights, y);
         Checks.rowVector("linearForward", bias, y.cols());
         noAlias("linearForward", y, x, weights);
-        gemm.multiply(false, false, mnk[0], mnk[1], mnk[2], 1f, data(x), data(weights), 0f, data(y));
+        CpuTensor w = (CpuTensor) weights;
+        if (panels && !w.isView() && gemm.takesPanels(w.rows(), w.cols())) {
+            toPanels(w, gemm.panelWidth()); // once: the optimiser's updates keep the layout
+        }
+        boolean bPanel = inPanels(weights);
+        gemm.multiply(false, false, mnk[0], mnk[1], mnk[2], 1f, data(x), bPanel ? raw(weights) : data(weights), 0f,
+                data(y), null, bPanel, false);
         x0 = data(y);
         x1 = data(bias);
         unit = f;
@@ -778,15 +888,21 @@ public final class CpuBackend implements Backend {
         int[] mnk = Checks.gemm(true, false, x, delta, weightGrad);
         Checks.rowVector("linearGradients", biasGrad, delta.cols());
         noAlias("linearGradients", weightGrad, x, delta);
-        if (data(biasGrad) == data(delta) || data(biasGrad) == data(weightGrad)) {
+        if (sameArray(biasGrad, delta) || sameArray(biasGrad, weightGrad)) {
             throw new IllegalArgumentException("linearGradients: biasGrad must not alias delta or weightGrad");
         }
-        gemm.multiply(true, false, mnk[0], mnk[1], mnk[2], 1f, data(x), data(delta), 0f, data(weightGrad),
-                data(biasGrad));
+        // the gradient takes the layout its weights take (overwritten whole, so nothing is turned)
+        CpuTensor g = (CpuTensor) weightGrad;
+        boolean cPanel = panels && !g.isView() && gemm.takesPanels(g.rows(), g.cols());
+        if (cPanel) {
+            g.panel = gemm.panelWidth();
+        }
+        gemm.multiply(true, false, mnk[0], mnk[1], mnk[2], 1f, data(x), data(delta), 0f,
+                cPanel ? raw(weightGrad) : data(weightGrad), data(biasGrad), false, cPanel);
     }
 
     private static void noAlias(String op, Tensor c, Tensor a, Tensor b) {
-        if (data(c) == data(a) || data(c) == data(b)) {
+        if (sameArray(c, a) || sameArray(c, b)) {
             throw new IllegalArgumentException(op + ": the output must not alias the GEMM's operands"
                     + " (views of one tensor share memory)");
         }
@@ -836,8 +952,9 @@ public final class CpuBackend implements Backend {
         for (int i = 0; i < count; i++) {
             Checks.owned(this, "sgdUpdate", params[i], grads[i]);
             Checks.sameShape("sgdUpdate", params[i], grads[i]);
-            manyParams[i] = data(params[i]);
-            manyGrads[i] = data(grads[i]);
+            agree(params[i], grads[i]);
+            manyParams[i] = raw(params[i]);
+            manyGrads[i] = raw(grads[i]);
             manySizes[i] = params[i].size();
             manyFirstTask[i] = tasks;
             tasks += (manySizes[i] + CHUNK - 1) / CHUNK;

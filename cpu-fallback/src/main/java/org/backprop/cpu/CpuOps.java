@@ -127,6 +127,26 @@ final class CpuOps {
         return s;
     }
 
+    /**
+     * {@link #sumOfSquares} of row-major elements from..to of a rows × cols matrix held in panels
+     * w wide ({@link PanelLayout}): the same additions in the same order, so the same bits.
+     */
+    static double sumOfSquaresInPanels(float[] x, int rows, int cols, int w, int from, int to) {
+        double s = 0;
+        for (int e = from; e < to; ) {
+            int i = e / cols;
+            int j = e - i * cols;
+            int lane = j % w;
+            int run = Math.min(to - e, w - lane);
+            for (int q = (j - lane) * rows + i * w + lane, end = q + run; q < end; q++) {
+                double v = x[q];
+                s += v * v;
+            }
+            e += run;
+        }
+        return s;
+    }
+
     static void sgdUpdate(float[] p, float[] g, int from, int to, float lr) {
         for (int i = from; i < to; i++) {
             p[i] -= lr * g[i];

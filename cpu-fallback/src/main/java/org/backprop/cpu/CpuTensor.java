@@ -6,7 +6,10 @@ import org.backprop.core.Tensor;
 /**
  * A tensor of the {@link CpuBackend}: a row-major {@code float[]} (or {@code int[]} for indices).
  * A {@link #firstRows} view shares the array, since the first rows of a row-major matrix are a
- * prefix of it; ops bound their loops by the view's size, never the array's length.
+ * prefix of it; ops bound their loops by the view's size, never the array's length. A weight
+ * matrix may be held in {@link PanelLayout panels} instead ({@link #panel} &gt; 0); the backend
+ * then swaps in a row-major array before any op that does not know that layout reads it, so ops
+ * reach the array through {@link #root()} (a view's own reference may be stale).
  */
 public final class CpuTensor extends Tensor {
 
@@ -14,6 +17,8 @@ public final class CpuTensor extends Tensor {
     private final CpuTensor parent;
     float[] data;
     int[] indices;
+    /** 0: row-major; otherwise the width of the panels {@link #data} is held in (root tensors only). */
+    int panel;
     private boolean closed;
 
     CpuTensor(CpuBackend backend, int rows, int cols, DType dtype) {
@@ -30,9 +35,18 @@ public final class CpuTensor extends Tensor {
     private CpuTensor(CpuTensor parent, int rows) {
         super(rows, parent.cols(), parent.dtype());
         this.backend = parent.backend;
-        this.parent = parent;
+        this.parent = parent.root();
         this.data = parent.data;
         this.indices = parent.indices;
+    }
+
+    /** The tensor that owns the array: this one, or the one this is a view of. */
+    CpuTensor root() {
+        return parent != null ? parent : this;
+    }
+
+    boolean isView() {
+        return parent != null;
     }
 
     @Override

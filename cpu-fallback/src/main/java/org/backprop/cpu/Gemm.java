@@ -218,6 +218,10 @@ final class Gemm {
     private int nChunks;
     /** Where the column sums of op(B) go (a fused bias gradient), or null. */
     private float[] columnSums;
+    /** B is held in {@link PanelLayout panels} NR wide (then, untransposed, it is its own packed copy). */
+    private boolean bPanel;
+    /** C is held in panels NR wide: tile (r0, strip s) at s·m·NR + r0·NR, rows NR apart. */
+    private boolean cPanel;
 
     /** Task t computes tile t, packing first what it needs that no task has packed yet. */
     private final WorkerPool.Body stepTask = this::computeTiles;
@@ -279,6 +283,50 @@ final class Gemm {
      */
     void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
                   float[] a, float[] b, float beta, float[] c, float[] bColumnSums) {
+        multiply(transA, transB, m, n, k, alpha, a, b, beta, c, bColumnSums, false, false);
+    }
+
+    /** The width of the panels this product can read B from and write C to (see {@link PanelLayout}). */
+    int panelWidth() {
+        return nr;
+    }
+
+    /**
+     * Whether a rows × cols weight matrix held in panels goes through the blocked path (the only
+     * one that reads panels) in all three of its products: x·W (B in panels, n = cols), δ·Wᵀ (B
+     * transposed, n = rows, k = cols) and xᵀ·δ (C in panels, n = cols). So: whole strips, and
+     * neither dimension narrow enough for the narrow or transposed routes.
+     */
+    boolean takesPanels(int rows, int cols) {
+        return PanelLayout.fits(cols, nr) && blocked(cols) && blocked(rows);
+    }
+
+    /** Whether this product, with B and/or C in panels, takes the blocked path that reads them. */
+    boolean readsPanels(boolean transA, boolean transB, int n, int k, float alpha, boolean bPanel, boolean cPanel) {
+        return alpha != 0 && blocked(n) && (!cPanel || PanelLayout.fits(n, nr))
+                && (!bPanel || PanelLayout.fits(transB ? k : n, nr))
+                && !(narrowKernel != null && !transA && transB && k <= NarrowKernel.SHORT_K);
+    }
+
+    /** Whether a product with C n columns wide (and k &gt; {@link NarrowKernel#SHORT_K}) takes the blocked path. */
+    private boolean blocked(int n) {
+        return 2 * n > nr && (narrowKernel == null || n > narrowKernel.width());
+    }
+
+    /**
+     * As the other multiply, with B ({@code bPanel}) and/or C ({@code cPanel}) held in panels NR wide
+     * ({@link PanelLayout}, over B's or C's own rows): an untransposed B in panels is read in
+     * place, a transposed one is packed from its panels, and C's tiles are stored into its
+     * panels. The floats added, and their order, are those of the row-major product.
+     */
+    void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                  float[] a, float[] b, float beta, float[] c, float[] bColumnSums, boolean bPanel, boolean cPanel) {
+        if ((bPanel || cPanel) && ((bPanel && bColumnSums != null) || !readsPanels(transA, transB, n, k, alpha, bPanel, cPanel))) {
+            throw new IllegalArgumentException("gemm: operands in panels need the blocked path, and "
+                    + m + "x" + n + "x" + k + (alpha == 0 ? " with alpha 0" : "") + " does not take it");
+        }
+        this.bPanel = bPanel;
+        this.cPanel = cPanel;
         if (bColumnSums != null && transB) {
             throw new IllegalArgumentException("gemm: column sums of a transposed B are not taken while packing");
         }
@@ -333,7 +381,7 @@ final class Gemm {
             throw new IllegalArgumentException("gemm: packed operands of " + m + "x" + k + " and " + k + "x" + n
                     + " exceed a Java array");
         }
-        if (packedB.length < needB) {
+        if (packedB.length < needB && !(bPanel && !transB)) {
             packedB = new float[(int) needB];
         }
         if (packedA.length < needA) {
@@ -351,7 +399,7 @@ final class Gemm {
             packState = new AtomicIntegerArray(strips);
         }
         for (int i = 0; i < strips; i++) {
-            packState.set(i, NOT_PACKED);
+            packState.set(i, i >= aStrips && bPanel && !transB ? PACKED : NOT_PACKED);
         }
         try {
             // one dispatch: each strip is packed by the first tile task that needs it, while the
@@ -587,6 +635,8 @@ final class Gemm {
                     dst[d + j] = 0f;
                 }
             }
+        } else if (bPanel) {
+            packTransposedFromPanels(dst, base, j0, w, pc, kc);
         } else {
             // op(B)[p][j] = B[j][p]: read four rows of B side by side, write four floats per k step
             int j = 0;
@@ -614,6 +664,46 @@ final class Gemm {
                     dst[base + p * nr + j] = 0f;
                 }
             }
+        }
+    }
+
+    /**
+     * op(B) = Bᵀ for a B (n × k) held in panels nr wide: B[j][p] sits at (p / nr)·n·nr + j·nr + p mod nr,
+     * so the packed strip's column j0 + jj, k steps pc..pc+kc, is a run of row j0 + jj of each panel
+     * the steps cross. Four such rows read side by side, four floats written per k step, as for a
+     * row-major Bᵀ; columns past w are zero.
+     */
+    private void packTransposedFromPanels(float[] dst, int base, int j0, int w, int pc, int kc) {
+        for (int p0 = pc, end = pc + kc; p0 < end; ) {
+            int q = p0 / nr;
+            int p1 = Math.min(end, (q + 1) * nr);
+            int panelRow = q * n * nr - q * nr;
+            int d0 = base + (p0 - pc) * nr;
+            int j = 0;
+            for (; j + 4 <= w; j += 4) {
+                int s0 = panelRow + (j0 + j) * nr;
+                int s1 = s0 + nr;
+                int s2 = s1 + nr;
+                int s3 = s2 + nr;
+                for (int p = p0, d = d0 + j; p < p1; p++, d += nr) {
+                    dst[d] = b[s0 + p];
+                    dst[d + 1] = b[s1 + p];
+                    dst[d + 2] = b[s2 + p];
+                    dst[d + 3] = b[s3 + p];
+                }
+            }
+            for (; j < w; j++) {
+                int src = panelRow + (j0 + j) * nr;
+                for (int p = p0, d = d0 + j; p < p1; p++, d += nr) {
+                    dst[d] = b[src + p];
+                }
+            }
+            for (j = w; j < nr; j++) {
+                for (int p = p0, d = d0 + j; p < p1; p++, d += nr) {
+                    dst[d] = 0f;
+                }
+            }
+            p0 = p1;
         }
     }
 
@@ -745,7 +835,8 @@ final class Gemm {
         int kc = Math.min(kcMax, k - pc);
         float beta = kb == 0 ? firstBeta : 1f;
         float[] pa = packedA;
-        float[] pb = packedB;
+        boolean inPlace = bPanel && !transB;
+        float[] pb = inPlace ? b : packedB;
         int aBlock = aStrips * mr * pc;
         int bBlock = nStrips * nr * pc;
         int mb = task / nChunks;
@@ -758,19 +849,23 @@ final class Gemm {
         for (int s = s0; s < s1; s++) {
             int j0 = s * nr;
             int w = Math.min(nr, n - j0);
-            int bOff = bBlock + s * nr * kc;
+            // a B in panels is strip s whole, k rows of nr floats: its k-block starts pc rows in
+            int bOff = inPlace ? s * nr * k + pc * nr : bBlock + s * nr * kc;
+            // C in panels: the tile's rows are nr floats apart inside strip s
+            int ldc = cPanel ? nr : n;
+            int cStrip = cPanel ? s * m * nr : j0;
             for (int as = as0; as < as1; as++) {
                 int r0 = as * mr;
                 int h = Math.min(mr, m - r0);
                 int aOff = aBlock + as * mr * kc;
                 int kept = skipZeros ? keptCount[as * kBlocks + kb] : kc;
                 if (h == mr && w == nr) {
-                    tile(kc, kept, pa, aOff, pb, bOff, c, r0 * n + j0, n, alpha, beta);
+                    tile(kc, kept, pa, aOff, pb, bOff, c, cStrip + r0 * ldc, ldc, alpha, beta);
                 } else {
                     float[] t = edgeTile[worker];
                     tile(kc, kept, pa, aOff, pb, bOff, t, 0, nr, 1f, 0f);
                     for (int r = 0; r < h; r++) {
-                        int ci = (r0 + r) * n + j0;
+                        int ci = cStrip + (r0 + r) * ldc;
                         for (int j = 0; j < w; j++) {
                             float v = alpha * t[r * nr + j];
                             c[ci + j] = beta == 0 ? v : v + beta * c[ci + j];
