@@ -11,9 +11,12 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * tiles through every k-block in order. For one B strip (L1-resident when KC × NR × 4 bytes fits)
  * the micro-kernel walks the A strips of the tile's row block past it. One dispatch per product,
  * whatever the number of k-blocks: each strip (all its k-blocks) is packed by the first tile task
- * that needs it, while the other threads compute (see {@link #ensurePacked}). Packing A drops the k steps where a whole strip is zero (an MNIST batch
- * loses half), with the same bits (see {@link #dropZeroSteps}). A C at most a vector wide, or a k
- * of at most ten, goes to the narrow paths instead ({@link NarrowKernel}).
+ * that needs it, while the other threads compute (see {@link #ensurePacked}). Packing A drops the
+ * k steps where a whole strip is zero (an MNIST batch loses half), with the same bits (see
+ * {@link #dropZeroSteps}). A C at most a vector wide, or a k of at most ten, goes to the narrow
+ * paths instead ({@link NarrowKernel}). A B held in {@link PanelLayout panels} (the backend keeps
+ * weight matrices so) is already its own packed copy and is read in place; a C in panels takes
+ * its tiles there.
  *
  * <p>Determinism: the blocking and the path depend only on m, n, k and which k steps of A are all
  * zero; each C element is computed by exactly one task, which adds its k-blocks in order.
@@ -148,6 +151,17 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *       ~0.2 ms a product (0.3 ms before two workers' cursors were moved off one cache line);
  *       two strips per row pass were slower still (1.25 / 1.31). 0.1 ms on one product did not
  *       pay for a second product path.</li>
+ *   <li>Where the time of a product went (Xeon, 2 threads, instrumented, per product): packing
+ *       took 700–750 µs of the 4,400 thread-µs of 256×1024×1024 (17%; B alone ~0.38–0.47 ns per
+ *       float, bound by memory: a strip-wise, a row-wise and a vector copy all ran 0.33–0.40),
+ *       tasks waiting for a strip another task packs 10–60, the caller waiting at the barrier
+ *       10–40; in the reference step both threads were busy 96–97% of the time in the pool. So
+ *       the weights are now held in panels (see {@link PanelLayout}), which is the packed B of
+ *       x·W over the whole k: x·W 256×1024×784 1676 → 1448 µs, 256×1024×1024 2011 → 1744,
+ *       128×512×512 284 → 242 (KC 256, 2 threads); δ·Wᵀ packs from the panels at the speed it
+ *       packed from rows (2024 / 2067). The reference epoch 2.26–2.31 → 2.14–2.16 s in two
+ *       interleaved pairs, with the same bits. Reordering the claims (all of a task's strips
+ *       claimed before it waits for any) took the waits to ~15 µs but not the time.</li>
  * </ul>
  */
 final class Gemm {

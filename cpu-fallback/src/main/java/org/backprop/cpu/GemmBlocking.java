@@ -8,10 +8,17 @@ import java.util.Locale;
  * best shape follows the core's load/FMA/shuffle ports and its L1/L2, which differ by family:
  * <ul>
  *   <li><b>Intel AVX-512</b> (Skylake-SP to Emerald Rapids: 2 FMA-512 ports, 48 KB L1, L2 that
- *       feeds about 32 B/cycle in practice): 12×2 vectors, KC 256. The packed 32 KB B strip lives
- *       in L1 and only A (48 B per 24 FMAs) streams from L2. Measured on a Sapphire Rapids-class
- *       Xeon (see {@link VectorGemmKernel12x2}): kernel alone 233 GFLOP/s of 240 measured peak,
- *       against 150 for 4×4 at KC 1024, whose 256 B of B per 16 FMAs had to come from L2.</li>
+ *       feeds about 32 B/cycle in practice): 12×2 vectors, KC 1024. Measured on a Sapphire
+ *       Rapids-class Xeon (see {@link VectorGemmKernel12x2}): kernel alone 233 GFLOP/s of 240
+ *       measured peak with KC 256 (its 32 KB B strip in L1), against 150 for 4×4 at KC 1024,
+ *       whose 256 B of B per 16 FMAs had to come from L2. KC was 256 until the weights were held
+ *       in panels (so x·W reads its B strips, 128 KB at k = 1024, straight from L2 rather than
+ *       from a fresh packed copy): the 12×2 kernel alone then runs ~166 at KC 1024 against ~198
+ *       at 256, but whole products came out level or better (one k-block at the workload's k,
+ *       C written once): 2 threads, µs, KC 256 / 1024, x·W 256×1024×784 with W in panels 1448 /
+ *       1347, 256×1024×1024 1744 / 1697, δ·Wᵀ 256×784×1024 1660 / 1591, row-major 2048³ 55.4 /
+ *       55.9 ms; the reference epoch 2.17–2.25 / 2.11–2.16 s (three interleaved pairs), the
+ *       default recipe's 1.09–1.15 / 1.08–1.13 s and its first epoch 1.85–1.90 / 1.63–1.68 s.</li>
  *   <li><b>AMD Zen 4/5 with AVX-512</b>: 4×4 vectors, KC 1024 — measured best on a Zen 5 EPYC
  *       (kernel 222 GFLOP/s of ~224, training step 11.8 → 8.7 ms against KC 192). Zen's L2 feeds
  *       the 256 B per k step of a 64-wide strip fast enough, so the longer k-block, which writes
@@ -46,7 +53,7 @@ record GemmBlocking(int rows, int vectors, int kc, String reason) {
             return new GemmBlocking(4, 4, 1024, "AMD AVX-512");
         }
         if (lanes >= 16) {
-            return new GemmBlocking(12, 2, 256, "GenuineIntel".equals(vendor) ? "Intel AVX-512" : "AVX-512");
+            return new GemmBlocking(12, 2, 1024, "GenuineIntel".equals(vendor) ? "Intel AVX-512" : "AVX-512");
         }
         return new GemmBlocking(6, 2, 256, lanes + "-float vectors");
     }

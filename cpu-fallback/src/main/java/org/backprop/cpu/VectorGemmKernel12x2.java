@@ -7,7 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
  * The GEMM micro-kernel for Intel AVX-512 cores: 12 rows × 2 vectors of accumulators (12×32
  * floats), fed per k step by two loads of packed B and twelve broadcasts of packed A into 24 fused
  * multiply-adds; 27 of the 32 vector registers. With KC 256 the packed B strip (32 KB) stays in
- * the 48 KB L1 while A strips stream from L2 at 48 bytes per 24 FMAs. Measured on the kernel alone
+ * the 48 KB L1 while A strips stream from L2 at 48 bytes per 24 FMAs (the blocking now takes KC
+ * 1024, which whole products preferred: see {@link GemmBlocking}). Measured on the kernel alone
  * (Xeon, Sapphire Rapids class, 2 FMA-512 ports at ~4.0 GHz = 256 GFLOP/s per core nominal, 240
  * measured with an FMA loop): 233 GFLOP/s at kc 256, against 150 for the 4×4 kernel, whose 64 KB
  * strip spills L1 and whose 256 bytes of B per 16 FMAs then come from L2.
