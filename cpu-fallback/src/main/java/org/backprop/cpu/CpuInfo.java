@@ -24,4 +24,43 @@ public final class CpuInfo {
         }
         return "";
     }
+
+    /**
+     * The size of one core's level-2 cache in bytes, from /sys/devices/system/cpu/cpu0/cache, or
+     * {@code fallback} where that cannot be read (not Linux, a container hiding sysfs).
+     */
+    public static long l2Bytes(long fallback) {
+        Path caches = Path.of("/sys/devices/system/cpu/cpu0/cache");
+        try (var dirs = Files.list(caches)) {
+            for (Path dir : (Iterable<Path>) dirs::iterator) {
+                if (!dir.getFileName().toString().startsWith("index")
+                        || !"2".equals(Files.readString(dir.resolve("level")).trim())
+                        || "Instruction".equals(Files.readString(dir.resolve("type")).trim())) {
+                    continue;
+                }
+                long bytes = parseSize(Files.readString(dir.resolve("size")).trim());
+                if (bytes > 0) {
+                    return bytes;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no sysfs: the fallback
+        }
+        return fallback;
+    }
+
+    /** "2048K", "1M", "512" (bytes) as sysfs writes cache sizes; -1 if it is none of those. */
+    static long parseSize(String s) {
+        try {
+            if (s.endsWith("K")) {
+                return Long.parseLong(s.substring(0, s.length() - 1)) << 10;
+            }
+            if (s.endsWith("M")) {
+                return Long.parseLong(s.substring(0, s.length() - 1)) << 20;
+            }
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
 }

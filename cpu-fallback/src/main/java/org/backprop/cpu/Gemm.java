@@ -168,6 +168,14 @@ final class Gemm {
 
     static final int KC = 1024;
     private static final int MC = 96;
+    /**
+     * An op(B) larger than this streams from memory for every row block of C rather than from the
+     * last-level cache: then a row block is as tall as one core's L2 holds its A strips (see
+     * {@link #rowsPerBlock}).
+     */
+    static final long LARGE_B_BYTES = 32L << 20;
+    /** The tallest row block, whatever the L2. */
+    private static final int MC_MAX = 1008;
     /** Split C into at least this many tiles when the shape allows, whatever the thread count. */
     private static final int MIN_TASKS = 24;
     /** Below this many flops the dispatch costs more than it saves: run every task on the caller. */
@@ -188,6 +196,9 @@ final class Gemm {
     private final float[][] edgeTile;
     /** Whether A packing drops the k steps where a whole strip is zero (see {@link #dropZeroSteps}). */
     private final boolean skipZeros;
+    /** One core's L2 in bytes (the A strips of a row block of a large-B product fill it). */
+    private final long l2Bytes = CpuInfo.l2Bytes(1L << 20);
+    private long largeBBytes = LARGE_B_BYTES;
     /** Per A strip and k-block, the k steps its packed copy kept, laid out as packedA / MR. */
     private int[] keptSteps = new int[0];
     /** Per A strip and k-block (strip × kBlocks + block), how many steps it kept. */
@@ -379,13 +390,13 @@ final class Gemm {
         this.b = b;
         this.c = c;
         this.aStrips = ceilDiv(m, mr);
-        this.mBlocks = ceilDiv(aStrips, MC / mr);
+        int kBlocks = ceilDiv(k, kcLimit);
+        this.kcMax = ceilDiv(k, kBlocks);
+        this.mBlocks = ceilDiv(aStrips, rowsPerBlock((long) k * n * 4, kcMax) / mr);
         this.stripsPerBlock = ceilDiv(aStrips, mBlocks);
         this.mBlocks = ceilDiv(aStrips, stripsPerBlock);
         this.nStrips = ceilDiv(n, nr);
         this.nChunks = Math.min(nStrips, Math.max(1, ceilDiv(MIN_TASKS, mBlocks)));
-        int kBlocks = ceilDiv(k, kcLimit);
-        this.kcMax = ceilDiv(k, kBlocks);
         this.firstBeta = beta;
         this.kBlocks = kBlocks;
         // k-block kb of the strips sits at offset (strips × width × pc): one array for all blocks
@@ -425,6 +436,25 @@ final class Gemm {
             this.c = null;
             this.columnSums = null;
         }
+    }
+
+    /**
+     * Rows of C per row block: MC, or for an op(B) of more than {@link #LARGE_B_BYTES} as many as
+     * fill one core's L2 with their packed A strips at this k-block length (each row block reads
+     * all of op(B) once, so taller blocks read it from memory fewer times). Depends on the shape
+     * and the CPU only, never on the thread count.
+     */
+    int rowsPerBlock(long bBytes, int kc) {
+        if (bBytes <= largeBBytes) {
+            return MC;
+        }
+        long strips = l2Bytes / ((long) kc * mr * Float.BYTES);
+        return (int) Math.max(MC / mr * mr, Math.min(MC_MAX / mr * mr, strips * mr));
+    }
+
+    /** Tests: treat an op(B) of more than {@code bytes} as large (so small products take tall row blocks). */
+    void largeOperandBytes(long bytes) {
+        this.largeBBytes = bytes;
     }
 
     private double[] sums(int n) {
