@@ -104,7 +104,9 @@ class CpuPanelLayoutTest {
             Gemm gemm = new Gemm(kernel, pool, 256, null, true, VectorKernels.narrow());
             assertTrue(!gemm.readsPanels(false, false, 10, 64, 1f, true, false), "10-wide C: the narrow path");
             assertTrue(!gemm.readsPanels(false, true, 64, 8, 1f, true, false), "k of 8: the short-k path");
-            assertTrue(!gemm.readsPanels(false, false, 48, 64, 1f, true, false), "48 is not whole 32-wide strips");
+            int w = gemm.panelWidth();
+            assertTrue(!gemm.readsPanels(false, false, 3 * w / 2, 64, 1f, true, false),
+                    3 * w / 2 + " columns are not whole " + w + "-wide strips");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
                     gemm.multiply(false, false, 4, 10, 64, 1f, new float[4 * 64], new float[640], 0f, new float[40],
                             null, true, false));
