@@ -162,6 +162,20 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *       packed from rows (2024 / 2067). The reference epoch 2.26–2.31 → 2.14–2.16 s in two
  *       interleaved pairs, with the same bits. Reordering the claims (all of a task's strips
  *       claimed before it waits for any) took the waits to ~15 µs but not the time.</li>
+ *   <li>The large MLP's products (1024×4096×4096, W 64 MB in panels): MC 96 meant eleven row
+ *       blocks, each streaming all of W from memory. 2 threads, ms, MC 96 / 252 / 504 / 720:
+ *       x·W 139–149 / 126–137 / 115–116 / 117, δ·Wᵀ 145–158 / 143–150 / 130 / 125; but
+ *       2048³ with a row-major B (16 MB) and xᵀ·δ 4096×4096×1024 (B 16 MB) were level or slower
+ *       with tall blocks (an A block past the L2). So only an op(B) over 32 MB takes row blocks
+ *       as tall as one core's L2 holds their A strips (504 rows here); interleaved, 1024×4096×4096
+ *       155–164 → 125 ms, δ·Wᵀ 160–168 → 137 ms; the large MLP's 8 batches 7.59–7.75 → 6.43–6.77 s.
+ *       MIN_TASKS 6 or 12 instead of 24, and MC 48 to 264 for the reference MLP's products:
+ *       within the noise.</li>
+ *   <li>Tried: touching the next B strip from inside the kernel (one scalar load every k step,
+ *       a sixteenth of a line ahead, summed into a sink), the prefetch instruction Java lacks.
+ *       Tile loop with B strips streaming from L3: 157–161 → 170–182 GFLOP/s when C2 kept all
+ *       accumulators in registers, but in about half the JVM runs it spilled one (the sink
+ *       takes a vector register; an int sink spilled too): 112–124. Not kept.</li>
  * </ul>
  */
 final class Gemm {
