@@ -108,6 +108,12 @@ public final class GemmBench {
                     cfg.log().println("  peer: " + pr.label() + (pr.wrong() != null ? ": " + pr.wrong()
                             : pr.session().header().ok() ? "" : ": unavailable: " + pr.session().header().unavailable()));
                 }
+                if (dev.ok() && !shapes.isEmpty()) {
+                    // unmeasured, about a second of the first shape: the JIT compiles the GEMM's
+                    // code at full size here, not in the first shape's samples (its row once
+                    // read 80 GFLOP/s ±36% where a later run of it read 170)
+                    measure(dev.backend(), shapes.get(0), cfg.quick() ? QUICK_JIT_WARM_UP : JIT_WARM_UP);
+                }
                 for (Shape s : shapes) {
                     Timing.Samples[] ps = new Timing.Samples[peerList.size()];
                     if (!dev.ok() && !peer.ok()) {
@@ -132,8 +138,9 @@ public final class GemmBench {
                                 ps[q] == null ? "–" : Markdown.num(s.flops() / ps[q].median() / 1e9)));
                     }
                     peerSamples.add(ps);
-                    cfg.log().printf("  %-24s ours %8s GFLOP/s%s GFLOP/s%n", s.label(),
-                            o == null ? "–" : Markdown.num(s.flops() / o.median() / 1e9), line);
+                    cfg.log().printf("  %-24s ours %8s GFLOP/s%s%n", s.label(),
+                            o == null ? "–" : Markdown.num(s.flops() / o.median() / 1e9),
+                            line.length() == 0 ? "" : line + " GFLOP/s");
                 }
             } finally {
                 for (BlasKernels.Peer pr : peerList) {
@@ -190,6 +197,8 @@ public final class GemmBench {
             md.append("- method: ").append(gpu
                     ? "ours: synchronize(), a batch of calls, synchronize(), System.nanoTime (the Backend interface has no CUDA events); peer: CUDA events around the same batch"
                     : "batches of calls timed with System.nanoTime / time.perf_counter")
+                    .append("; ours: the first shape run ").append(cfg.quick() ? "~0.3" : "~1")
+                    .append(" s unmeasured first (JIT)")
                     .append("; ").append(cfg.plan().warmup()).append(" warm-up calls, median of ")
                     .append(cfg.plan().samples()).append(" samples, spread = IQR/median\n\n");
 
@@ -383,6 +392,11 @@ public final class GemmBench {
         String model = Environment.cpuField("model name");
         return model + ", " + Runtime.getRuntime().availableProcessors() + " cores";
     }
+
+    /** The JIT warm-up before the first shape: 3 calls, then 2 samples of at least half a second. */
+    private static final Timing.Plan JIT_WARM_UP = new Timing.Plan(3, 2, 0.5);
+    /** --quick's: about a third of a second. */
+    private static final Timing.Plan QUICK_JIT_WARM_UP = new Timing.Plan(1, 1, 0.3);
 
     static Timing.Samples measure(Backend be, Shape s, Timing.Plan plan) {
         Random rnd = new Random(42);
