@@ -337,19 +337,29 @@ final class Gemm {
      * neither dimension narrow enough for the narrow or transposed routes.
      */
     boolean takesPanels(int rows, int cols) {
-        return PanelLayout.fits(cols, nr) && blocked(cols) && blocked(rows);
+        return PanelLayout.fits(cols, nr) && blocked(false, cols) && blocked(false, rows) && blocked(true, cols);
     }
 
     /** Whether this product, with B and/or C in panels, takes the blocked path that reads them. */
     boolean readsPanels(boolean transA, boolean transB, int n, int k, float alpha, boolean bPanel, boolean cPanel) {
-        return alpha != 0 && blocked(n) && (!cPanel || PanelLayout.fits(n, nr))
+        return alpha != 0 && blocked(transA, n) && (!cPanel || PanelLayout.fits(n, nr))
                 && (!bPanel || PanelLayout.fits(transB ? k : n, nr))
                 && !(narrowKernel != null && !transA && transB && k <= NarrowKernel.SHORT_K);
     }
 
     /** Whether a product with C n columns wide (and k &gt; {@link NarrowKernel#SHORT_K}) takes the blocked path. */
-    private boolean blocked(int n) {
-        return 2 * n > nr && (narrowKernel == null || n > narrowKernel.width());
+    private boolean blocked(boolean transA, int n) {
+        return 2 * n > nr && (narrowKernel == null || n > narrowWidth(transA));
+    }
+
+    /**
+     * The widest C the narrow paths take: a vector for A·B (a row of C is one accumulator), and at
+     * least {@link NarrowKernel#COLUMNS_MAX} for Aᵀ·B, whose kernel takes C's columns
+     * {@link NarrowKernel#CHUNK} at a time whatever the vector width (on 8-lane AVX2 vectors the
+     * output layer's 10 columns went to the tiled route, 0.36–0.71× OpenBLAS's Haswell kernel).
+     */
+    private int narrowWidth(boolean transA) {
+        return transA ? Math.max(narrowKernel.width(), NarrowKernel.COLUMNS_MAX) : narrowKernel.width();
     }
 
     /**
@@ -369,7 +379,7 @@ final class Gemm {
         if (bColumnSums != null && transB) {
             throw new IllegalArgumentException("gemm: column sums of a transposed B are not taken while packing");
         }
-        boolean narrow = narrowKernel != null && !transB && n <= narrowKernel.width()
+        boolean narrow = narrowKernel != null && !transB && n <= narrowWidth(transA)
                 && m >= (transA ? narrowKernel.rowBlock() : nr);
         if (narrowKernel != null && !transA && transB && k <= NarrowKernel.SHORT_K && alpha != 0 && n >= nr && m >= 2) {
             multiplyShortK(m, n, k, alpha, a, b, beta, c);

@@ -21,6 +21,9 @@ interface NarrowKernel {
     /** Columns of C per {@link #columns} task. */
     int CHUNK = 5;
 
+    /** The widest C {@link #columns} is given whatever the vector width (Gemm's choice, measured). */
+    int COLUMNS_MAX = 16;
+
     /** The longest k {@link #shortK} takes. */
     int SHORT_K = 10;
 
