@@ -291,7 +291,7 @@ final class Gemm {
     Gemm(MicroKernel kernel, WorkerPool pool, int kcLimit, String why, boolean skipZeros, NarrowKernel narrowKernel) {
         this.narrowKernel = narrowKernel;
         this.narrowScratch = new float[pool.threads()][narrowKernel == null ? 0
-                : Math.max(narrowKernel.width(), NarrowKernel.CHUNK * narrowKernel.rowBlock())];
+                : Math.max(8 * narrowKernel.width(), NarrowKernel.CHUNK * narrowKernel.rowBlock())];
         if (skipZeros && !kernel.skipsZeroSteps()) {
             throw new IllegalArgumentException("gemm: " + kernel.describe() + " cannot skip k steps");
         }
@@ -337,29 +337,29 @@ final class Gemm {
      * neither dimension narrow enough for the narrow or transposed routes.
      */
     boolean takesPanels(int rows, int cols) {
-        return PanelLayout.fits(cols, nr) && blocked(false, cols) && blocked(false, rows) && blocked(true, cols);
+        return PanelLayout.fits(cols, nr) && blocked(cols) && blocked(rows);
     }
 
     /** Whether this product, with B and/or C in panels, takes the blocked path that reads them. */
     boolean readsPanels(boolean transA, boolean transB, int n, int k, float alpha, boolean bPanel, boolean cPanel) {
-        return alpha != 0 && blocked(transA, n) && (!cPanel || PanelLayout.fits(n, nr))
+        return alpha != 0 && blocked(n) && (!cPanel || PanelLayout.fits(n, nr))
                 && (!bPanel || PanelLayout.fits(transB ? k : n, nr))
                 && !(narrowKernel != null && !transA && transB && k <= NarrowKernel.SHORT_K);
     }
 
     /** Whether a product with C n columns wide (and k &gt; {@link NarrowKernel#SHORT_K}) takes the blocked path. */
-    private boolean blocked(boolean transA, int n) {
-        return 2 * n > nr && (narrowKernel == null || n > narrowWidth(transA));
+    private boolean blocked(int n) {
+        return 2 * n > nr && (narrowKernel == null || n > narrowWidth());
     }
 
     /**
-     * The widest C the narrow paths take: a vector for A·B (a row of C is one accumulator), and at
-     * least {@link NarrowKernel#COLUMNS_MAX} for Aᵀ·B, whose kernel takes C's columns
-     * {@link NarrowKernel#CHUNK} at a time whatever the vector width (on 8-lane AVX2 vectors the
-     * output layer's 10 columns went to the tiled route, 0.36–0.71× OpenBLAS's Haswell kernel).
+     * The widest C the narrow paths take: a vector, and at least {@link NarrowKernel#COLUMNS_MAX}
+     * (A·B then holds a row of C in two vectors; Aᵀ·B takes C's columns {@link NarrowKernel#CHUNK}
+     * at a time whatever the width). On 8-lane AVX2 vectors the output layer's 10 columns had gone
+     * to the tiled route: 0.36–0.71× OpenBLAS's Haswell kernel there.
      */
-    private int narrowWidth(boolean transA) {
-        return transA ? Math.max(narrowKernel.width(), NarrowKernel.COLUMNS_MAX) : narrowKernel.width();
+    private int narrowWidth() {
+        return Math.max(narrowKernel.width(), NarrowKernel.COLUMNS_MAX);
     }
 
     /**
@@ -379,7 +379,7 @@ final class Gemm {
         if (bColumnSums != null && transB) {
             throw new IllegalArgumentException("gemm: column sums of a transposed B are not taken while packing");
         }
-        boolean narrow = narrowKernel != null && !transB && n <= narrowWidth(transA)
+        boolean narrow = narrowKernel != null && !transB && n <= narrowWidth()
                 && m >= (transA ? narrowKernel.rowBlock() : nr);
         if (narrowKernel != null && !transA && transB && k <= NarrowKernel.SHORT_K && alpha != 0 && n >= nr && m >= 2) {
             multiplyShortK(m, n, k, alpha, a, b, beta, c);
@@ -493,7 +493,7 @@ final class Gemm {
      * groups of C in parallel, each row one in-order k-sum (so independent of the thread count).
      */
     private void multiplyNarrow(int m, int n, int k, float alpha, float[] a, float[] b, float beta, float[] c) {
-        int w = narrowKernel.width();
+        int w = narrowKernel.rowsStride(n);
         if ((long) k * w > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("gemm: a padded " + k + "x" + n + " B exceeds a Java array");
         }

@@ -5,9 +5,9 @@ package org.backprop.cpu;
  * tiled GEMM would fill a fraction of each tile: A is read in place (nothing of it packed, which
  * is most of what the transposed route through the tiled GEMM paid there), B is small.
  * <ul>
- *   <li>C = alpha·A·B + beta·C (the forward product): each row of C is one vector accumulator,
- *       fed per k step by a broadcast of A's element and one load of B's row, zero-padded to a
- *       vector ({@link #rows}).</li>
+ *   <li>C = alpha·A·B + beta·C (the forward product): each row of C is one vector accumulator
+ *       (two where C is wider than a vector), fed per k step by a broadcast of A's element and a
+ *       load of B's row, zero-padded to the accumulators' width ({@link #rows}).</li>
  *   <li>C = alpha·Aᵀ·B + beta·C (the weight gradient): a block of C's rows (two vectors of them)
  *       and {@link #CHUNK} of its columns in ten accumulators, fed per k step by two loads of A's
  *       row and a broadcast per column of B ({@link #columns}).</li>
@@ -21,7 +21,10 @@ interface NarrowKernel {
     /** Columns of C per {@link #columns} task. */
     int CHUNK = 5;
 
-    /** The widest C {@link #columns} is given whatever the vector width (Gemm's choice, measured). */
+    /**
+     * The widest C the narrow paths are given at any vector width (one 16-lane vector; two 8-lane
+     * ones for {@link #rows}, while {@link #columns} takes any width CHUNK columns at a time).
+     */
     int COLUMNS_MAX = 16;
 
     /** The longest k {@link #shortK} takes. */
@@ -34,8 +37,13 @@ interface NarrowKernel {
      */
     void shortK(int r0, int r1, int k, float[] a, float[] bt, float[] c, int n, float alpha, float beta);
 
-    /** The widest C it takes: one vector. */
+    /** One vector's floats: the widest C {@link #rows} holds in one accumulator per row. */
     int width();
+
+    /** The row stride {@link #rows} reads B padded to, for a C n columns wide: one vector or two. */
+    default int rowsStride(int n) {
+        return n <= width() ? width() : 2 * width();
+    }
 
     /** Rows of C per {@link #columns} block: two vectors. */
     int rowBlock();
@@ -50,8 +58,9 @@ interface NarrowKernel {
                  float beta, float[] scratch);
 
     /**
-     * Rows r0..r1 of C (row stride n ≤ width): C[r][j] = alpha·Σ_p a[r·k + p]·bPadded[p·width + j]
-     * + beta·C[r][j] (beta = 0 leaves C unread); the p-sum runs in order 0..k−1.
+     * Rows r0..r1 of C (row stride n ≤ 2·width): C[r][j] = alpha·Σ_p a[r·k + p]·bPadded[p·s + j]
+     * + beta·C[r][j], s = {@link #rowsStride}(n) (beta = 0 leaves C unread); the p-sum runs in
+     * order 0..k−1. {@code scratch}: at least 8·width floats.
      */
     void rows(int r0, int r1, int k, float[] a, float[] bPadded, float[] c, int n, float alpha, float beta,
               float[] scratch);

@@ -96,6 +96,10 @@ final class VectorNarrowKernel implements NarrowKernel {
     @Override
     public void rows(int r0, int r1, int k, float[] a, float[] bPadded, float[] c, int n, float alpha, float beta,
                      float[] scratch) {
+        if (n > L) {
+            rowsOfTwo(r0, r1, k, a, bPadded, c, n, alpha, beta, scratch);
+            return;
+        }
         int r = r0;
         for (; r + 8 <= r1; r += 8) {
             eight(r, k, a, bPadded, c, n, alpha, beta, scratch);
@@ -140,6 +144,73 @@ final class VectorNarrowKernel implements NarrowKernel {
         store(c5, r + 5, c, n, alpha, beta, scratch);
         store(c6, r + 6, c, n, alpha, beta, scratch);
         store(c7, r + 7, c, n, alpha, beta, scratch);
+    }
+
+    /**
+     * Rows of C two vectors wide (n up to 2·L, B padded to 2·L a row): four rows at a time in eight
+     * accumulators, so that 16-register AVX2 keeps them, the two B vectors and a broadcast.
+     */
+    private static void rowsOfTwo(int r0, int r1, int k, float[] a, float[] bp, float[] c, int n, float alpha,
+                                  float beta, float[] scratch) {
+        int r = r0;
+        for (; r + 4 <= r1; r += 4) {
+            FloatVector z = FloatVector.zero(S);
+            FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+            int a0 = r * k;
+            int a1 = a0 + k;
+            int a2 = a1 + k;
+            int a3 = a2 + k;
+            for (int p = 0, bi = 0; p < k; p++, bi += 2 * L) {
+                FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+                FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+                FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+                c00 = b0.fma(x, c00);
+                c01 = b1.fma(x, c01);
+                x = FloatVector.broadcast(S, a[a1 + p]);
+                c10 = b0.fma(x, c10);
+                c11 = b1.fma(x, c11);
+                x = FloatVector.broadcast(S, a[a2 + p]);
+                c20 = b0.fma(x, c20);
+                c21 = b1.fma(x, c21);
+                x = FloatVector.broadcast(S, a[a3 + p]);
+                c30 = b0.fma(x, c30);
+                c31 = b1.fma(x, c31);
+            }
+            // vectors into scratch here: a helper taking them is boxed where C2 does not inline it
+            c00.intoArray(scratch, 0);
+            c01.intoArray(scratch, L);
+            c10.intoArray(scratch, 2 * L);
+            c11.intoArray(scratch, 3 * L);
+            c20.intoArray(scratch, 4 * L);
+            c21.intoArray(scratch, 5 * L);
+            c30.intoArray(scratch, 6 * L);
+            c31.intoArray(scratch, 7 * L);
+            for (int q = 0; q < 4; q++) {
+                storeRow(scratch, q * 2 * L, r + q, c, n, alpha, beta);
+            }
+        }
+        for (; r < r1; r++) {
+            FloatVector acc0 = FloatVector.zero(S);
+            FloatVector acc1 = acc0;
+            int ai = r * k;
+            for (int p = 0, bi = 0; p < k; p++, bi += 2 * L) {
+                FloatVector x = FloatVector.broadcast(S, a[ai + p]);
+                acc0 = FloatVector.fromArray(S, bp, bi).fma(x, acc0);
+                acc1 = FloatVector.fromArray(S, bp, bi + L).fma(x, acc1);
+            }
+            acc0.intoArray(scratch, 0);
+            acc1.intoArray(scratch, L);
+            storeRow(scratch, 0, r, c, n, alpha, beta);
+        }
+    }
+
+    /** Row r of C from n floats of scratch at {@code from}. */
+    private static void storeRow(float[] scratch, int from, int r, float[] c, int n, float alpha, float beta) {
+        int ci = r * n;
+        for (int j = 0; j < n; j++) {
+            float v = alpha * scratch[from + j];
+            c[ci + j] = beta == 0 ? v : v + beta * c[ci + j];
+        }
     }
 
     private static void store(FloatVector acc, int r, float[] c, int n, float alpha, float beta, float[] scratch) {

@@ -40,8 +40,8 @@ class GemmNarrowTest {
                                                  float beta) {
         assumeTrue(CpuBackend.vectorApiPresent(), "the Vector API module is not loaded in this JVM");
         MicroKernel kernel = VectorKernels.create(GemmBlocking.parse("12x2:256"));
-        assumeTrue(transB || n <= (transA ? Math.max(NarrowKernel.COLUMNS_MAX, VectorKernels.narrow().width())
-                : VectorKernels.narrow().width()), "vectors narrower than " + n + " floats");
+        assumeTrue(transB || n <= Math.max(NarrowKernel.COLUMNS_MAX, VectorKernels.narrow().width()),
+                "vectors narrower than " + n + " floats");
         Random r = new Random(m * 131L + n * 17L + k);
         float[] a = new float[m * k];
         float[] b = new float[k * n];
