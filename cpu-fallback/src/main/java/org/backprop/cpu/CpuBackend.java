@@ -386,13 +386,9 @@ public final class CpuBackend implements Backend {
      * turned once, then kept), else row-major for all.
      */
     private static void agree(Tensor lead, Tensor... others) {
-        CpuTensor l = (CpuTensor) lead;
         boolean panels = inPanels(lead);
         for (Tensor o : others) {
-            CpuTensor c = (CpuTensor) o;
-            if (c.isView() || c.panel != l.panel) {
-                panels &= !c.isView();
-            }
+            panels &= !((CpuTensor) o).isView();
         }
         if (!panels) {
             data(lead);
@@ -402,7 +398,7 @@ public final class CpuBackend implements Backend {
             return;
         }
         for (Tensor o : others) {
-            toPanels((CpuTensor) o, l.panel);
+            toPanels((CpuTensor) o, ((CpuTensor) lead).panel);
         }
     }
 

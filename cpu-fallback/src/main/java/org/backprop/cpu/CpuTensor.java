@@ -9,7 +9,7 @@ import org.backprop.core.Tensor;
  * prefix of it; ops bound their loops by the view's size, never the array's length. A weight
  * matrix may be held in {@link PanelLayout panels} instead ({@link #panel} &gt; 0); the backend
  * then swaps in a row-major array before any op that does not know that layout reads it, so ops
- * reach the array through {@link #root()} (a view's own reference may be stale).
+ * reach the array through {@link #root()} (a view holds none of its own).
  */
 public final class CpuTensor extends Tensor {
 
@@ -36,7 +36,8 @@ public final class CpuTensor extends Tensor {
         super(rows, parent.cols(), parent.dtype());
         this.backend = parent.backend;
         this.parent = parent.root();
-        this.data = parent.data;
+        // no float array of its own: the root's may be swapped for another layout, so ops reach it
+        // through root()
         this.indices = parent.indices;
     }
 

@@ -210,8 +210,8 @@ final class Gemm {
     private final float[][] edgeTile;
     /** Whether A packing drops the k steps where a whole strip is zero (see {@link #dropZeroSteps}). */
     private final boolean skipZeros;
-    /** One core's L2 in bytes (the A strips of a row block of a large-B product fill it). */
-    private final long l2Bytes = CpuInfo.l2Bytes(1L << 20);
+    /** One core's L2 in bytes (the A strips of a row block of a large-B product fill it), read once. */
+    private static final long L2_BYTES = CpuInfo.l2Bytes(1L << 20);
     private long largeBBytes = LARGE_B_BYTES;
     /** Per A strip and k-block, the k steps its packed copy kept, laid out as packedA / MR. */
     private int[] keptSteps = new int[0];
@@ -472,7 +472,7 @@ final class Gemm {
         if (bBytes <= largeBBytes) {
             return MC;
         }
-        long strips = l2Bytes / ((long) kc * mr * Float.BYTES);
+        long strips = L2_BYTES / ((long) kc * mr * Float.BYTES);
         return (int) Math.max(MC / mr * mr, Math.min(MC_MAX / mr * mr, strips * mr));
     }
 
