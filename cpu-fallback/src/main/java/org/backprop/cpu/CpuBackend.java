@@ -907,18 +907,20 @@ public final class CpuBackend implements Backend {
     /** Rows r0..r1: the same float operations per element as addBias then the activation op. */
     private void biasActivation(int r0, int r1) {
         float[] y = x0;
+        if (unit == Pointwise.SIGMOID && vector) {
+            // row by row, so the sigmoid reads the row the bias pass just left in L1
+            for (int r = r0; r < r1; r++) {
+                CpuOps.addBias(y, x1, cols, r, r + 1);
+                VectorKernels.sigmoid(y, y, r * cols, (r + 1) * cols);
+            }
+            return;
+        }
         CpuOps.addBias(y, x1, cols, r0, r1);
         int from = r0 * cols;
         int to = r1 * cols;
         switch (unit) {
             case IDENTITY -> { }
-            case SIGMOID -> {
-                if (vector) {
-                    VectorKernels.sigmoid(y, y, from, to);
-                } else {
-                    CpuOps.sigmoid(y, y, from, to);
-                }
-            }
+            case SIGMOID -> CpuOps.sigmoid(y, y, from, to);
             case TANH -> CpuOps.tanh(y, y, from, to);
             case RELU -> reluRange(y, y, from, to);
         }

@@ -31,13 +31,19 @@ final class VectorOps {
 
     private VectorOps() { }
 
+    /**
+     * The one caller of {@link #exp}. A second (a bias + sigmoid loop of its own) ran at half
+     * speed inside the backend: C2 had compiled exp on its own by then and, inlining the loop into
+     * its caller, called exp with the vectors boxed (256×1024: bias + sigmoid 420 µs against 180
+     * for the two passes); the forward pass interleaves the two row by row instead.
+     */
     static void sigmoid(float[] x, float[] y, int from, int to) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
         int i = from;
         int bound = from + (to - from) / L * L;
         for (; i < bound; i += L) {
             FloatVector z = FloatVector.fromArray(S, x, i);
-            FloatVector e = exp(z.neg());
-            FloatVector.broadcast(S, 1f).div(e.add(1f)).intoArray(y, i);
+            one.div(exp(z.neg()).add(1f)).intoArray(y, i);
         }
         for (; i < to; i++) {
             y[i] = CpuOps.sigmoid(x[i]);
@@ -77,9 +83,16 @@ final class VectorOps {
         }
     }
 
-    /** Lane-wise {@link CpuOps#exp(float)}, operation for operation. */
+    /**
+     * Lane-wise {@link CpuOps#exp(float)}, operation for operation. The clamp is a compare and a
+     * blend each way: the same lanes as Math.max/min against these finite, nonzero bounds (NaN
+     * fails both compares and passes through; −0 is inside), where the Vector API's MAX/MIN
+     * follow Java's NaN and signed-zero rules in six instructions each. It is 47 → 39 vector
+     * instructions per vector, on the two 512-bit ports that bound the loop.
+     */
     private static FloatVector exp(FloatVector v) {
-        FloatVector x = v.max(EXP_MIN).min(EXP_MAX);
+        FloatVector x = v.blend(EXP_MIN, v.compare(VectorOperators.LT, EXP_MIN));
+        x = x.blend(EXP_MAX, x.compare(VectorOperators.GT, EXP_MAX));
         FloatVector t = x.mul(LOG2E).add(ROUND);
         FloatVector n = t.sub(ROUND);
         IntVector ni = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND));
