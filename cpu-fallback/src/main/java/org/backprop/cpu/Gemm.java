@@ -176,6 +176,35 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *       Tile loop with B strips streaming from L3: 157–161 → 170–182 GFLOP/s when C2 kept all
  *       accumulators in registers, but in about half the JVM runs it spilled one (the sink
  *       takes a vector register; an int sink spilled too): 112–124. Not kept.</li>
+ *   <li>Sixth session, same Xeon; all tried, none kept (2 threads unless said):
+ *       <ul>
+ *         <li>1 thread against 1 thread, 256×1024×1024: ours with W in panels 144–149
+ *             GFLOP/s (96×1024×1024: 150–158), numpy/OpenBLAS SkylakeX 136–153 in the same
+ *             hour, so per core the two are level (two threads: ours ×1.9, OpenBLAS ×1.9–2.1). The kernel alone, in a loop shaped like a
+ *             product's task (one B strip, then the row block's A strips), ran 163–178 with its
+ *             B strips from L3 and 179–189 from L2.</li>
+ *         <li>JDK 25 (Temurin) against 17, the whole {@code bench gemm}, interleaved: 0.95–1.05
+ *             on every dense shape. C2 emits the same loop.</li>
+ *         <li>Tall row blocks for every product, and then for an op(B) of at most two L2s: 1
+ *             thread 256×1024×1024 3525 → 3354 µs, but on 2 threads 2048³ −3 %, 4096×4096×1024
+ *             −3 %, 1024³ +5 %, and the reference epoch level in four interleaved pairs
+ *             (2.15–2.33 against 2.19–2.40 s).</li>
+ *         <li>KC 256 or 512 against 1024 again, x·W with W in panels: 256×1024×1024
+ *             1941 / 1981 against 1871 µs, 256×1024×784 1542 / 1495 against 1440, δ·Wᵀ 2148 /
+ *             2176 against 2048.</li>
+ *         <li>Rows of A ordered by their first nonzero before packing, so that a 12-row strip
+ *             holds images alike (MNIST batch of 256: 49.7 % → 43.7 % of the steps kept), and
+ *             Xᵀ·δ's pixel rows likewise (49.1 % → 42.7 %); the orders are exact, every C element
+ *             being the same k-sum. X·W 796 → 709–738 µs, Xᵀ·δ 882 → 804, before paying for
+ *             the ordering and for C's scattered rows: ~1 % of the step. (3×4 pixel blocks would
+ *             keep 35 %, but the GEMM cannot know A's columns are an image.)</li>
+ *         <li>δ·Wᵀ computed as (W·δᵀ)ᵀ with the kernel's broadcasts read straight from W's
+ *             panels, to drop the 4 MB transposed copy of W it packs each step (x·W2 ~1850 µs
+ *             against δ·W2ᵀ ~2330 in one run). The same bits, but 1 GFLOP/s against 133 for
+ *             packed strips in the same loop, with or without an inner loop per panel. C2's loop
+ *             had its 24 FMAs and no spills; a call walks 32 panels 128 KB apart, which share L2
+ *             sets, but that does not account for a hundredfold. Left there.</li>
+ *       </ul></li>
  * </ul>
  */
 final class Gemm {
