@@ -182,7 +182,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *             GFLOP/s (96×1024×1024: 150–158), numpy/OpenBLAS SkylakeX 136–153 in the same
  *             hour, so per core the two are level (two threads: ours ×1.9, OpenBLAS
  *             ×1.9–2.1). The kernel alone, in a loop shaped like a product's task (one B strip,
- *             then the row block's A strips), ran 163–178 with its B strips from L3 and 179–189
+ *             then the row block's A strips), ran 164–179 with its B strips from L3 and 179–189
  *             from L2.</li>
  *         <li>JDK 25 (Temurin) against 17, the whole {@code bench gemm}, interleaved: 0.95–1.05
  *             on every dense shape. C2 emits the same loop.</li>
