@@ -253,6 +253,7 @@ final class Gemm {
     private float[] paddedB = new float[0];
     private final float[][] narrowScratch;
     private long narrowProducts;
+    private long panelsTransposedProducts;
 
     /** Every k-block of op(A) and op(B), packed by one dispatch before the one that multiplies. */
     private float[] packedA = new float[0];
@@ -297,6 +298,27 @@ final class Gemm {
     private final WorkerPool.Body narrowTask = this::narrowRows;
     private final WorkerPool.Body narrowColumnsTask = this::narrowColumns;
     private final WorkerPool.Body shortKTask = this::shortKRows;
+    private final WorkerPool.Body panelsTransposedTask = this::panelsTransposedTiles;
+    /**
+     * δ·Wᵀ with W in panels reads W in place ({@link #multiplyPanelsTransposed}) when δ has at most
+     * k / this many rows: the packed route's cost for Wᵀ grows with W (n·k), this one's scattered
+     * stores of C with C (m·n). Measured, 2 threads, µs, packed / in place, n = k = 1024: m = 32
+     * 560 / 366, 64 865 / 614, 96 977 / 892, 128 1194 / 1151, 160 1467 / 1430, 192 1609 / 1639,
+     * 256 2195 / 2372, 1024 8043 / 9489; n = k = 512: m = 64 208 / 172, 128 331 / 326, 256 571 /
+     * 629. Without its stores into C the in-place route ran 1946 µs at m = 256, so those scattered
+     * stores (12 floats per row of C per tile) are what it loses on.
+     */
+    static final int TRANSPOSED_FROM_PANELS_K_PER_ROW = 6;
+    /** Whether δ·Wᵀ with W in panels may take {@link #multiplyPanelsTransposed} (tests turn it off). */
+    private boolean transposedFromPanels = true;
+    /** The strips being packed are those of {@link #multiplyPanelsTransposed}: δᵀ's, then W's edge rows. */
+    private boolean panelsTransposed;
+    /** (W·δᵀ)ᵀ: W's rows in 12-row strips (read in place), δ's rows in NR-wide strips of δᵀ (packed). */
+    private int wStrips;
+    private int dStrips;
+    private int wBlocks;
+    private int wStripsPerBlock;
+    private int dChunks;
     private int narrowChunks;
 
     Gemm(MicroKernel kernel, WorkerPool pool) {
@@ -409,6 +431,12 @@ final class Gemm {
         if (bColumnSums != null && transB) {
             throw new IllegalArgumentException("gemm: column sums of a transposed B are not taken while packing");
         }
+        if (!transA && transB && bPanel && !cPanel && beta == 0 && alpha != 0 && bColumnSums == null
+                && kernel.readsPanelsInPlace() && k <= kcLimit && transposedFromPanels
+                && (long) TRANSPOSED_FROM_PANELS_K_PER_ROW * m <= k) {
+            multiplyPanelsTransposed(m, n, k, alpha, a, b, c);
+            return;
+        }
         boolean narrow = narrowKernel != null && !transB && n <= narrowWidth()
                 && m >= (transA ? narrowKernel.rowBlock() : nr);
         if (narrowKernel != null && !transA && transB && k <= NarrowKernel.SHORT_K && alpha != 0 && n >= nr && m >= 2) {
@@ -504,6 +532,11 @@ final class Gemm {
         }
         long strips = L2_BYTES / ((long) kc * mr * Float.BYTES);
         return (int) Math.max(MC / mr * mr, Math.min(MC_MAX / mr * mr, strips * mr));
+    }
+
+    /** Tests: whether δ·Wᵀ with W in panels reads W in place (true) or packs Wᵀ from the panels. */
+    void transposedFromPanels(boolean on) {
+        this.transposedFromPanels = on;
     }
 
     /** Tests: treat an op(B) of more than {@code bytes} as large (so small products take tall row blocks). */
@@ -632,6 +665,137 @@ final class Gemm {
     }
 
     /**
+     * C = alpha·δ·Wᵀ for a W (n × k) held in panels, one k-block, beta 0: computed as its transpose
+     * Cᵀ = W·δᵀ, the kernel broadcasting W's entries straight from the panels (rows of a strip lie
+     * NR floats apart there, see {@link MicroKernel#tileFromPanels}) while δᵀ is packed into
+     * NR-wide strips of δ's rows (m × k, 1 MB at the reference MLP's 256 × 1024, where the other
+     * route packs all of Wᵀ, 4 MB, every step). A tile of Cᵀ (12 of W's rows × NR of δ's) goes
+     * through scratch into C transposed. Each element of C is the same k-sum, in the same order,
+     * of the same products as on the packed route, and alpha·sum the same last step: the same bits.
+     * W's last strip, when n is not a whole number of strips, is packed zero-padded instead (reading
+     * it in place would run past W's rows).
+     */
+    private void multiplyPanelsTransposed(int m, int n, int k, float alpha, float[] a, float[] b, float[] c) {
+        panelsTransposedProducts++;
+        int wStrips = ceilDiv(n, mr);
+        int dStrips = ceilDiv(m, nr);
+        long needB = (long) dStrips * nr * k;
+        if (needB > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("gemm: a packed " + k + "x" + m + " δᵀ exceeds a Java array");
+        }
+        if (packedB.length < needB) {
+            packedB = new float[(int) needB];
+        }
+        if (packedA.length < mr * k) {
+            packedA = new float[mr * k];
+        }
+        this.m = m;
+        this.n = n;
+        this.k = k;
+        this.alpha = alpha;
+        this.a = a;
+        this.b = b;
+        this.c = c;
+        this.wStrips = wStrips;
+        this.dStrips = dStrips;
+        int blocks = ceilDiv(wStrips, Math.max(1, MC / mr));
+        this.wStripsPerBlock = ceilDiv(wStrips, blocks);
+        this.wBlocks = ceilDiv(wStrips, wStripsPerBlock);
+        this.dChunks = Math.min(dStrips, Math.max(1, ceilDiv(MIN_TASKS, wBlocks)));
+        if (packState.length() < dStrips + 1) {
+            packState = new AtomicIntegerArray(dStrips + 1);
+        }
+        for (int i = 0; i < dStrips; i++) {
+            packState.set(i, NOT_PACKED);
+        }
+        packState.set(dStrips, n % mr == 0 ? PACKED : NOT_PACKED);
+        panelsTransposed = true;
+        try {
+            pool.run(wBlocks * dChunks, panelsTransposedTask, 2L * m * n * k < INLINE_FLOPS);
+        } finally {
+            panelsTransposed = false;
+            this.a = null;
+            this.b = null;
+            this.c = null;
+        }
+    }
+
+    /** Task t: W's strips of block t / dChunks against δᵀ's strips of chunk t % dChunks. */
+    private void panelsTransposedTiles(int task, int worker) {
+        int wb = task / dChunks;
+        int chunk = task % dChunks;
+        int t0 = (int) ((long) chunk * dStrips / dChunks);
+        int t1 = (int) ((long) (chunk + 1) * dStrips / dChunks);
+        int ws0 = wb * wStripsPerBlock;
+        int ws1 = Math.min(wStrips, ws0 + wStripsPerBlock);
+        for (int t = t0; t < t1; t++) {
+            ensurePacked(t);
+        }
+        boolean edge = ws1 == wStrips && n % mr != 0;
+        if (edge) {
+            ensurePacked(dStrips);
+        }
+        float[] scratch = edgeTile[worker];
+        int panelStride = n * nr;
+        for (int t = t0; t < t1; t++) {
+            int i0 = t * nr;
+            int w = Math.min(nr, m - i0);
+            int bOff = t * nr * k;
+            for (int ws = ws0; ws < ws1; ws++) {
+                int r0 = ws * mr;
+                int h = Math.min(mr, n - r0);
+                if (h == mr) {
+                    kernel.tileFromPanels(k, b, r0 * nr, panelStride, packedB, bOff, scratch, 0, nr, alpha);
+                } else {
+                    kernel.tile(k, packedA, 0, packedB, bOff, scratch, 0, nr, alpha, 0f);
+                }
+                for (int ii = 0; ii < w; ii++) {
+                    int ci = (i0 + ii) * n + r0;
+                    for (int rr = 0; rr < h; rr++) {
+                        c[ci + rr] = scratch[rr * nr + ii];
+                    }
+                }
+            }
+        }
+    }
+
+    /** δᵀ's strip t: k rows of δ's rows t·NR.. side by side (row p holds δ[t·NR + j][p]), zero past m. */
+    private void packDeltaStrip(int t) {
+        int i0 = t * nr;
+        int w = Math.min(nr, m - i0);
+        int base = t * nr * k;
+        float[] dst = packedB;
+        for (int j = 0; j < w; j++) {
+            int src = (i0 + j) * k;
+            for (int p = 0; p < k; p++) {
+                dst[base + p * nr + j] = a[src + p];
+            }
+        }
+        for (int j = w; j < nr; j++) {
+            for (int p = 0; p < k; p++) {
+                dst[base + p * nr + j] = 0f;
+            }
+        }
+    }
+
+    /** W's last, partial strip of rows, packed k-major mr wide and zero-padded, from its panels. */
+    private void packWeightEdgeStrip() {
+        int r0 = (wStrips - 1) * mr;
+        int h = n - r0;
+        float[] dst = packedA;
+        for (int p = 0; p < k; p++) {
+            int src = (p / nr) * n * nr + p % nr;
+            int d = p * mr;
+            for (int j = 0; j < h; j++) {
+                dst[d + j] = b[src + (r0 + j) * nr];
+            }
+            for (int j = h; j < mr; j++) {
+                dst[d + j] = 0f;
+            }
+        }
+    }
+
+    /**
      * A C only a few columns wide would fill a fraction of each NR-wide tile, so compute Cᵀ =
      * op(B)ᵀ·op(A)ᵀ (wide) into scratch and transpose it into C. Chosen from the shape alone, and
      * each element is still one in-order k-sum, so results stay independent of the thread count.
@@ -660,6 +824,14 @@ final class Gemm {
 
     /** Packs strip i (A strips first, then B) for every k-block. */
     private void packStrip(int i) {
+        if (panelsTransposed) {
+            if (i < dStrips) {
+                packDeltaStrip(i);
+            } else {
+                packWeightEdgeStrip();
+            }
+            return;
+        }
         for (int kb = 0; kb < kBlocks; kb++) {
             int pc = kb * kcMax;
             int kc = Math.min(kcMax, k - pc);
@@ -855,6 +1027,11 @@ final class Gemm {
     /** How many products took the narrow path so far. */
     long narrowProducts() {
         return narrowProducts;
+    }
+
+    /** How many products took {@link #multiplyPanelsTransposed} (tests). */
+    long panelsTransposedProducts() {
+        return panelsTransposedProducts;
     }
 
     /** How many k steps of A strips the last product dropped as all zero (0 when not skipping). */
