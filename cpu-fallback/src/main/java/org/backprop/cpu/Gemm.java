@@ -199,12 +199,10 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *             being the same k-sum. X·W 796 → 709–738 µs, Xᵀ·δ 882 → 804, before paying for
  *             the ordering and for C's scattered rows: ~1 % of the step. (3×4 pixel blocks would
  *             keep 35 %, but the GEMM cannot know A's columns are an image.)</li>
- *         <li>δ·Wᵀ computed as (W·δᵀ)ᵀ with the kernel's broadcasts read straight from W's
- *             panels, to drop the 4 MB transposed copy of W it packs each step (x·W2 ~1850 µs
- *             against δ·W2ᵀ ~2330 in one run). The same bits, but 1 GFLOP/s against 133 for
- *             packed strips in the same loop, with or without an inner loop per panel. C2's loop
- *             had its 24 FMAs and no spills; a call walks 32 panels 128 KB apart, which share L2
- *             sets, but that does not account for a hundredfold. Left there.</li>
+ *         <li>Kept: δ·Wᵀ with few rows of δ as (W·δᵀ)ᵀ, reading W in its panels (see
+ *             {@link #TRANSPOSED_FROM_PANELS_STRIPS}). A first harness of that kernel read 1
+ *             GFLOP/s: its slow repetitions were C1's code, before C2's (the tier-4 code, 24
+ *             FMAs and no spills, ran 125–135, as the packed kernel did in the same loop).</li>
  *       </ul></li>
  * </ul>
  */
@@ -238,6 +236,8 @@ final class Gemm {
     private final int nr;
     private final WorkerPool pool;
     private final float[][] edgeTile;
+    /** Per worker: a block of Cᵀ tiles of {@link #multiplyPanelsTransposed}, sized on first use. */
+    private final float[][] blockScratch;
     /** Whether A packing drops the k steps where a whole strip is zero (see {@link #dropZeroSteps}). */
     private final boolean skipZeros;
     /** One core's L2 in bytes (the A strips of a row block of a large-B product fill it), read once. */
@@ -300,15 +300,19 @@ final class Gemm {
     private final WorkerPool.Body shortKTask = this::shortKRows;
     private final WorkerPool.Body panelsTransposedTask = this::panelsTransposedTiles;
     /**
-     * δ·Wᵀ with W in panels reads W in place ({@link #multiplyPanelsTransposed}) when δ has at most
-     * k / this many rows: the packed route's cost for Wᵀ grows with W (n·k), this one's scattered
-     * stores of C with C (m·n). Measured, 2 threads, µs, packed / in place, n = k = 1024: m = 32
-     * 560 / 366, 64 865 / 614, 96 977 / 892, 128 1194 / 1151, 160 1467 / 1430, 192 1609 / 1639,
-     * 256 2195 / 2372, 1024 8043 / 9489; n = k = 512: m = 64 208 / 172, 128 331 / 326, 256 571 /
-     * 629. Without its stores into C the in-place route ran 1946 µs at m = 256, so those scattered
-     * stores (12 floats per row of C per tile) are what it loses on.
+     * δ·Wᵀ with W in panels reads W in place ({@link #multiplyPanelsTransposed}) when δ's rows fill
+     * at most this many NR-wide strips (160 rows at NR 32): the packed route pays for all of Wᵀ
+     * whatever the batch, the in-place one a little on every FMA (its broadcasts come from twelve
+     * lines, not one) and on C's transposed stores. Measured, 2 threads, µs, packed / in place,
+     * m×n×k: 32×1024×1024 474 / 310, 64×1024×1024 675 / 562, 128×1024×1024 1162 / 970,
+     * 160×1024×1024 1261 / 1223, 192×1024×1024 1403 / 1436, 256×1024×1024 1822 / 1896,
+     * 1024×1024×1024 6858 / 7785; 128×512×512 282 / 249, 256×512×512 478 / 512; 64×1024×256 161
+     * / 128, 128×1024×256 266 / 244, 256×1024×256 457 / 541; 128×4096×1024 4291 / 4349,
+     * 256×4096×1024 7873 / 7409. The first version stored each tile's columns into C's rows one
+     * tile at a time (rows 4 KB apart at n = 1024, all in one L1 set): 256×1024×1024 2372 against
+     * 1946 with no stores at all; a block of tiles now goes through scratch first.
      */
-    static final int TRANSPOSED_FROM_PANELS_K_PER_ROW = 6;
+    static final int TRANSPOSED_FROM_PANELS_STRIPS = 5;
     /** Whether δ·Wᵀ with W in panels may take {@link #multiplyPanelsTransposed} (tests turn it off). */
     private boolean transposedFromPanels = true;
     /** The strips being packed are those of {@link #multiplyPanelsTransposed}: δᵀ's, then W's edge rows. */
@@ -355,6 +359,7 @@ final class Gemm {
         this.nr = kernel.nr();
         this.pool = pool;
         this.edgeTile = new float[pool.threads()][mr * nr];
+        this.blockScratch = new float[pool.threads()][0];
     }
 
     String describe() {
@@ -433,7 +438,7 @@ final class Gemm {
         }
         if (!transA && transB && bPanel && !cPanel && beta == 0 && alpha != 0 && bColumnSums == null
                 && kernel.readsPanelsInPlace() && k <= kcLimit && transposedFromPanels
-                && (long) TRANSPOSED_FROM_PANELS_K_PER_ROW * m <= k) {
+                && m <= TRANSPOSED_FROM_PANELS_STRIPS * nr) {
             multiplyPanelsTransposed(m, n, k, alpha, a, b, c);
             return;
         }
@@ -702,6 +707,11 @@ final class Gemm {
         this.wStripsPerBlock = ceilDiv(wStrips, blocks);
         this.wBlocks = ceilDiv(wStrips, wStripsPerBlock);
         this.dChunks = Math.min(dStrips, Math.max(1, ceilDiv(MIN_TASKS, wBlocks)));
+        if (blockScratch[0].length < wStripsPerBlock * mr * nr) {
+            for (int i = 0; i < blockScratch.length; i++) {
+                blockScratch[i] = new float[wStripsPerBlock * mr * nr];
+            }
+        }
         if (packState.length() < dStrips + 1) {
             packState = new AtomicIntegerArray(dStrips + 1);
         }
@@ -735,25 +745,29 @@ final class Gemm {
         if (edge) {
             ensurePacked(dStrips);
         }
-        float[] scratch = edgeTile[worker];
+        float[] block = blockScratch[worker];
         int panelStride = n * nr;
+        int rb0 = ws0 * mr;
+        int rows = Math.min(n, ws1 * mr) - rb0;
         for (int t = t0; t < t1; t++) {
             int i0 = t * nr;
             int w = Math.min(nr, m - i0);
             int bOff = t * nr * k;
+            // the block's tiles of Cᵀ, one under the other, then C's rows of this block in one
+            // run each: storing each tile's 12 columns into C's rows one by one (4 KB apart at
+            // n = 1024, so all in one L1 set) took 420 µs of a 256×1024×1024 product
             for (int ws = ws0; ws < ws1; ws++) {
-                int r0 = ws * mr;
-                int h = Math.min(mr, n - r0);
-                if (h == mr) {
-                    kernel.tileFromPanels(k, b, r0 * nr, panelStride, packedB, bOff, scratch, 0, nr, alpha);
+                int off = (ws - ws0) * mr * nr;
+                if (ws * mr + mr <= n) {
+                    kernel.tileFromPanels(k, b, ws * mr * nr, panelStride, packedB, bOff, block, off, nr, alpha);
                 } else {
-                    kernel.tile(k, packedA, 0, packedB, bOff, scratch, 0, nr, alpha, 0f);
+                    kernel.tile(k, packedA, 0, packedB, bOff, block, off, nr, alpha, 0f);
                 }
-                for (int ii = 0; ii < w; ii++) {
-                    int ci = (i0 + ii) * n + r0;
-                    for (int rr = 0; rr < h; rr++) {
-                        c[ci + rr] = scratch[rr * nr + ii];
-                    }
+            }
+            for (int ii = 0; ii < w; ii++) {
+                int ci = (i0 + ii) * n + rb0;
+                for (int rr = 0; rr < rows; rr++) {
+                    c[ci + rr] = block[rr * nr + ii];
                 }
             }
         }
