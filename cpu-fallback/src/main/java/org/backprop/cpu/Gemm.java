@@ -199,10 +199,21 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *             being the same k-sum. X·W 796 → 709–738 µs, Xᵀ·δ 882 → 804, before paying for
  *             the ordering and for C's scattered rows: ~1 % of the step. (3×4 pixel blocks would
  *             keep 35 %, but the GEMM cannot know A's columns are an image.)</li>
- *         <li>Kept: δ·Wᵀ with few rows of δ as (W·δᵀ)ᵀ, reading W in its panels (see
- *             {@link #TRANSPOSED_FROM_PANELS_STRIPS}). A first harness of that kernel read 1
- *             GFLOP/s: its slow repetitions were C1's code, before C2's (the tier-4 code, 24
- *             FMAs and no spills, ran 125–135, as the packed kernel did in the same loop).</li>
+ *         <li>δ·Wᵀ computed as (W·δᵀ)ᵀ, the 12×2 kernel's broadcasts read straight from W's
+ *             panels (a strip's twelve rows NR floats apart) against packed strips of δᵀ, to
+ *             drop the 4 MB transposed copy of W the packed route makes every step; C's tiles
+ *             went into it transposed through scratch, a block of tiles at a time (tile by tile,
+ *             C's rows 4 KB apart all fell in one L1 set). The same bits. Alone, µs, packed / in
+ *             place: 32×1024×1024 474 / 310, 64×1024×1024 675 / 562, 128×1024×1024 1162 / 970,
+ *             160×1024×1024 1261 / 1223, 256×1024×1024 1822 / 1896, 1024×1024×1024 6858 / 7785;
+ *             128×512×512 282 / 249. But inside training it lost even where it had won: the
+ *             reference MLP at batch 64, median per call 823 µs packed against 877 in place, at
+ *             128 1318 against 1350; the default recipe's 128×512×512 376 against 422 (under
+ *             ReLU the packed route also skips ~8 % of δ's 12-row steps, all zero, which the
+ *             vector side cannot). In a step W has left the caches since the forward pass, and a
+ *             kernel call then gathers 32 runs of 1.5 KB, 128 KB apart, where the packed route
+ *             streams W once. Not kept; only the bench's small products would have gained. (A
+ *             first harness of this kernel read 1 GFLOP/s: C1's code, before C2's arrived.)</li>
  *       </ul></li>
  * </ul>
  */
@@ -236,8 +247,6 @@ final class Gemm {
     private final int nr;
     private final WorkerPool pool;
     private final float[][] edgeTile;
-    /** Per worker: a block of Cᵀ tiles of {@link #multiplyPanelsTransposed}, sized on first use. */
-    private final float[][] blockScratch;
     /** Whether A packing drops the k steps where a whole strip is zero (see {@link #dropZeroSteps}). */
     private final boolean skipZeros;
     /** One core's L2 in bytes (the A strips of a row block of a large-B product fill it), read once. */
@@ -253,7 +262,6 @@ final class Gemm {
     private float[] paddedB = new float[0];
     private final float[][] narrowScratch;
     private long narrowProducts;
-    private long panelsTransposedProducts;
 
     /** Every k-block of op(A) and op(B), packed by one dispatch before the one that multiplies. */
     private float[] packedA = new float[0];
@@ -298,31 +306,6 @@ final class Gemm {
     private final WorkerPool.Body narrowTask = this::narrowRows;
     private final WorkerPool.Body narrowColumnsTask = this::narrowColumns;
     private final WorkerPool.Body shortKTask = this::shortKRows;
-    private final WorkerPool.Body panelsTransposedTask = this::panelsTransposedTiles;
-    /**
-     * δ·Wᵀ with W in panels reads W in place ({@link #multiplyPanelsTransposed}) when δ's rows fill
-     * at most this many NR-wide strips (160 rows at NR 32): the packed route pays for all of Wᵀ
-     * whatever the batch, the in-place one a little on every FMA (its broadcasts come from twelve
-     * lines, not one) and on C's transposed stores. Measured, 2 threads, µs, packed / in place,
-     * m×n×k: 32×1024×1024 474 / 310, 64×1024×1024 675 / 562, 128×1024×1024 1162 / 970,
-     * 160×1024×1024 1261 / 1223, 192×1024×1024 1403 / 1436, 256×1024×1024 1822 / 1896,
-     * 1024×1024×1024 6858 / 7785; 128×512×512 282 / 249, 256×512×512 478 / 512; 64×1024×256 161
-     * / 128, 128×1024×256 266 / 244, 256×1024×256 457 / 541; 128×4096×1024 4291 / 4349,
-     * 256×4096×1024 7873 / 7409. The first version stored each tile's columns into C's rows one
-     * tile at a time (rows 4 KB apart at n = 1024, all in one L1 set): 256×1024×1024 2372 against
-     * 1946 with no stores at all; a block of tiles now goes through scratch first.
-     */
-    static final int TRANSPOSED_FROM_PANELS_STRIPS = 5;
-    /** Whether δ·Wᵀ with W in panels may take {@link #multiplyPanelsTransposed} (tests turn it off). */
-    private boolean transposedFromPanels = true;
-    /** The strips being packed are those of {@link #multiplyPanelsTransposed}: δᵀ's, then W's edge rows. */
-    private boolean panelsTransposed;
-    /** (W·δᵀ)ᵀ: W's rows in 12-row strips (read in place), δ's rows in NR-wide strips of δᵀ (packed). */
-    private int wStrips;
-    private int dStrips;
-    private int wBlocks;
-    private int wStripsPerBlock;
-    private int dChunks;
     private int narrowChunks;
 
     Gemm(MicroKernel kernel, WorkerPool pool) {
@@ -359,7 +342,6 @@ final class Gemm {
         this.nr = kernel.nr();
         this.pool = pool;
         this.edgeTile = new float[pool.threads()][mr * nr];
-        this.blockScratch = new float[pool.threads()][0];
     }
 
     String describe() {
@@ -435,12 +417,6 @@ final class Gemm {
         this.cPanel = cPanel;
         if (bColumnSums != null && transB) {
             throw new IllegalArgumentException("gemm: column sums of a transposed B are not taken while packing");
-        }
-        if (!transA && transB && bPanel && !cPanel && beta == 0 && alpha != 0 && bColumnSums == null
-                && kernel.readsPanelsInPlace() && k <= kcLimit && transposedFromPanels
-                && m <= TRANSPOSED_FROM_PANELS_STRIPS * nr) {
-            multiplyPanelsTransposed(m, n, k, alpha, a, b, c);
-            return;
         }
         boolean narrow = narrowKernel != null && !transB && n <= narrowWidth()
                 && m >= (transA ? narrowKernel.rowBlock() : nr);
@@ -537,11 +513,6 @@ final class Gemm {
         }
         long strips = L2_BYTES / ((long) kc * mr * Float.BYTES);
         return (int) Math.max(MC / mr * mr, Math.min(MC_MAX / mr * mr, strips * mr));
-    }
-
-    /** Tests: whether δ·Wᵀ with W in panels reads W in place (true) or packs Wᵀ from the panels. */
-    void transposedFromPanels(boolean on) {
-        this.transposedFromPanels = on;
     }
 
     /** Tests: treat an op(B) of more than {@code bytes} as large (so small products take tall row blocks). */
@@ -670,146 +641,6 @@ final class Gemm {
     }
 
     /**
-     * C = alpha·δ·Wᵀ for a W (n × k) held in panels, one k-block, beta 0: computed as its transpose
-     * Cᵀ = W·δᵀ, the kernel broadcasting W's entries straight from the panels (rows of a strip lie
-     * NR floats apart there, see {@link MicroKernel#tileFromPanels}) while δᵀ is packed into
-     * NR-wide strips of δ's rows (m × k, 1 MB at the reference MLP's 256 × 1024, where the other
-     * route packs all of Wᵀ, 4 MB, every step). A tile of Cᵀ (12 of W's rows × NR of δ's) goes
-     * through scratch into C transposed. Each element of C is the same k-sum, in the same order,
-     * of the same products as on the packed route, and alpha·sum the same last step: the same bits.
-     * W's last strip, when n is not a whole number of strips, is packed zero-padded instead (reading
-     * it in place would run past W's rows).
-     */
-    private void multiplyPanelsTransposed(int m, int n, int k, float alpha, float[] a, float[] b, float[] c) {
-        panelsTransposedProducts++;
-        int wStrips = ceilDiv(n, mr);
-        int dStrips = ceilDiv(m, nr);
-        long needB = (long) dStrips * nr * k;
-        if (needB > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("gemm: a packed " + k + "x" + m + " δᵀ exceeds a Java array");
-        }
-        if (packedB.length < needB) {
-            packedB = new float[(int) needB];
-        }
-        if (packedA.length < mr * k) {
-            packedA = new float[mr * k];
-        }
-        this.m = m;
-        this.n = n;
-        this.k = k;
-        this.alpha = alpha;
-        this.a = a;
-        this.b = b;
-        this.c = c;
-        this.wStrips = wStrips;
-        this.dStrips = dStrips;
-        int blocks = ceilDiv(wStrips, Math.max(1, MC / mr));
-        this.wStripsPerBlock = ceilDiv(wStrips, blocks);
-        this.wBlocks = ceilDiv(wStrips, wStripsPerBlock);
-        this.dChunks = Math.min(dStrips, Math.max(1, ceilDiv(MIN_TASKS, wBlocks)));
-        if (blockScratch[0].length < wStripsPerBlock * mr * nr) {
-            for (int i = 0; i < blockScratch.length; i++) {
-                blockScratch[i] = new float[wStripsPerBlock * mr * nr];
-            }
-        }
-        if (packState.length() < dStrips + 1) {
-            packState = new AtomicIntegerArray(dStrips + 1);
-        }
-        for (int i = 0; i < dStrips; i++) {
-            packState.set(i, NOT_PACKED);
-        }
-        packState.set(dStrips, n % mr == 0 ? PACKED : NOT_PACKED);
-        panelsTransposed = true;
-        try {
-            pool.run(wBlocks * dChunks, panelsTransposedTask, 2L * m * n * k < INLINE_FLOPS);
-        } finally {
-            panelsTransposed = false;
-            this.a = null;
-            this.b = null;
-            this.c = null;
-        }
-    }
-
-    /** Task t: W's strips of block t / dChunks against δᵀ's strips of chunk t % dChunks. */
-    private void panelsTransposedTiles(int task, int worker) {
-        int wb = task / dChunks;
-        int chunk = task % dChunks;
-        int t0 = (int) ((long) chunk * dStrips / dChunks);
-        int t1 = (int) ((long) (chunk + 1) * dStrips / dChunks);
-        int ws0 = wb * wStripsPerBlock;
-        int ws1 = Math.min(wStrips, ws0 + wStripsPerBlock);
-        for (int t = t0; t < t1; t++) {
-            ensurePacked(t);
-        }
-        boolean edge = ws1 == wStrips && n % mr != 0;
-        if (edge) {
-            ensurePacked(dStrips);
-        }
-        float[] block = blockScratch[worker];
-        int panelStride = n * nr;
-        int rb0 = ws0 * mr;
-        int rows = Math.min(n, ws1 * mr) - rb0;
-        for (int t = t0; t < t1; t++) {
-            int i0 = t * nr;
-            int w = Math.min(nr, m - i0);
-            int bOff = t * nr * k;
-            // the block's tiles of Cᵀ, one under the other, then C's rows of this block in one
-            // run each: storing each tile's 12 columns into C's rows one by one (4 KB apart at
-            // n = 1024, so all in one L1 set) took 420 µs of a 256×1024×1024 product
-            for (int ws = ws0; ws < ws1; ws++) {
-                int off = (ws - ws0) * mr * nr;
-                if (ws * mr + mr <= n) {
-                    kernel.tileFromPanels(k, b, ws * mr * nr, panelStride, packedB, bOff, block, off, nr, alpha);
-                } else {
-                    kernel.tile(k, packedA, 0, packedB, bOff, block, off, nr, alpha, 0f);
-                }
-            }
-            for (int ii = 0; ii < w; ii++) {
-                int ci = (i0 + ii) * n + rb0;
-                for (int rr = 0; rr < rows; rr++) {
-                    c[ci + rr] = block[rr * nr + ii];
-                }
-            }
-        }
-    }
-
-    /** δᵀ's strip t: k rows of δ's rows t·NR.. side by side (row p holds δ[t·NR + j][p]), zero past m. */
-    private void packDeltaStrip(int t) {
-        int i0 = t * nr;
-        int w = Math.min(nr, m - i0);
-        int base = t * nr * k;
-        float[] dst = packedB;
-        for (int j = 0; j < w; j++) {
-            int src = (i0 + j) * k;
-            for (int p = 0; p < k; p++) {
-                dst[base + p * nr + j] = a[src + p];
-            }
-        }
-        for (int j = w; j < nr; j++) {
-            for (int p = 0; p < k; p++) {
-                dst[base + p * nr + j] = 0f;
-            }
-        }
-    }
-
-    /** W's last, partial strip of rows, packed k-major mr wide and zero-padded, from its panels. */
-    private void packWeightEdgeStrip() {
-        int r0 = (wStrips - 1) * mr;
-        int h = n - r0;
-        float[] dst = packedA;
-        for (int p = 0; p < k; p++) {
-            int src = (p / nr) * n * nr + p % nr;
-            int d = p * mr;
-            for (int j = 0; j < h; j++) {
-                dst[d + j] = b[src + (r0 + j) * nr];
-            }
-            for (int j = h; j < mr; j++) {
-                dst[d + j] = 0f;
-            }
-        }
-    }
-
-    /**
      * A C only a few columns wide would fill a fraction of each NR-wide tile, so compute Cᵀ =
      * op(B)ᵀ·op(A)ᵀ (wide) into scratch and transpose it into C. Chosen from the shape alone, and
      * each element is still one in-order k-sum, so results stay independent of the thread count.
@@ -838,14 +669,6 @@ final class Gemm {
 
     /** Packs strip i (A strips first, then B) for every k-block. */
     private void packStrip(int i) {
-        if (panelsTransposed) {
-            if (i < dStrips) {
-                packDeltaStrip(i);
-            } else {
-                packWeightEdgeStrip();
-            }
-            return;
-        }
         for (int kb = 0; kb < kBlocks; kb++) {
             int pc = kb * kcMax;
             int kc = Math.min(kcMax, k - pc);
@@ -1041,11 +864,6 @@ final class Gemm {
     /** How many products took the narrow path so far. */
     long narrowProducts() {
         return narrowProducts;
-    }
-
-    /** How many products took {@link #multiplyPanelsTransposed} (tests). */
-    long panelsTransposedProducts() {
-        return panelsTransposedProducts;
     }
 
     /** How many k steps of A strips the last product dropped as all zero (0 when not skipping). */

@@ -37,21 +37,6 @@ interface MicroKernel {
         throw new UnsupportedOperationException(describe() + " does not skip k steps (skipsZeroSteps() is false)");
     }
 
-    /** Whether this kernel implements {@code tileFromPanels} below (an optional operation). */
-    default boolean readsPanelsInPlace() {
-        return false;
-    }
-
-    /**
-     * C = alpha·A·B for one full tile over kc k steps, as {@code tile} with beta 0, but with A's
-     * strip read in place from a matrix held in panels nr wide ({@link PanelLayout}): row j of the
-     * strip at k step p sits at {@code w[(p / nr)·panelStride + wRow + j·nr + p mod nr]}.
-     */
-    default void tileFromPanels(int kc, float[] w, int wRow, int panelStride, float[] b, int bOff, float[] c,
-                                int cOff, int ldc, float alpha) {
-        throw new UnsupportedOperationException(describe() + " does not read A from panels");
-    }
-
     /** C *= beta over an mr×nr tile (nothing when beta is 1): the kernels' β ≠ 0 path before accumulating. */
     static void scaleTile(float[] c, int cOff, int ldc, int mr, int nr, float beta) {
         if (beta != 1) {

@@ -19,8 +19,6 @@ final class VectorGemmKernel12x2 implements MicroKernel {
     private static final int L = S.length();
     static final int MR = 12;
     static final int NR = 2 * L;
-    /** log2 of NR (NR is 2 × a power-of-two lane count). */
-    private static final int SHIFT = Integer.numberOfTrailingZeros(NR);
 
     @Override
     public int mr() {
@@ -64,90 +62,6 @@ final class VectorGemmKernel12x2 implements MicroKernel {
         }
         MicroKernel.scaleTile(c, cOff, ldc, MR, NR, beta);
         accumulateSkipping(count, steps, stepsOff, a, aOff, b, bOff, c, cOff, ldc, alpha);
-    }
-
-    @Override
-    public boolean readsPanelsInPlace() {
-        return true;
-    }
-
-    /**
-     * C = alpha·A·B for one tile whose A strip is read in place from a matrix held in panels NR
-     * wide (see {@link PanelLayout}): row j of the strip, k step p, at {@code w[(p / NR)·panelStride
-     * + wRow + j·NR + p mod NR]}. The twelve broadcasts of a k step are NR floats apart instead
-     * of adjacent, and each k step's FMAs and their order are those of {@link #tile}: the same
-     * bits as the strip packed first. δ·Wᵀ computes (W·δᵀ)ᵀ this way, reading W where it lies.
-     */
-    @Override
-    public void tileFromPanels(int kc, float[] w, int wRow, int panelStride, float[] b, int bOff, float[] c,
-                               int cOff, int ldc, float alpha) {
-        FloatVector zero = FloatVector.zero(S);
-        FloatVector c00 = zero, c01 = zero;
-        FloatVector c10 = zero, c11 = zero;
-        FloatVector c20 = zero, c21 = zero;
-        FloatVector c30 = zero, c31 = zero;
-        FloatVector c40 = zero, c41 = zero;
-        FloatVector c50 = zero, c51 = zero;
-        FloatVector c60 = zero, c61 = zero;
-        FloatVector c70 = zero, c71 = zero;
-        FloatVector c80 = zero, c81 = zero;
-        FloatVector c90 = zero, c91 = zero;
-        FloatVector c100 = zero, c101 = zero;
-        FloatVector c110 = zero, c111 = zero;
-        for (int p = 0, bi = bOff; p < kc; p++, bi += NR) {
-            int ai = (p >>> SHIFT) * panelStride + wRow + (p & (NR - 1));
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-            FloatVector a0 = FloatVector.broadcast(S, w[ai + 0 * NR]);
-            c00 = b0.fma(a0, c00); c01 = b1.fma(a0, c01);
-            FloatVector a1 = FloatVector.broadcast(S, w[ai + 1 * NR]);
-            c10 = b0.fma(a1, c10); c11 = b1.fma(a1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, w[ai + 2 * NR]);
-            c20 = b0.fma(a2, c20); c21 = b1.fma(a2, c21);
-            FloatVector a3 = FloatVector.broadcast(S, w[ai + 3 * NR]);
-            c30 = b0.fma(a3, c30); c31 = b1.fma(a3, c31);
-            FloatVector a4 = FloatVector.broadcast(S, w[ai + 4 * NR]);
-            c40 = b0.fma(a4, c40); c41 = b1.fma(a4, c41);
-            FloatVector a5 = FloatVector.broadcast(S, w[ai + 5 * NR]);
-            c50 = b0.fma(a5, c50); c51 = b1.fma(a5, c51);
-            FloatVector a6 = FloatVector.broadcast(S, w[ai + 6 * NR]);
-            c60 = b0.fma(a6, c60); c61 = b1.fma(a6, c61);
-            FloatVector a7 = FloatVector.broadcast(S, w[ai + 7 * NR]);
-            c70 = b0.fma(a7, c70); c71 = b1.fma(a7, c71);
-            FloatVector a8 = FloatVector.broadcast(S, w[ai + 8 * NR]);
-            c80 = b0.fma(a8, c80); c81 = b1.fma(a8, c81);
-            FloatVector a9 = FloatVector.broadcast(S, w[ai + 9 * NR]);
-            c90 = b0.fma(a9, c90); c91 = b1.fma(a9, c91);
-            FloatVector a10 = FloatVector.broadcast(S, w[ai + 10 * NR]);
-            c100 = b0.fma(a10, c100); c101 = b1.fma(a10, c101);
-            FloatVector a11 = FloatVector.broadcast(S, w[ai + 11 * NR]);
-            c110 = b0.fma(a11, c110); c111 = b1.fma(a11, c111);
-        }
-        FloatVector av = FloatVector.broadcast(S, alpha);
-        c00.mul(av).intoArray(c, cOff + 0 * ldc);
-        c01.mul(av).intoArray(c, cOff + 0 * ldc + L);
-        c10.mul(av).intoArray(c, cOff + 1 * ldc);
-        c11.mul(av).intoArray(c, cOff + 1 * ldc + L);
-        c20.mul(av).intoArray(c, cOff + 2 * ldc);
-        c21.mul(av).intoArray(c, cOff + 2 * ldc + L);
-        c30.mul(av).intoArray(c, cOff + 3 * ldc);
-        c31.mul(av).intoArray(c, cOff + 3 * ldc + L);
-        c40.mul(av).intoArray(c, cOff + 4 * ldc);
-        c41.mul(av).intoArray(c, cOff + 4 * ldc + L);
-        c50.mul(av).intoArray(c, cOff + 5 * ldc);
-        c51.mul(av).intoArray(c, cOff + 5 * ldc + L);
-        c60.mul(av).intoArray(c, cOff + 6 * ldc);
-        c61.mul(av).intoArray(c, cOff + 6 * ldc + L);
-        c70.mul(av).intoArray(c, cOff + 7 * ldc);
-        c71.mul(av).intoArray(c, cOff + 7 * ldc + L);
-        c80.mul(av).intoArray(c, cOff + 8 * ldc);
-        c81.mul(av).intoArray(c, cOff + 8 * ldc + L);
-        c90.mul(av).intoArray(c, cOff + 9 * ldc);
-        c91.mul(av).intoArray(c, cOff + 9 * ldc + L);
-        c100.mul(av).intoArray(c, cOff + 10 * ldc);
-        c101.mul(av).intoArray(c, cOff + 10 * ldc + L);
-        c110.mul(av).intoArray(c, cOff + 11 * ldc);
-        c111.mul(av).intoArray(c, cOff + 11 * ldc + L);
     }
 
     /** C = alpha·A·B; C's old contents are never read (they may be NaN). */
