@@ -176,7 +176,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *       Tile loop with B strips streaming from L3: 157–161 → 170–182 GFLOP/s when C2 kept all
  *       accumulators in registers, but in about half the JVM runs it spilled one (the sink
  *       takes a vector register; an int sink spilled too): 112–124. Not kept.</li>
- *   <li>Sixth session, same Xeon; all tried, none kept (2 threads unless said):
+ *   <li>Sixth session, same Xeon (2 threads unless said); one measurement, then what was tried
+ *       and not kept:
  *       <ul>
  *         <li>1 thread against 1 thread, 256×1024×1024: ours with W in panels 144–149
  *             GFLOP/s (96×1024×1024: 150–158), numpy/OpenBLAS SkylakeX 136–153 in the same
@@ -210,9 +211,11 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *             reference MLP at batch 64, median per call 823 µs packed against 877 in place, at
  *             128 1318 against 1350; the default recipe's 128×512×512 376 against 422 (under
  *             ReLU the packed route also skips ~8 % of δ's 12-row steps, all zero, which the
- *             vector side cannot). In a step W has left the caches since the forward pass, and a
- *             kernel call then gathers 32 runs of 1.5 KB, 128 KB apart, where the packed route
- *             streams W once. Not kept; only the bench's small products would have gained. (A
+ *             vector side cannot). The likely cause: in a step W has left the caches since the
+ *             forward pass, and a kernel call then gathers 32 runs of 1.5 KB, 128 KB apart,
+ *             where the packed route streams W once (its fastest calls in training were faster,
+ *             min 659 against 759 µs at batch 64, its median slower). Not kept; only the bench's
+ *             small products would have gained. (A
  *             first harness of this kernel read 1 GFLOP/s: C1's code, before C2's arrived.)</li>
  *       </ul></li>
  * </ul>
