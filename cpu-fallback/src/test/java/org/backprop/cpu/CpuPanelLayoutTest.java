@@ -41,12 +41,7 @@ class CpuPanelLayoutTest {
     }
 
     private static void assertSameBits(float[] expected, float[] actual, String what) {
-        assertEquals(expected.length, actual.length, what + ": length");
-        for (int i = 0; i < expected.length; i++) {
-            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
-                throw new AssertionError(what + "[" + i + "]: row-major " + expected[i] + ", panels " + actual[i]);
-            }
-        }
+        SameBits.assertSameBits(expected, actual, 0, what, "row-major", "panels");
     }
 
     @ParameterizedTest(name = "{0}x{1}x{2} transA={3} transB={4} {5}:{6}")

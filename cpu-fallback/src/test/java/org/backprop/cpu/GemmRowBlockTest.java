@@ -49,11 +49,7 @@ class GemmRowBlockTest {
             float[] actual = c0.clone();
             usual.multiply(transA, transB, m, n, k, 0.5f, a, b, 0.25f, expected);
             tall.multiply(transA, transB, m, n, k, 0.5f, a, b, 0.25f, actual);
-            for (int i = 0; i < expected.length; i++) {
-                if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
-                    throw new AssertionError("C[" + i / n + "][" + i % n + "]: " + expected[i] + " vs " + actual[i]);
-                }
-            }
+            SameBits.assertSameBits(expected, actual, n, "C", "row blocks of MC", "tall row blocks");
         }
     }
 

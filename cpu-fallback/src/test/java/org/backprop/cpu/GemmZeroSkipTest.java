@@ -73,12 +73,7 @@ class GemmZeroSkipTest {
             skipping.multiply(transA, false, m, n, k, alpha, a, b, beta, skipped);
             assertEquals(0, every.droppedSteps());
             assertTrue(skipping.droppedSteps() > 0, "nothing was skipped, so nothing was tested");
-            for (int i = 0; i < full.length; i++) {
-                if (Float.floatToRawIntBits(full[i]) != Float.floatToRawIntBits(skipped[i])) {
-                    throw new AssertionError("C[" + i / n + "][" + i % n + "]: every step " + full[i] + ", skipping "
-                            + skipped[i]);
-                }
-            }
+            SameBits.assertSameBits(full, skipped, n, "C", "every step", "skipping");
         }
     }
 
