@@ -35,4 +35,8 @@ final class VectorKernels {
     static void reluBackward(float[] y, float[] dy, float[] dx, int from, int to) {
         VectorOps.reluBackward(y, dy, dx, from, to);
     }
+
+    static void gatherRows(float[] src, int[] idx, int start, float[] dst, int cols, int r0, int r1) {
+        VectorOps.gatherRows(src, idx, start, dst, cols, r0, r1);
+    }
 }

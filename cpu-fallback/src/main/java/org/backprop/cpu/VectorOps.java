@@ -111,4 +111,37 @@ final class VectorOps {
         FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         return e.mul(s1).mul(s2);
     }
+
+    /**
+     * {@link CpuOps#gatherRows}, four rows at a time, a vector of each in turn: four streams from
+     * memory in flight instead of one (rows of a shuffled dataset are cold). The same copy.
+     */
+    static void gatherRows(float[] src, int[] idx, int start, float[] dst, int cols, int r0, int r1) {
+        int r = r0;
+        int bound = cols / L * L;
+        for (; r + 4 <= r1; r += 4) {
+            int s0 = idx[start + r] * cols;
+            int s1 = idx[start + r + 1] * cols;
+            int s2 = idx[start + r + 2] * cols;
+            int s3 = idx[start + r + 3] * cols;
+            int d0 = r * cols;
+            int d1 = d0 + cols;
+            int d2 = d1 + cols;
+            int d3 = d2 + cols;
+            for (int j = 0; j < bound; j += L) {
+                FloatVector.fromArray(S, src, s0 + j).intoArray(dst, d0 + j);
+                FloatVector.fromArray(S, src, s1 + j).intoArray(dst, d1 + j);
+                FloatVector.fromArray(S, src, s2 + j).intoArray(dst, d2 + j);
+                FloatVector.fromArray(S, src, s3 + j).intoArray(dst, d3 + j);
+            }
+            if (bound < cols) {
+                int tail = cols - bound;
+                System.arraycopy(src, s0 + bound, dst, d0 + bound, tail);
+                System.arraycopy(src, s1 + bound, dst, d1 + bound, tail);
+                System.arraycopy(src, s2 + bound, dst, d2 + bound, tail);
+                System.arraycopy(src, s3 + bound, dst, d3 + bound, tail);
+            }
+        }
+        CpuOps.gatherRows(src, idx, start, dst, cols, r, r1);
+    }
 }
