@@ -218,6 +218,30 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *             small products would have gained. (A
  *             first harness of this kernel read 1 GFLOP/s: C1's code, before C2's arrived.)</li>
  *       </ul></li>
+ *   <li>Seventh session, same Xeon, 2 threads; the host ran ~15 % slower in the session's second
+ *       hour, so only pairs run back to back are compared. Tried and not kept:
+ *       <ul>
+ *         <li>Plain SGD written from inside the weight gradient's product (alpha = −lr, β = 1 into
+ *             the weights' panels, the separate update rounding as one FMA so that the bits stayed
+ *             the same; each layer's δ·Wᵀ taken first). The update's pass left the step, but the
+ *             reference epoch was level: 2.60 s fused against 2.57 s, means of six interleaved
+ *             pairs. Per call, the fused product cost what the plain one did (2211–2240 against
+ *             2163–2295 µs), and the next forward product got slower (2466 against 2367 µs in one
+ *             pair); a guess: the update's pass had been bringing the weights back into the caches
+ *             for it.</li>
+ *         <li>The tile loop turned round (each A strip past the task's B strips, not each B strip
+ *             past the A strips): 256×1024×1024 with W in panels 1887 → 1722 µs in a first run,
+ *             2076 → 2102 and 2073 → 2162 in two later interleaved ones, 2048³ +25 %; with KC
+ *             512 or 256 it was slower still.</li>
+ *         <li>KC 128 and 384 against 1024 in training: the reference epoch 2.63–2.91 and
+ *             2.43–2.63 s against 2.39–2.53 s, interleaved.</li>
+ *         <li>Transparent huge pages for the heap ({@code -XX:+UseTransparentHugePages}; this
+ *             kernel hands them out on request only): the reference epoch's second and third
+ *             epochs 2.15–2.25 s against 2.29–2.37 s in three interleaved pairs, but the first
+ *             epoch up to 0.3 s slower, and the default recipe's first epoch 2.6 s against 2.0–2.1
+ *             (likely the kernel compacting memory for huge pages as the heap first grows): level or
+ *             slower over a three-epoch run, so the launcher does not set it.</li>
+ *       </ul></li>
  * </ul>
  */
 final class Gemm {
