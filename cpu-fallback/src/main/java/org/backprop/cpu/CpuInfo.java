@@ -30,11 +30,20 @@ public final class CpuInfo {
      * {@code fallback} where that cannot be read (not Linux, a container hiding sysfs).
      */
     public static long l2Bytes(long fallback) {
+        return cacheBytes(2, fallback);
+    }
+
+    /** One core's level-1 data cache in bytes, as {@link #l2Bytes} reads it. */
+    public static long l1dBytes(long fallback) {
+        return cacheBytes(1, fallback);
+    }
+
+    private static long cacheBytes(int level, long fallback) {
         Path caches = Path.of("/sys/devices/system/cpu/cpu0/cache");
         try (var dirs = Files.list(caches)) {
             for (Path dir : (Iterable<Path>) dirs::iterator) {
                 if (!dir.getFileName().toString().startsWith("index")
-                        || !"2".equals(Files.readString(dir.resolve("level")).trim())
+                        || !String.valueOf(level).equals(Files.readString(dir.resolve("level")).trim())
                         || "Instruction".equals(Files.readString(dir.resolve("type")).trim())) {
                     continue;
                 }

@@ -242,6 +242,25 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *             (likely the kernel compacting memory for huge pages as the heap first grows): level or
  *             slower over a three-epoch run, so the launcher does not set it.</li>
  *       </ul></li>
+ *   <li>Eighth session, same Xeon, the host in a slow hour (one-thread FMA peak 205–214 GFLOP/s,
+ *       ~3.3 GHz). The chain from the peak to a product, one thread, GFLOP/s: the 12×2 kernel
+ *       alone ({@link CpuKernelRate}, now a table of every {@code backprop bench} run) with both
+ *       strips in L1 (kc 256) 168–179; a task's tile loop at KC 1024 in L2 (8 A strips past 5 B
+ *       strips) 156–174; the same with 32 B strips (4 MB, a 1024×1024 layer's W) streaming in
+ *       143–153; the whole product 256×1024×1024 with W in panels 122–132 (4.07–4.42 ms). The same
+ *       kernel written in C with AVX-512 intrinsics ({@code scripts/kernel-ceiling.sh}, gcc 12
+ *       -O3), in the same three loops and the same hour: 177–186, 178–179, 165–167; with a
+ *       prefetch of B 512 floats ahead, which Java cannot issue, 181–186, 183–185, 170–173. So
+ *       in L1 the Java kernel is level with C, and from L2 or beyond a native kernel would gain
+ *       ~8–15 %; neither reaches 90 % of the FMA peak, and the product loses another ~12 % to
+ *       what surrounds the kernel (packing A, B streaming once per row block, edge strips). Kept:
+ *       the short tile ({@link MicroKernel#shortTile}), which computes an edge strip of at most
+ *       four rows (the leftover of m = 256, 64, 784, 1024 over 12-row strips) with a 4-row loop
+ *       instead of a whole 12-row tile through scratch, with the same bits: one thread,
+ *       interleaved, 64×1024×1024 1116–1142 → 1063–1086 µs, 40×1024×1024 741–753 → 682–700 µs,
+ *       256×1024×1024 level (4136–4183 against 4045–4210); on two threads all three level within
+ *       the noise. Tried and not kept: touching B 512 floats ahead from the Java kernel with a
+ *       bounds clamp (the arrays are not padded): 139–152 against 146–167 in the streaming loop.</li>
  * </ul>
  */
 final class Gemm {
@@ -995,6 +1014,8 @@ final class Gemm {
                 int kept = skipZeros ? keptCount[as * kBlocks + kb] : kc;
                 if (h == mr && w == nr) {
                     tile(kc, kept, pa, aOff, pb, bOff, c, cStrip + r0 * ldc, ldc, alpha, beta);
+                } else if (w == nr && h <= kernel.shortRows() && kept == kc) {
+                    kernel.shortTile(h, kc, pa, aOff, pb, bOff, c, cStrip + r0 * ldc, ldc, alpha, beta);
                 } else {
                     float[] t = edgeTile[worker];
                     tile(kc, kept, pa, aOff, pb, bOff, t, 0, nr, 1f, 0f);

@@ -37,6 +37,25 @@ interface MicroKernel {
         throw new UnsupportedOperationException(describe() + " does not skip k steps (skipsZeroSteps() is false)");
     }
 
+    /**
+     * The most rows {@link #shortTile} computes (0: it has none). An edge strip of C this short
+     * costs that many rows' work instead of a whole strip's, which the scratch-tile route pays.
+     */
+    default int shortRows() {
+        return 0;
+    }
+
+    /**
+     * As {@link #tile(int, float[], int, float[], int, float[], int, int, float, float)} for the first
+     * {@code rows} (at most {@link #shortRows}) rows of the tile only: A is still a whole packed strip
+     * of mr rows, and C's rows from {@code rows} on are neither read nor written. The p-sum of every
+     * element runs in the same order as the whole tile's, so its bits are the same.
+     */
+    default void shortTile(int rows, int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
+                           float alpha, float beta) {
+        throw new UnsupportedOperationException(describe() + " has no short tile (shortRows() is 0)");
+    }
+
     /** C *= beta over an mr×nr tile (nothing when beta is 1): the kernels' β ≠ 0 path before accumulating. */
     static void scaleTile(float[] c, int cOff, int ldc, int mr, int nr, float beta) {
         if (beta != 1) {

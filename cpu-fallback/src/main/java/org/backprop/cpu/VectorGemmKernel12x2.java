@@ -64,6 +64,69 @@ final class VectorGemmKernel12x2 implements MicroKernel {
         accumulateSkipping(count, steps, stepsOff, a, aOff, b, bOff, c, cOff, ldc, alpha);
     }
 
+    /** Rows the short tile computes: the leftover of m = 256, 784 or 1024 over 12-row strips. */
+    static final int SHORT = 4;
+
+    @Override
+    public int shortRows() {
+        return SHORT;
+    }
+
+    @Override
+    public void shortTile(int rows, int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
+                          float alpha, float beta) {
+        if (rows < 1 || rows > SHORT) {
+            throw new IllegalArgumentException("short tile of " + rows + " rows; this kernel's take 1 to " + SHORT);
+        }
+        shortStore(rows, kc, a, aOff, b, bOff, c, cOff, ldc, alpha, beta);
+    }
+
+    /**
+     * The first four rows of a 12-row strip (8 accumulators, enough chains for two FMA ports at a
+     * latency of four); C's first {@code rows} rows get alpha·sum, plus beta·C unless beta is 0,
+     * rounded as the driver's scratch-tile route rounds them, so an edge strip keeps its bits.
+     */
+    private static void shortStore(int rows, int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                                   int ldc, float alpha, float beta) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = zero, c01 = zero;
+        FloatVector c10 = zero, c11 = zero;
+        FloatVector c20 = zero, c21 = zero;
+        FloatVector c30 = zero, c31 = zero;
+        for (int ai = aOff, bi = bOff, end = aOff + kc * MR; ai < end; ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = b0.fma(a0, c00); c01 = b1.fma(a0, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = b0.fma(a1, c10); c11 = b1.fma(a1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = b0.fma(a2, c20); c21 = b1.fma(a2, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = b0.fma(a3, c30); c31 = b1.fma(a3, c31);
+        }
+        FloatVector av = FloatVector.broadcast(S, alpha);
+        shortRow(c00.mul(av), c01.mul(av), c, cOff, beta);
+        if (rows > 1) {
+            shortRow(c10.mul(av), c11.mul(av), c, cOff + ldc, beta);
+        }
+        if (rows > 2) {
+            shortRow(c20.mul(av), c21.mul(av), c, cOff + 2 * ldc, beta);
+        }
+        if (rows > 3) {
+            shortRow(c30.mul(av), c31.mul(av), c, cOff + 3 * ldc, beta);
+        }
+    }
+
+    private static void shortRow(FloatVector v0, FloatVector v1, float[] c, int off, float beta) {
+        if (beta != 0) {
+            v0 = v0.add(FloatVector.fromArray(S, c, off).mul(beta));
+            v1 = v1.add(FloatVector.fromArray(S, c, off + L).mul(beta));
+        }
+        v0.intoArray(c, off);
+        v1.intoArray(c, off + L);
+    }
+
     /** C = alpha·A·B; C's old contents are never read (they may be NaN). */
     private static void store(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
                               float alpha) {
