@@ -250,10 +250,12 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *       143–153; the whole product 256×1024×1024 with W in panels 122–132 (4.07–4.42 ms). The same
  *       kernel written in C with AVX-512 intrinsics ({@code scripts/kernel-ceiling.sh}, gcc 12
  *       -O3), in the same three loops and the same hour: 177–186, 178–179, 165–167; with a
- *       prefetch of B 512 floats ahead, which Java cannot issue, 181–186, 183–185, 170–173. So
- *       in L1 the Java kernel is level with C, and from L2 or beyond a native kernel would gain
- *       ~8–15 %; neither reaches 90 % of the FMA peak, and the product loses another ~12 % to
- *       what surrounds the kernel (packing A, B streaming once per row block, edge strips). Kept:
+ *       prefetch of B 512 floats ahead, which Java cannot issue, 181–186, 183–185, 170–173 (a
+ *       later pair of rounds, in {@code bench/results/cpu-xeon-2core-2026-12-01-s8}: Java 164–165,
+ *       147–163, 139–146 against C 171–183, 170–183, 155–167). So a native kernel would gain
+ *       ~0–10 % in L1 and ~8–20 % from L2 or beyond; neither reaches 90 % of the FMA peak, and
+ *       the product loses another ~12 % to what surrounds the kernel (packing A, B streaming once
+ *       per row block, edge strips). Kept:
  *       the short tile ({@link MicroKernel#shortTile}), which computes an edge strip of at most
  *       four rows (the leftover of m = 256, 64, 784, 1024 over 12-row strips) with a 4-row loop
  *       instead of a whole 12-row tile through scratch, with the same bits: one thread,
