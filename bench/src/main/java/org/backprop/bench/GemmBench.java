@@ -298,8 +298,9 @@ public final class GemmBench {
 
     /**
      * The CPU micro-kernel's own rate on one thread ({@link org.backprop.cpu.CpuKernelRate}) beside
-     * the one-thread FMA peak, so a run shows how far the kernel, its cache level and the product
-     * around it each fall short; measured after the shapes, with the peer processes idle.
+     * the one-thread FMA peak ({@link Peaks#measuredCpu}, once per run), so a run shows how far the
+     * kernel, its cache level and the product around it each fall short; measured after the
+     * shapes, with the peer processes idle.
      */
     private static void kernelRates(BenchConfig cfg, StringBuilder md, Map<String, Object> dj) {
         int rounds = cfg.quick() ? 1 : 5;
@@ -308,11 +309,11 @@ public final class GemmBench {
         if (report == null) {
             return;
         }
-        java.util.OptionalDouble one = org.backprop.cpu.CpuPeak.measureGflops(1, millis);
+        java.util.OptionalDouble one = Peaks.measuredCpu(1);
         double peak1 = one.isPresent() ? one.getAsDouble() : Double.NaN;
         cfg.log().printf("  micro-kernel (%s), 1 thread, peak %s GFLOP/s%n", report.kernel(), Markdown.num(peak1));
         md.append("Micro-kernel alone (").append(report.kernel()).append("), one thread, against a one-thread FMA peak of ")
-                .append(Markdown.num(peak1)).append(" GFLOP/s measured just before; C = A·B over packed strips, each B strip ")
+                .append(Markdown.num(peak1)).append(" GFLOP/s measured in the run; C = A·B over packed strips, each B strip ")
                 .append("with every A strip walked past it, as a product task does:\n\n");
         Markdown kt = new Markdown("micro-kernel", "setting", "GFLOP/s", "% of 1-thread peak");
         List<Object> kj = new ArrayList<>();
