@@ -3,10 +3,11 @@ package org.backprop.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.logging.Logger;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import org.backprop.data.CsvTable;
 import org.backprop.data.DataException;
@@ -109,7 +110,8 @@ final class DataArgs {
 
     /**
      * Checks the options against each other before any file is read: the settings' values, a
-     * --test-split beside --test, CSV-only options with another source. A resumed run's source
+     * --test-split beside --test, CSV-only options with another source (--test-split there is
+     * only noted when the data loads: it has no effect). A resumed run's source
      * is known only from its checkpoint, so {@link #load} repeats the check once it is.
      */
     void validate() {
@@ -144,8 +146,7 @@ final class DataArgs {
 
     /** The first CSV-only option given, or null. */
     private String csvOnlyGiven() {
-        String[][] options = {{"--test", test == null ? null : "x"}, {"--test-split", testSplitGiven ? "x" : null},
-                {"--label", label}, {"--delimiter", delimiter}, {"--task", task}, {"--one-hot", oneHot},
+        String[][] options = {{"--test", test == null ? null : "x"}, {"--label", label}, {"--delimiter", delimiter}, {"--task", task}, {"--one-hot", oneHot},
                 {"--missing", missing}, {"--target-scaling", targetScaling}};
         for (String[] o : options) {
             if (o[1] != null) {
@@ -211,6 +212,9 @@ final class DataArgs {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("data.source", src);
         if (!DataSources.isCsvSource(src)) {
+            if (testSplitGiven) {
+                note(List.of("--test-split applies to a CSV file; " + src + " comes with its own test set"));
+            }
             TrainTest raw = DataSources.load(src, cache, seed, LOG);
             meta.putAll(raw.metadata());   // what was really loaded (the sample, when MNIST could not be)
             meta.put("data.split-seed", Long.toString(seed));
@@ -325,7 +329,7 @@ final class DataArgs {
     }
 
     /** Notes about the files go to stderr, so that stdout stays what the command promises (JSON, CSV). */
-    static void note(java.util.List<String> notes) {
+    static void note(List<String> notes) {
         for (String n : notes) {
             System.err.println("note: " + n);
         }
