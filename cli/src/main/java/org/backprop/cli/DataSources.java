@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.logging.Logger;
+import org.backprop.data.CsvTable;
 import org.backprop.data.DataException;
 import org.backprop.data.Dataset;
 import org.backprop.data.IdxReader;
 import org.backprop.data.Mnist;
 import org.backprop.data.MnistFetcher;
 import org.backprop.data.Synthetic;
+import org.backprop.data.TableSpec;
 
 /** Turns a {@code --data} value into a training and a test set. */
 final class DataSources {
@@ -21,8 +23,8 @@ final class DataSources {
 
     private DataSources() { }
 
-    static DataArgs.TrainTest load(String source, Path testFile, double testSplit, String label, Path cache,
-                                   long seed, Logger log) {
+    /** A source other than a CSV file: a toy set, MNIST (the cache or the bundled sample), or MNIST-format files. */
+    static DataArgs.TrainTest load(String source, Path cache, long seed, Logger log) {
         String s = source.trim();
         String head = s.contains(":") ? s.substring(0, s.indexOf(':')) : s;
         if (Synthetic.isName(head)) {
@@ -59,10 +61,10 @@ final class DataSources {
                             + sp.train().size() + " training and " + sp.test().size() + " test images");
                 } catch (DataException | java.io.UncheckedIOException e) {
                     log.warning("full MNIST unavailable (" + e.getMessage() + "); falling back to the bundled sample");
-                    DataArgs.TrainTest t = load("mnist-sample", null, testSplit, label, cache, seed, log);
+                    DataArgs.TrainTest t = load("mnist-sample", cache, seed, log);
                     // the model must not say it saw MNIST: eval and resume read data.source
                     return new DataArgs.TrainTest(t.train(), t.test(), t.description() + " (full MNIST unavailable)",
-                            null, null, Map.of("data.source", "mnist-sample"), true);
+                            null, null, Map.of("data.source", "mnist-sample"), true, null);
                 }
             }
             default -> {
@@ -75,6 +77,20 @@ final class DataSources {
                         + " a directory or an existing CSV file");
             }
         }
+    }
+
+    /** A CSV file with a detected header; {@code delimiter} null sniffs it. Notes about the file go to stderr. */
+    static CsvTable readTable(Path file, Character delimiter) {
+        CsvTable t = CsvTable.read(file, CsvTable.Header.AUTO, delimiter);
+        DataArgs.note(t.notes());
+        return t;
+    }
+
+    /** Every row of a labelled CSV file (a test set) encoded as a saved spec says. */
+    static TableSpec.Encoded encode(TableSpec spec, Path file, Character delimiter) {
+        TableSpec.Encoded e = spec.apply(readTable(file, delimiter), true);
+        DataArgs.note(e.notes());
+        return e;
     }
 
     /** Whether a --data value names a CSV file (an existing regular file, or a name ending .csv, .tsv, .txt). */

@@ -40,7 +40,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "A checkpoint or .npz written by train --save.")
     Path modelFile;
 
-    @Mixin DataArgs data = new DataArgs();
+    @Mixin EvalDataArgs data = new EvalDataArgs();
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1024", description = "Evaluation batch size (default: ${DEFAULT-VALUE}).")
     int batch;

@@ -9,6 +9,7 @@ import org.backprop.data.CsvTable;
 import org.backprop.data.DataException;
 import org.backprop.data.Dataset;
 import org.backprop.data.Mnist;
+import org.backprop.data.TableChoices;
 import org.backprop.data.TableSpec;
 import org.backprop.io.ModelState;
 
@@ -29,17 +30,14 @@ final class ModelData {
      * {@code --test FILE}: that file, whole. Otherwise the test set of {@code --data}, or of the
      * source the model was trained on: for a CSV exactly the rows its training held out.
      */
-    static Scored forEval(ModelState state, DataArgs args, Long seedOption, int outputs) {
+    static Scored forEval(ModelState state, EvalDataArgs args, Long seedOption, int outputs) {
         Map<String, String> m = state.metadata();
         TableSpec spec = TableSpec.fromMetadata(m);
         String stored = m.get("data.source");
         if (args.test != null) {
             DataArgs.requireFile(args.test, "--test");
             if (spec != null) {
-                CsvTable t = CsvTable.read(args.test, CsvTable.Header.AUTO, args.delimiterChar());
-                DataArgs.note(t.notes());
-                TableSpec.Encoded e = spec.apply(t, true);
-                DataArgs.note(e.notes());
+                TableSpec.Encoded e = DataSources.encode(spec, args.test, args.delimiterChar());
                 return new Scored(e.data(), args.test + ": all " + e.data().size() + " rows");
             }
             if (!DataSources.isCsv(args.test)) {
@@ -47,7 +45,7 @@ final class ModelData {
                         + " MNIST-format files give their directory with --data");
             }
             // a model that saved no data description: a CSV laid out like its inputs, integer labels
-            Dataset d = CsvReader.read(args.test, CsvReader.Options.defaults().withLabel(args.label)
+            Dataset d = CsvReader.read(args.test, TableChoices.defaults().withLabel(args.label)
                     .withClasses(outputs == 1 ? 2 : outputs));
             return new Scored(d, args.test + ": all " + d.size() + " rows");
         }
@@ -58,18 +56,14 @@ final class ModelData {
         if (DataSources.isCsvSource(src)) {
             Path file = Path.of(src);
             DataArgs.requireFile(file, "--data");
-            CsvTable t = CsvTable.read(file, CsvTable.Header.AUTO,
+            CsvTable t = DataSources.readTable(file,
                     args.delimiterChar() != null ? args.delimiterChar() : spec != null ? (Character) spec.delimiter() : null);
-            DataArgs.note(t.notes());
             if (spec == null) {
                 // an older model: split the file the way train used to, with the options given
                 long seed = seedOption != null ? seedOption : 42;
-                Dataset test = TableSpec.prepare(t, TableSpec.Choices.defaults().withLabel(args.label), args.testSplit,
-                        seed).test();
-                if (test == null) {
-                    throw new IllegalArgumentException("--test-split 0 holds nothing out: give --test FILE");
-                }
-                return new Scored(test, src + ": " + test.size() + " held-out rows (--test-split " + args.testSplit
+                double split = DataArgs.DEFAULT_TEST_SPLIT;
+                Dataset test = TableSpec.prepare(t, TableChoices.defaults().withLabel(args.label), split, seed).test();
+                return new Scored(test, src + ": " + test.size() + " held-out rows (--test-split " + split
                         + ", seed " + seed + "; the model saved no split of its own)");
             }
             double split = Double.parseDouble(m.getOrDefault("data.test-split", "0.2"));
@@ -82,10 +76,7 @@ final class ModelData {
                 String test = m.get("data.test");
                 if (test != null && Files.isRegularFile(Path.of(test))) {
                     // trained with --test FILE: that file is what the model held out
-                    CsvTable tt = CsvTable.read(Path.of(test), CsvTable.Header.AUTO, args.delimiterChar());
-                    DataArgs.note(tt.notes());
-                    TableSpec.Encoded e = spec.apply(tt, true);
-                    DataArgs.note(e.notes());
+                    TableSpec.Encoded e = DataSources.encode(spec, Path.of(test), args.delimiterChar());
                     return new Scored(e.data(), test + ": all " + e.data().size() + " rows (the model's test set)");
                 }
                 throw new DataException(src + ": the model was trained on every row of it"
@@ -104,7 +95,7 @@ final class ModelData {
         }
         long seed = m.get("data.split-seed") != null ? Long.parseLong(m.get("data.split-seed"))
                 : seedOption != null ? seedOption : 42;
-        DataArgs.TrainTest tt = DataSources.load(src, null, 0.2, null, args.cache, seed, LOG);
+        DataArgs.TrainTest tt = DataSources.load(src, args.cache, seed, LOG);
         return new Scored(tt.test(), tt.description());
     }
 }

@@ -19,6 +19,7 @@ import org.backprop.data.CsvReader;
 import org.backprop.data.CsvTable;
 import org.backprop.data.DataException;
 import org.backprop.data.Dataset;
+import org.backprop.data.TableChoices;
 import org.backprop.data.TableSpec;
 import org.backprop.io.ModelState;
 import org.backprop.nn.Evaluation;
@@ -183,7 +184,7 @@ final class PredictCommand implements Callable<Integer> {
             return new Rows(new Dataset(input.toString(), x, new int[t.rows()], inputs, Math.max(2, outputs)), false,
                     count(t.rows()));
         }
-        Dataset d = CsvReader.read(input, CsvReader.Options.defaults().withLabel(label).withClasses(Math.max(2, outputs)));
+        Dataset d = CsvReader.read(input, TableChoices.defaults().withLabel(label).withClasses(Math.max(2, outputs)));
         return new Rows(d, true, count(d.size()));
     }
 

@@ -36,11 +36,14 @@ final class ResumeCheck {
             "--overwrite", "--backend", "--threads", "--fallback", "--no-cuda-graph", "--progress", "--memory",
             "--spark", "--sync-every", "--cache");
 
-    /** Options checked against the checkpoint ({@link #requireAgrees}, and {@code --data} by {@link #dataSource}). */
+    /**
+     * Options checked against the checkpoint ({@link #requireAgrees}, {@code --data} by {@link #dataSource},
+     * {@code --target-scaling} by {@link DataArgs#load}).
+     */
     static final List<String> CHECKED = List.of("--layers", "--activation", "--output", "--loss", "--optimizer", "--lr",
             "--momentum", "--weight-decay", "--dropout", "--lr-schedule", "--lr-decay", "--lr-step", "--warmup",
             "--weight-init", "--seed", "--batch", "--test-split", "--val-split", "--clip-norm", "--standardize",
-            "--data", "--label", "--test", "--delimiter", "--task", "--one-hot", "--missing");
+            "--data", "--label", "--test", "--delimiter", "--task", "--one-hot", "--missing", "--target-scaling");
 
     private ResumeCheck() { }
 

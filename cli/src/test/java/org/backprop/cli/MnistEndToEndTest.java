@@ -29,7 +29,7 @@ class MnistEndToEndTest {
 
     @BeforeAll
     static void load() {
-        mnist = DataSources.load("mnist", null, 0.2, null, null, 1, LOG);
+        mnist = DataSources.load("mnist", null, 1, LOG);
         full = mnist.train().size() == 60_000;
         if (!full) {
             System.out.println("MnistEndToEndTest: full MNIST unavailable, running on the bundled sample: "

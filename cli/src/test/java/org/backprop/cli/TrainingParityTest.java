@@ -47,7 +47,7 @@ class TrainingParityTest {
     private static void compare(boolean regularised) {
         Availability cuda = Backends.provider("cuda").availability();
         assumeTrue(cuda.usable(), () -> "CUDA not usable here: " + cuda.detail());
-        DataArgs.TrainTest mnist = DataSources.load(EMULATED ? "mnist-sample" : "mnist", null, 0.2, null, null, 1,
+        DataArgs.TrainTest mnist = DataSources.load(EMULATED ? "mnist-sample" : "mnist", null, 1,
                 Logger.getLogger(TrainingParityTest.class.getName()));
         float[][] cpu = new float[6][], gpu = new float[6][];
         TrainResult rc = run("cpu", mnist, cpu, regularised);

@@ -12,7 +12,7 @@ class CsvReaderProperties {
     @Property(tries = 500)
     void anyTextParsesOrFailsWithOurException(@ForAll("csvish") String text) {
         try {
-            Dataset d = CsvReader.parse(text, "p.csv", CsvReader.Options.defaults());
+            Dataset d = CsvReader.parse(text, "p.csv", CsvTable.Header.AUTO, null, TableChoices.defaults());
             // a classification has at least 2 classes; a continuous label reads as a regression target per row
             boolean labels = d.isRegression() ? d.values().length == d.size() : d.classes() >= 2;
             if (d.size() * d.featureCount() != d.features().length || !labels) {
@@ -30,7 +30,8 @@ class CsvReaderProperties {
             s.append(row[0]).append(',').append(row[1]).append(',').append(row[2]).append('\n');
         }
         // a declared class count accepts any labels inside it, even a single class
-        Dataset d = CsvReader.parse(s.toString(), "p.csv", CsvReader.Options.defaults().withClasses(3));
+        Dataset d = CsvReader.parse(s.toString(), "p.csv", CsvTable.Header.AUTO, null,
+                TableChoices.defaults().withClasses(3));
         for (int i = 0; i < table.length; i++) {
             if (d.features()[2 * i] != table[i][0] || d.features()[2 * i + 1] != table[i][1]
                     || d.labels()[i] != table[i][2]) {

@@ -18,15 +18,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CsvReaderTest {
 
     private static Dataset parse(String text) {
-        return CsvReader.parse(text, "t.csv", CsvReader.Options.defaults());
+        return parse(text, TableChoices.defaults());
     }
 
-    private static String error(String text, CsvReader.Options options) {
-        return assertThrows(DataException.class, () -> CsvReader.parse(text, "t.csv", options)).getMessage();
+    private static Dataset parse(String text, TableChoices choices) {
+        return CsvReader.parse(text, "t.csv", CsvTable.Header.AUTO, null, choices);
+    }
+
+    private static String error(String text, TableChoices choices) {
+        return assertThrows(DataException.class, () -> parse(text, choices)).getMessage();
     }
 
     private static String error(String text) {
-        return error(text, CsvReader.Options.defaults());
+        return error(text, TableChoices.defaults());
     }
 
     @Test
@@ -41,8 +45,7 @@ class CsvReaderTest {
 
     @Test
     void detectsHeaderAndFindsNamedLabelColumn() {
-        Dataset d = CsvReader.parse("target,age,chol\n1,63,233\n0,37,250\n", "t.csv",
-                CsvReader.Options.defaults().withLabel("target"));
+        Dataset d = parse("target,age,chol\n1,63,233\n0,37,250\n", TableChoices.defaults().withLabel("target"));
         assertArrayEquals(new float[] {63, 233, 37, 250}, d.features());
         assertArrayEquals(new int[] {1, 0}, d.labels());
     }
@@ -105,7 +108,7 @@ class CsvReaderTest {
     @Test
     void controlCharactersFromTheFileAreEscapedInMessages() {
         // an escape sequence that would clear the terminal, in a test file's label
-        String m = error("1,ok\n2,x\u001b[2J\u0007\n", CsvReader.Options.defaults().withClassNames(List.of("ok", "no")));
+        String m = error("1,ok\n2,x\u001b[2J\u0007\n", TableChoices.defaults().withClassNames(List.of("ok", "no")));
         assertFalse(m.contains("\u001b") || m.contains("\u0007"), m);
         assertTrue(m.contains("label 'x\\u001b[2J' is not among the classes"), m);
     }
@@ -134,11 +137,10 @@ class CsvReaderTest {
 
     @Test
     void declaredClassNamesMapATestFileLikeItsTrainingSet() {
-        Dataset d = CsvReader.parse("1,yes\n2,yes\n", "t.csv", CsvReader.Options.defaults()
-                .withClassNames(List.of("no", "yes")));
+        Dataset d = parse("1,yes\n2,yes\n", TableChoices.defaults().withClassNames(List.of("no", "yes")));
         assertEquals(2, d.classes());
         assertArrayEquals(new int[] {1, 1}, d.labels());
-        assertTrue(error("1,maybe\n2,yes\n", CsvReader.Options.defaults().withClassNames(List.of("no", "yes")))
+        assertTrue(error("1,maybe\n2,yes\n", TableChoices.defaults().withClassNames(List.of("no", "yes")))
                 .contains("'maybe' is not among the classes"));
     }
 
@@ -181,13 +183,13 @@ class CsvReaderTest {
 
     @Test
     void missingLabelColumnNameIsAnError() {
-        String m = error("a,b,c\n1,2,0\n3,4,1\n", CsvReader.Options.defaults().withLabel("target"));
-        assertTrue(m.contains("label column 'target' not found"), m);
+        String m = error("a,b,c\n1,2,0\n3,4,1\n", TableChoices.defaults().withLabel("target"));
+        assertEquals("t.csv: label=target: no column 'target' in the header (a, b, c)", m);
     }
 
     @Test
     void labelNameWithoutHeaderIsAnError() {
-        String m = error("1,2,0\n3,4,1\n", CsvReader.Options.defaults().withLabel("target"));
+        String m = error("1,2,0\n3,4,1\n", TableChoices.defaults().withLabel("target"));
         assertTrue(m.contains("no header"), m);
     }
 
@@ -198,9 +200,9 @@ class CsvReaderTest {
 
     @Test
     void labelsOutsideDeclaredClassesAreErrors() {
-        String m = error("1,2,0\n3,4,3\n", CsvReader.Options.defaults().withClasses(3));
+        String m = error("1,2,0\n3,4,3\n", TableChoices.defaults().withClasses(3));
         assertTrue(m.contains("row 2: label '3' is not among the classes [0, 1, 2]"), m);
-        assertTrue(error("1,2,0\n3,4,x\n", CsvReader.Options.defaults().withClasses(3)).contains("'x'"));
+        assertTrue(error("1,2,0\n3,4,x\n", TableChoices.defaults().withClasses(3)).contains("'x'"));
     }
 
     @Test
@@ -219,9 +221,10 @@ class CsvReaderTest {
 
     @Test
     void forcedHeaderSettingsOverrideDetection() {
-        assertEquals(2, CsvReader.parse("1,2,0\n3,4,1\n5,6,0\n", "t", CsvReader.Options.defaults()
-                .withHeader(CsvReader.Header.PRESENT)).size());
-        String m = error("a,b,y\n1,2,0\n", CsvReader.Options.defaults().withHeader(CsvReader.Header.ABSENT));
+        assertEquals(2, CsvReader.parse("1,2,0\n3,4,1\n5,6,0\n", "t", CsvTable.Header.PRESENT, null,
+                TableChoices.defaults()).size());
+        String m = assertThrows(DataException.class, () -> CsvReader.parse("a,b,y\n1,2,0\n", "t",
+                CsvTable.Header.ABSENT, null, TableChoices.defaults())).getMessage();
         assertTrue(m.contains("'a' is not a number"), m);
     }
 }
