@@ -1,26 +1,25 @@
 package org.backprop.charts;
 
-import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.backprop.nn.EpochStats;
 import org.backprop.nn.Scores;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The pictures of a training run and its evaluation: training curves ({@code train --plot}, drawn
  * by {@link Curves}), ROC and precision/recall curves, and the reliability diagram
  * ({@code eval}). Every curve is named by its classes ({@code yes vs no}, {@code setosa vs rest}),
- * and every axis of a rate ends at 1 with a labelled 1.0 tick.
+ * and every axis of a rate ends at a labelled 1.0.
  */
 public final class Plots {
+
+    static final int WIDTH = 900;
+    static final int HEIGHT = 760;
 
     private Plots() { }
 
@@ -38,8 +37,7 @@ public final class Plots {
         }
         // above 0.99 every curve is above 0.8 from a false-positive rate of 1e-4 on: show that band
         double yLo = log && minAuc > 0.99 ? 0.8 : 0;
-        XYChart c = chart(yLo > 0 ? title + " (true positive rate from 0.8)" : title,
-                log ? "false positive rate (log scale)" : "false positive rate", "true positive rate");
+        List<LinePanel.Line> lines = new ArrayList<>();
         for (int k : classes) {
             Scores.Curve roc = s.roc(k);
             double[] x = roc.x().clone();
@@ -50,20 +48,15 @@ public final class Plots {
                     y[i] = Math.max(y[i], yLo);
                 }
             }
-            line(c, label(s, k) + String.format(Locale.ROOT, " (AUC %.4f)", roc.area()), x, y, color(s, k));
+            lines.add(line(label(s, k) + String.format(Locale.ROOT, " (AUC %.4f)", roc.area()), x, y, color(s, k)));
         }
-        if (log) {
-            c.getStyler().setXAxisLogarithmic(true);
-            c.getStyler().setXAxisMin(1e-4);
-            c.getStyler().setXAxisMax(1.0);
-            c.getStyler().setXAxisDecimalPattern("0.####");
-            unitAxis(c, false, yLo);
-        } else {
-            chance(c, new double[] {0, 1}, new double[] {0, 1}, "chance");
-            unitAxis(c, true, 0);
-            unitAxis(c, false, 0);
+        if (!log) {
+            lines.add(chance("chance"));
         }
-        Style.write(c, png);
+        LinePanel.Axis xa = log ? new LinePanel.Axis("false positive rate (log scale)", 1e-4, 1, true, false)
+                : LinePanel.Axis.linear("false positive rate", 0, 1);
+        draw(yLo > 0 ? title + " (true positive rate from 0.8)" : title, xa,
+                LinePanel.Axis.linear("true positive rate", yLo, 1), lines, png);
     }
 
     /**
@@ -78,7 +71,7 @@ public final class Plots {
         }
         boolean zoom = minAp > 0.98;
         double lo = zoom ? 0.9 : 0;
-        XYChart c = chart(zoom ? title + " (zoomed to 0.9-1 on both axes)" : title, "recall", "precision");
+        List<LinePanel.Line> lines = new ArrayList<>();
         for (int k : classes(s)) {
             Scores.Curve pr = s.precisionRecall(k);
             double[] x = pr.x().clone();
@@ -87,17 +80,14 @@ public final class Plots {
                 x[i] = Math.max(x[i], lo);
                 y[i] = Math.max(y[i], lo);
             }
-            line(c, label(s, k) + String.format(Locale.ROOT, " (AP %.4f)", pr.area()), x, y, color(s, k));
+            lines.add(line(label(s, k) + String.format(Locale.ROOT, " (AP %.4f)", pr.area()), x, y, color(s, k)));
         }
-        unitAxis(c, true, lo);
-        unitAxis(c, false, lo);
-        Style.write(c, png);
+        draw(zoom ? title + " (zoomed to 0.9-1 on both axes)" : title, LinePanel.Axis.linear("recall", lo, 1),
+                LinePanel.Axis.linear("precision", lo, 1), lines, png);
     }
 
     /** Accuracy against mean confidence per bin, the diagonal of perfect calibration, and the ECE. */
     public static void reliability(Scores.Calibration cal, String title, Path png) {
-        XYChart c = chart(title + String.format(Locale.ROOT, " (ECE %.4f)", cal.ece()),
-                "confidence (probability of the predicted class)", "accuracy");
         List<Double> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();
         StringBuilder counts = new StringBuilder();
@@ -108,16 +98,13 @@ public final class Plots {
                 counts.append(counts.length() == 0 ? "" : ", ").append(cal.count()[b]);
             }
         }
-        chance(c, new double[] {0, 1}, new double[] {0, 1}, "perfect calibration");
-        XYSeries s = c.addSeries("model, " + cal.count().length + " bins (samples per non-empty bin: " + counts + ")",
-                x.stream().mapToDouble(Double::doubleValue).toArray(), y.stream().mapToDouble(Double::doubleValue).toArray());
-        s.setLineColor(Style.color(0));
-        s.setMarkerColor(Style.color(0));
-        s.setMarker(SeriesMarkers.CIRCLE);
-        s.setLineWidth(2.5f);
-        unitAxis(c, true, 0);
-        unitAxis(c, false, 0);
-        Style.write(c, png);
+        List<LinePanel.Line> lines = List.of(chance("perfect calibration"),
+                new LinePanel.Line("model, " + cal.count().length + " bins (samples per non-empty bin: " + counts + ")",
+                        x.stream().mapToDouble(Double::doubleValue).toArray(),
+                        y.stream().mapToDouble(Double::doubleValue).toArray(), Style.color(0), false, true));
+        draw(title + String.format(Locale.ROOT, " (ECE %.4f)", cal.ece()),
+                LinePanel.Axis.linear("confidence (probability of the predicted class)", 0, 1),
+                LinePanel.Axis.linear("accuracy", 0, 1), lines, png);
     }
 
     /**
@@ -167,47 +154,19 @@ public final class Plots {
         return Style.color(s.binary() ? 0 : k);
     }
 
-    static XYChart chart(String title, String xTitle, String yTitle) {
-        XYChart c = new XYChartBuilder().width(900).height(760).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-        Style.apply(c.getStyler());
-        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        // without a pattern XChart may place ticks at multiples of the data's own step (1/61, ...)
-        c.getStyler().setXAxisDecimalPattern("0.0");
-        c.getStyler().setYAxisDecimalPattern("0.0");
-        return c;
+    private static LinePanel.Line line(String name, double[] x, double[] y, Color col) {
+        return new LinePanel.Line(name, x, y, col, false, false);
     }
 
-    /**
-     * A linear axis of a rate over [lo, 1], ticks every 0.1 (0.02 when zoomed) from lo to 1.0 with
-     * both ends labelled: XChart's own range stops at its last tick below the data's maximum.
-     */
-    static void unitAxis(XYChart c, boolean x, double lo) {
-        double step = 1 - lo <= 0.2 ? 0.02 : 0.1;
-        int spacing = (int) Math.round((x ? 900 - 120 : 760 - 250) * step / (1 - lo));
-        if (x) {
-            c.getStyler().setXAxisMin(lo);
-            c.getStyler().setXAxisMax(1.0);
-            c.getStyler().setXAxisTickMarkSpacingHint(Math.max(20, spacing));
-            c.getStyler().setXAxisDecimalPattern(step < 0.1 ? "0.00" : "0.0");
-        } else {
-            c.getStyler().setYAxisMin(lo);
-            c.getStyler().setYAxisMax(1.0);
-            c.getStyler().setYAxisTickMarkSpacingHint(Math.max(20, spacing));
-            c.getStyler().setYAxisDecimalPattern(step < 0.1 ? "0.00" : "0.0");
-        }
+    private static LinePanel.Line chance(String name) {
+        return new LinePanel.Line(name, new double[] {0, 1}, new double[] {0, 1}, Color.GRAY, true, false);
     }
 
-    private static void line(XYChart c, String name, double[] x, double[] y, Color col) {
-        XYSeries s = c.addSeries(name, x, y);
-        s.setMarker(SeriesMarkers.NONE);
-        s.setLineColor(col);
-        s.setLineWidth(2f);
-    }
-
-    private static void chance(XYChart c, double[] x, double[] y, String name) {
-        XYSeries s = c.addSeries(name, x, y);
-        s.setMarker(SeriesMarkers.NONE);
-        s.setLineColor(Color.GRAY);
-        s.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+    private static void draw(String title, LinePanel.Axis x, LinePanel.Axis y, List<LinePanel.Line> lines, Path png) {
+        BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = Style.canvas(img);
+        LinePanel.draw(g, 0, WIDTH, HEIGHT, title, x, y, lines);
+        g.dispose();
+        Style.write(img, png);
     }
 }
