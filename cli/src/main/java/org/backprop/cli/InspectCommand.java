@@ -221,7 +221,7 @@ final class InspectCommand implements Callable<Integer> {
         int shown = names.size() <= 6 ? names.size() : 5;
         List<String> head = new ArrayList<>();
         for (int i = 0; i < shown; i++) {
-            head.add(shorten(Text.printable(names.get(i)), 24));
+            head.add(shorten(Text.printable(names.get(i)), 32));
         }
         return names.size() + " (" + String.join(", ", head)
                 + (shown < names.size() ? " and " + (names.size() - shown) + " more" : "") + ")";
@@ -240,8 +240,13 @@ final class InspectCommand implements Callable<Integer> {
         return true;
     }
 
+    /** {@code s}, or its start and end around "..." when longer than {@code max}: names often differ at the end. */
     private static String shorten(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 3) + "...";
+        if (s.length() <= max) {
+            return s;
+        }
+        int tail = (max - 3) / 3;
+        return s.substring(0, max - 3 - tail) + "..." + s.substring(s.length() - tail);
     }
 
     /** mean, std, min, max, mean |x|. */
