@@ -21,7 +21,7 @@ import org.knowm.xchart.style.Styler;
  * The one look of every picture: one palette, one set of fonts, white backgrounds, light grid
  * lines, the same round ticks, and one way of writing the PNG. XChart charts take it through
  * {@link #apply}; the pictures drawn directly (curves, decision regions, weight tiles) through
- * the fonts, {@link #canvas} and {@link #title}.
+ * the fonts, {@link #canvas}, {@link #title} and {@link LinePanel}.
  */
 final class Style {
 
@@ -119,15 +119,6 @@ final class Style {
         try {
             directories(png);
             ImageIO.write(img, "png", png.toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + png + ": " + e.getMessage(), e);
-        }
-    }
-
-    static void write(Chart<?, ?> chart, Path png) {
-        try {
-            directories(png);
-            BitmapEncoder.saveBitmap(chart, png.toAbsolutePath().toString(), BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + png + ": " + e.getMessage(), e);
         }
