@@ -3,13 +3,9 @@ package org.backprop.charts;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
@@ -20,15 +16,6 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** The PNG charts of the benchmark reports, drawn with XChart; every axis carries its unit. */
 public final class Charts {
-
-    static {
-        // charts are drawn on servers and CI machines without a display
-        System.setProperty("java.awt.headless", "true");
-    }
-
-    private static final Color[] PALETTE = {
-            new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
-            new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f)};
 
     /** x/y points of one line; NaN points (unavailable measurements) are left out when drawn. */
     public static final class Series {
@@ -70,12 +57,7 @@ public final class Charts {
         for (XYPanel p : panels) {
             charts.add(xy(p));
         }
-        try {
-            Files.createDirectories(png.toAbsolutePath().getParent());
-            BitmapEncoder.saveBitmap(charts, 1, charts.size(), png.toAbsolutePath().toString(), BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + png, e);
-        }
+        Style.write(charts, png);
     }
 
     static XYChart xy(XYPanel p) {
@@ -115,7 +97,7 @@ public final class Charts {
                 ymax = Math.max(ymax, y);
             }
             XYSeries xy = c.addSeries(s.name, xs, ys);
-            Color col = PALETTE[(i / 2 * 2 + (i % 2)) % PALETTE.length];
+            Color col = Style.color(i);
             // markers on every point, so that one measured size is a visible point, not nothing
             xy.setMarker(i % 2 == 0 ? SeriesMarkers.CIRCLE : SeriesMarkers.DIAMOND);
             xy.setLineColor(col);
@@ -201,16 +183,11 @@ public final class Charts {
             if (p.labels().isEmpty()) {
                 c.addSeries("none", List.of("no data"), List.of(0));
             } else {
-                c.addSeries(p.title(), p.labels(), p.values()).setFillColor(PALETTE[0]);
+                c.addSeries(p.title(), p.labels(), p.values()).setFillColor(Style.color(0));
             }
             charts.add(c);
         }
-        try {
-            Files.createDirectories(png.toAbsolutePath().getParent());
-            BitmapEncoder.saveBitmap(charts, 1, charts.size(), png.toString(), BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + png, e);
-        }
+        Style.write(charts, png);
     }
 
     /** One panel of {@link #bars}: a title, an x-axis title and labelled values. */
@@ -243,82 +220,26 @@ public final class Charts {
                 for (double d : p.values()[g]) {
                     v.add(Double.isFinite(d) ? d : 0.0);
                 }
-                c.addSeries(p.groups().get(g), p.categories(), v).setFillColor(PALETTE[g % PALETTE.length]);
+                c.addSeries(p.groups().get(g), p.categories(), v).setFillColor(Style.color(g));
             }
             if (p.groups().isEmpty() || p.categories().isEmpty()) {
                 c.addSeries("no data", List.of("none"), List.of(0));
             }
             charts.add(c);
         }
-        try {
-            Files.createDirectories(png.toAbsolutePath().getParent());
-            BitmapEncoder.saveBitmap(charts, 1, charts.size(), png.toAbsolutePath().toString(), BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + png, e);
-        }
+        Style.write(charts, png);
     }
 
-    /** Loss (left axis) and test accuracy (right axis) per epoch. */
+    /**
+     * The bench's training curves: loss per epoch (training and test) beside test accuracy, drawn
+     * by {@link Curves} like {@code train --plot}'s.
+     */
     public static void curves(List<Epoch> epochs, String title, Path png) {
-        XYChart c = new XYChartBuilder().width(1000).height(600).title(title)
-                .xAxisTitle("epoch").yAxisTitle("loss (mean per sample)").build();
-        style(c.getStyler());
-        c.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        c.getStyler().setXAxisDecimalPattern("0");
-        c.setYAxisGroupTitle(1, "test accuracy (%)");
-        c.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
-        if (epochs.isEmpty()) {
-            placeholder(c);
-            save(c, png);
-            return;
+        List<Curves.Epoch> points = new ArrayList<>();
+        for (Epoch e : epochs) {
+            points.add(new Curves.Epoch(e.epoch(), e.trainLoss(), Double.NaN, e.testLoss(), e.testAccuracy()));
         }
-        double[] e = new double[epochs.size()];
-        double[] train = new double[e.length];
-        double[] test = new double[e.length];
-        double[] acc = new double[e.length];
-        for (int i = 0; i < e.length; i++) {
-            Epoch s = epochs.get(i);
-            e[i] = s.epoch();
-            train[i] = s.trainLoss();
-            test[i] = s.testLoss();
-            acc[i] = 100 * s.testAccuracy();
-        }
-        XYSeries a = c.addSeries("train loss", e, finite(train));
-        a.setLineColor(PALETTE[0]);
-        a.setMarkerColor(PALETTE[0]);
-        a.setLineWidth(2.5f);
-        XYSeries b = c.addSeries("test loss", e, finite(test));
-        b.setLineColor(PALETTE[1]);
-        b.setMarkerColor(PALETTE[1]);
-        b.setLineWidth(2.5f);
-        XYSeries d = c.addSeries("test accuracy (%, right axis)", e, finite(acc));
-        d.setYAxisGroup(1);
-        d.setLineColor(PALETTE[2]);
-        d.setMarkerColor(PALETTE[2]);
-        d.setLineWidth(2.5f);
-        d.setYAxisDecimalPattern("0.0");
-        c.getStyler().putYAxisGroupDecimalPatternMap(1, "0.0");
-        double lo = 100;
-        for (double x : acc) {
-            lo = Math.min(lo, x);
-        }
-        // the interesting range is the last few percent: zoom there, but keep 100% in view
-        c.getStyler().setYAxisMin(1, Math.max(0, Math.floor(lo - 1)));
-        c.getStyler().setYAxisMin(0, 0.0);
-        c.getStyler().putYAxisGroupDecimalPatternMap(0, "0.00");
-        c.getStyler().setYAxisMax(1, 100.0);
-        save(c, png);
-    }
-
-    private static double[] finite(double[] v) {
-        double[] out = v.clone();
-        for (int i = 0; i < out.length; i++) {
-            if (!Double.isFinite(out[i])) {
-                out[i] = 0;
-            }
-        }
-        return out;
+        Curves.draw(points, Curves.Layout.classifier("test"), title, png);
     }
 
     private static void placeholder(XYChart c) {
@@ -328,27 +249,11 @@ public final class Charts {
     }
 
     private static void style(Styler s) {
-        s.setChartBackgroundColor(Color.WHITE);
-        s.setPlotBackgroundColor(Color.WHITE);
-        s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        s.setLegendBorderColor(Color.LIGHT_GRAY);
+        Style.apply(s);
         s.setMarkerSize(7);
-        s.setSeriesColors(PALETTE);
         if (s instanceof org.knowm.xchart.style.AxesChartStyler a) {
-            a.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-            a.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            a.setPlotGridLinesColor(new Color(0xdddddd));
-        }
-    }
-
-    private static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> c, Path png) {
-        try {
-            Path abs = png.toAbsolutePath();
-            Files.createDirectories(abs.getParent());
-            BitmapEncoder.saveBitmap(c, abs.toString(), BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + png, e);
+            a.setAxisTitleFont(Style.AXIS_TITLE.deriveFont(13f));
+            a.setAxisTickLabelsFont(Style.TICKS.deriveFont(12f));
         }
     }
 }

@@ -12,6 +12,7 @@ import org.backprop.bench.Json;
 import org.backprop.charts.Plots;
 import org.backprop.core.Backend;
 import org.backprop.data.Dataset;
+import org.backprop.data.TargetScaling;
 import org.backprop.io.ModelState;
 import org.backprop.nn.Evaluation;
 import org.backprop.nn.Loss;
@@ -98,7 +99,13 @@ final class EvalCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("--roc, --pr and --reliability draw a classifier's scores;"
                             + " this model predicts a quantity");
                 }
-                RegressionMetrics r = RegressionMetrics.of(model.predict(test.features(), test.size()), test.values());
+                // the model predicts in the units it was trained in: undo a target standardisation first
+                float[] predictions = model.predict(test.features(), test.size());
+                TargetScaling targets = Scaling.targets(state);
+                if (targets != null) {
+                    targets.undo(predictions);
+                }
+                RegressionMetrics r = RegressionMetrics.of(predictions, test.values());
                 if (json) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("model", model.describe());
@@ -123,15 +130,16 @@ final class EvalCommand implements Callable<Integer> {
                 default -> Loss.SQUARED_ERROR;
             };
             Evaluation e = new Trainer(model, loss, unused).evaluate(test, batch);
-            Scores s = Scores.of(model.predict(test.features(), test.size()), model.outputs(), test.labels(), e.classes());
-            Scores.Calibration cal = s.calibration(CALIBRATION_BINS);
             List<String> names = test.classNames().size() == e.classes() ? test.classNames() : null;
+            Scores s = Scores.of(model.predict(test.features(), test.size()), model.outputs(), test.labels(), e.classes(),
+                    names);
+            Scores.Calibration cal = s.calibration(CALIBRATION_BINS);
             if (json) {
-                System.out.print(Json.write(report(model, scored.description(), e, s, cal, names)));
+                System.out.print(Json.write(report(model, scored.description(), e, s, cal)));
             } else {
                 System.out.println("model: " + model.describe());
                 System.out.println("data: " + scored.description());
-                System.out.println(e.report(names));
+                System.out.println(e.report(s.names()));
                 System.out.println(areas(s));
                 System.out.printf(Locale.ROOT, "calibration: expected calibration error %.4f over %d bins%n",
                         cal.ece(), CALIBRATION_BINS);
@@ -158,20 +166,27 @@ final class EvalCommand implements Callable<Integer> {
         (json ? System.err : System.out).println(line);
     }
 
-    private static String areas(Scores s) {
+    /** The areas under the curves, each named by its classes: "yes vs no", "setosa vs rest". */
+    static String areas(Scores s) {
         if (s.binary()) {
-            return String.format(Locale.ROOT, "ROC AUC %.4f, average precision %.4f (class 1 positive)",
-                    s.roc(1).area(), s.precisionRecall(1).area());
+            return String.format(Locale.ROOT, "ROC AUC %.4f, average precision %.4f (positive class: %s)",
+                    s.roc(1).area(), s.precisionRecall(1).area(), s.name(1));
         }
-        StringBuilder sb = new StringBuilder("one class vs the rest:  class   ROC AUC   avg precision\n");
+        int w = "class".length();
+        for (String n : s.names()) {
+            w = Math.max(w, n.length());
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "one class vs the rest:%n  %-" + w
+                + "s   ROC AUC   avg precision%n", "class"));
         for (int k = 0; k < s.classes(); k++) {
-            sb.append(String.format(Locale.ROOT, "%29d   %7.4f   %13.4f%n", k, s.roc(k).area(), s.precisionRecall(k).area()));
+            sb.append(String.format(Locale.ROOT, "  %-" + w + "s   %7.4f   %13.4f%n", s.name(k), s.roc(k).area(),
+                    s.precisionRecall(k).area()));
         }
         return sb.append(String.format(Locale.ROOT, "macro ROC AUC %.4f", s.macroAuc())).toString();
     }
 
     private static Map<String, Object> report(Model model, String description, Evaluation e, Scores s,
-                                              Scores.Calibration cal, List<String> names) {
+                                              Scores.Calibration cal) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", model.describe());
         m.put("data", description);
@@ -181,13 +196,15 @@ final class EvalCommand implements Callable<Integer> {
         m.put("accuracy", e.accuracy());
         m.put("macro_f1", e.macroF1());
         m.put("macro_roc_auc", s.macroAuc());
+        m.put("class_names", new ArrayList<Object>(s.names()));
+        if (s.binary()) {
+            m.put("positive_class", s.name(1));
+        }
         List<Object> classes = new ArrayList<>();
         for (int k = 0; k < e.classes(); k++) {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("class", k);
-            if (names != null) {
-                c.put("name", names.get(k));
-            }
+            c.put("name", s.name(k));
             c.put("precision", e.precision(k));
             c.put("recall", e.recall(k));
             c.put("f1", e.f1(k));
@@ -208,6 +225,7 @@ final class EvalCommand implements Callable<Integer> {
             }
             rows.add(r);
         }
+        // rows are the true classes, columns the predicted ones, both in the order of class_names
         m.put("confusion", rows);
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("bins", CALIBRATION_BINS);

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.backprop.data.TableSpec;
+import org.backprop.data.TargetScaling;
 import org.backprop.data.Text;
 import org.backprop.io.LayerState;
 import org.backprop.io.ModelState;
@@ -64,21 +66,19 @@ final class InspectCommand implements Callable<Integer> {
                 + (unnamed ? "; the file names no activation for some layers: these are the defaults" : "") + ")");
         System.out.printf(Locale.ROOT, "parameters: %d = %d weights + %d biases%n", weights + biases, weights, biases);
         Map<String, String> meta = st.metadata();
-        if (!meta.isEmpty()) {
-            List<String> kv = new ArrayList<>();
-            List<String> data = new ArrayList<>();
-            meta.forEach((k, v) -> {
-                if (k.startsWith("data.")) {
-                    data.add(k.substring("data.".length()) + "=" + Text.printable(v));
-                } else if (!k.equals(TrainCommand.FEATURES_KEY)) {
-                    kv.add(k + "=" + v);
-                }
-            });
-            System.out.println("recipe: " + String.join(", ", kv));
-            if (!data.isEmpty()) {
-                // how the data was read, split and encoded: what eval and predict reapply
-                System.out.println("data: " + String.join(", ", data));
-            }
+        boolean regression = isRegression(st);
+        List<String> recipe = recipe(meta);
+        if (!recipe.isEmpty()) {
+            System.out.println(Terminal.wrap("recipe: " + String.join(", ", recipe), Terminal.PLAIN));
+        }
+        List<String> data = data(meta, regression);
+        if (!data.isEmpty()) {
+            // how the data was read, split and encoded: what eval and predict reapply
+            System.out.println(Terminal.wrap("data: " + String.join(", ", data), Terminal.PLAIN));
+        }
+        TargetScaling targets = Scaling.targets(st);
+        if (targets != null) {
+            System.out.println(targets + ": eval and predict report in the targets' units");
         }
         System.out.println("layer  shape        weights: mean       std       min       max   |w| mean    bias: mean       std");
         for (int i = 0; i < layers.size(); i++) {
@@ -89,7 +89,7 @@ final class InspectCommand implements Callable<Integer> {
                     l.inputs() + "x" + l.outputs(), w[0], w[1], w[2], w[3], w[4], b[0], b[1]);
         }
         if (top > 0) {
-            printTopFeatures(st, layers.get(0));
+            printTopFeatures(st, layers.get(0), regression);
         }
         if (weightsPng != null) {
             LayerState first = layers.get(0);
@@ -105,7 +105,7 @@ final class InspectCommand implements Callable<Integer> {
      * signed weight per feature, otherwise the mean |w| of the feature's outgoing weights. On
      * standardised CSV features the weights compare like for like; names come from the CSV header.
      */
-    private void printTopFeatures(ModelState st, LayerState first) {
+    private void printTopFeatures(ModelState st, LayerState first, boolean regression) {
         String saved = st.metadata().get(TrainCommand.FEATURES_KEY);
         List<String> names = saved == null ? null : Arrays.asList(saved.split(",", -1));
         if (names != null && names.size() != first.inputs()) {
@@ -130,14 +130,123 @@ final class InspectCommand implements Callable<Integer> {
         }
         Arrays.sort(order, (a, b) -> Double.compare(Math.abs(score[b]), Math.abs(score[a])));
         boolean scaled = st.extras().containsKey(Scaling.MEAN);
-        System.out.println("inputs with the largest " + (units == 1 ? "weights (signed: + pushes towards class 1)" : "mean |weight| over the "
-                + units + " first-layer units") + (scaled ? ", on standardised features:" : ":"));
+        String signed = regression ? "+ raises the prediction" : "+ pushes towards " + positiveClass(st.metadata());
+        System.out.println("inputs with the largest " + (units == 1 ? "weights (signed: " + signed + ")"
+                : "mean |weight| over the " + units + " first-layer units") + (scaled ? ", on standardised features:" : ":"));
         for (int k = 0; k < Math.min(top, n); k++) {
             int i = order[k];
             String name = names != null ? names.get(i) : n == 784 ? String.format(Locale.ROOT, "pixel (row %d, col %d)", i / 28, i % 28)
                     : "feature " + i;
-            System.out.printf(Locale.ROOT, "  %2d. %-28s %+.4f%n", k + 1, name, score[i]);
+            System.out.printf(Locale.ROOT, "  %2d. %-28s %+.4f%n", k + 1, shorten(Text.printable(name), 60), score[i]);
         }
+    }
+
+    /** A regression: its data says so, or (a model without data metadata) its output layer is linear. */
+    static boolean isRegression(ModelState st) {
+        String task = st.metadata().get("data.task");
+        if (task != null) {
+            return task.equals("regression");
+        }
+        List<LayerState> layers = st.layers();
+        return org.backprop.nn.Model.savedActivation(st, layers.size() - 1) == org.backprop.nn.Activation.IDENTITY;
+    }
+
+    /** The class a single sigmoid unit's output is the probability of: the second name, else "class 1". */
+    private static String positiveClass(Map<String, String> meta) {
+        String saved = meta.get("data.classes");
+        List<String> names = saved == null ? List.of() : TableSpec.splitList(saved);
+        return names.size() == 2 ? Text.printable(names.get(1)) : "class 1";
+    }
+
+    /**
+     * The recipe's settings that applied to this run: momentum only for the optimisers that use
+     * it, the decay and step only for the schedules that read them, and the regularisers, warm-up
+     * and validation split only where they were on.
+     */
+    static List<String> recipe(Map<String, String> meta) {
+        String optimizer = meta.getOrDefault("optimizer", "");
+        String schedule = meta.getOrDefault("lr-schedule", "");
+        boolean split = meta.containsKey("data.test-split");
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : meta.entrySet()) {
+            String k = e.getKey(), v = e.getValue();
+            boolean applies = switch (k) {
+                case "momentum" -> optimizer.equals("momentum") || optimizer.equals("nesterov");
+                case "lr-decay" -> schedule.equals("exponential") || schedule.equals("step");
+                case "lr-step" -> schedule.equals("step");
+                case "warmup", "weight-decay", "clip-norm", "val-split", "dropout" -> !zeros(v);
+                case "test-split" -> !split;   // the data line has it, with the split's seed
+                case "epoch" -> false;         // beside epochs, below
+                default -> !k.startsWith("data.") && !k.equals(TrainCommand.FEATURES_KEY);
+            };
+            if (k.equals("epochs") && meta.containsKey("epoch") && !meta.get("epoch").equals(v)) {
+                out.add("epochs=" + Text.printable(v) + " (saved after epoch " + Text.printable(meta.get("epoch")) + ")");
+            } else if (applies) {
+                out.add(k + "=" + Text.printable(v));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * How the data was read: lists of names as a count and the first few, the columns only where
+     * they differ from the features, nothing empty, and no classes for a regression.
+     */
+    static List<String> data(Map<String, String> meta, boolean regression) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : meta.entrySet()) {
+            if (!e.getKey().startsWith("data.")) {
+                continue;
+            }
+            String k = e.getKey().substring("data.".length()), v = e.getValue();
+            boolean skip = v.isEmpty() || k.equals("column-index") || k.startsWith("target-")
+                    || (k.equals("columns") && v.equals(meta.get("data.features")))
+                    || (regression && k.equals("classes"));
+            if (skip) {
+                continue;
+            }
+            if (k.equals("columns") || k.equals("features") || k.equals("classes")) {
+                out.add(k + "=" + firstFew(TableSpec.splitList(v)));
+            } else if (k.equals("delimiter")) {
+                out.add(k + "='" + Text.printable(v) + "'");
+            } else {
+                out.add(k + "=" + Text.printable(v));
+            }
+        }
+        return out;
+    }
+
+    /** "4 (a, b, c, d)", or "64 (p0, p1, p2, p3, p4 and 59 more)". */
+    static String firstFew(List<String> names) {
+        int shown = names.size() <= 6 ? names.size() : 5;
+        List<String> head = new ArrayList<>();
+        for (int i = 0; i < shown; i++) {
+            head.add(shorten(Text.printable(names.get(i)), 32));
+        }
+        return names.size() + " (" + String.join(", ", head)
+                + (shown < names.size() ? " and " + (names.size() - shown) + " more" : "") + ")";
+    }
+
+    private static boolean zeros(String v) {
+        for (String part : v.split(",")) {
+            try {
+                if (Double.parseDouble(part.trim()) != 0) {
+                    return false;
+                }
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code s}, or its start and end around "..." when longer than {@code max}: names often differ at the end. */
+    private static String shorten(String s, int max) {
+        if (s.length() <= max) {
+            return s;
+        }
+        int tail = (max - 3) / 3;
+        return s.substring(0, max - 3 - tail) + "..." + s.substring(s.length() - tail);
     }
 
     /** mean, std, min, max, mean |x|. */

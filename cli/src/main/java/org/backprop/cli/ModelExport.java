@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.backprop.data.TargetScaling;
 import org.backprop.io.Checkpoint;
 import org.backprop.io.ModelState;
 import org.backprop.io.Npz;
@@ -11,8 +12,9 @@ import org.backprop.onnx.OnnxExport;
 
 /**
  * {@code --save FILE}: the file's extension picks the format. {@code .npz} exports NumPy arrays,
- * {@code .onnx} an ONNX model that takes the raw inputs (the scaling the model was trained
- * behind is part of the graph), anything else is our checkpoint, the only one that resumes.
+ * {@code .onnx} an ONNX model that takes the raw inputs and gives a regression's predictions in
+ * the targets' units (the scalings the model was trained behind are part of the graph), anything
+ * else is our checkpoint, the only one that resumes.
  */
 final class ModelExport {
 
@@ -30,13 +32,15 @@ final class ModelExport {
     static String save(Path file, ModelState withOptimizer, ModelState weightsOnly, String dataSource) {
         String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (n.endsWith(".npz")) {
-            Npz.save(file, weightsOnly);
+            Npz.save(file, Scaling.withTargetArrays(weightsOnly));
             return " (NumPy arrays)";
         }
         if (n.endsWith(".onnx")) {
             OnnxExport.InputScaling s = scaling(weightsOnly, dataSource);
             OnnxExport.save(file, weightsOnly, s);
-            return " (ONNX opset " + OnnxExport.OPSET + ", input scaling " + s.describe() + ")";
+            TargetScaling t = TargetScaling.from(weightsOnly.metadata());
+            return " (ONNX opset " + OnnxExport.OPSET + ", input scaling " + s.describe()
+                    + (t != null ? ", output in target units: " + OnnxExport.OUTPUT_UNSCALING : "") + ")";
         }
         Checkpoint.save(file, withOptimizer);
         return "";

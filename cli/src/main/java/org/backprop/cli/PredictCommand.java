@@ -21,6 +21,7 @@ import org.backprop.data.DataException;
 import org.backprop.data.Dataset;
 import org.backprop.data.TableChoices;
 import org.backprop.data.TableSpec;
+import org.backprop.data.TargetScaling;
 import org.backprop.io.ModelState;
 import org.backprop.nn.Evaluation;
 import org.backprop.nn.Model;
@@ -98,6 +99,10 @@ final class PredictCommand implements Callable<Integer> {
             int n = limit == null ? scaled.size() : Math.min(limit, scaled.size());
             float[] x = Arrays.copyOf(scaled.features(), n * scaled.featureCount());
             float[] out = model.predict(x, n);
+            TargetScaling targets = regression ? Scaling.targets(state) : null;
+            if (targets != null) {
+                targets.undo(out);   // printed in the targets' own units, not the standardised ones trained on
+            }
             int k = model.outputs();
             if (top != null && top > Math.max(2, k)) {
                 throw new IllegalArgumentException("--top " + top + ": the model has only " + Math.max(2, k) + " classes");

@@ -74,6 +74,12 @@ class CsvWorkflowTest {
         assertTrue(own.out().contains("accuracy " + acc + "% over 40 samples"), own.out());
         // the class names it was trained with, in the table
         assertTrue(e.out().matches("(?s).*true\\\\pred +down +up .*\\ndown +\\d+.*\\nup +\\d+.*"), e.out());
+        assertTrue(e.out().contains("(positive class: up)"), e.out());
+        Cli.Run j = Cli.run("eval", "--model", model.toString(), "--backend", "cpu", "--json");
+        Map<String, Object> report = Json.object(Json.parse(j.out()));
+        assertEquals(List.of("down", "up"), Json.array(report.get("class_names")));
+        assertEquals("up", report.get("positive_class"));
+        assertEquals("down", Json.object(Json.array(report.get("classes")).get(0)).get("name"));
         ModelState st = Checkpoint.load(model);
         assertEquals(csv.toString(), st.metadata().get("data.source"));
         assertEquals("7", st.metadata().get("data.split-seed"));

@@ -1,12 +1,16 @@
 package org.backprop.nn;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import org.backprop.data.Text;
 
 /**
  * What a classifier's probabilities say beyond accuracy: ROC and precision/recall curves with
  * their areas, binary or one class against the rest, and calibration (the reliability diagram
  * and the expected calibration error). Built from model outputs (rows × outputs: a single
- * sigmoid unit, or one probability per class) and the true labels.
+ * sigmoid unit, or one probability per class), the true labels and the classes' names, which
+ * every curve and table built from it is labelled with.
  */
 public final class Scores {
 
@@ -23,16 +27,26 @@ public final class Scores {
     private final int outputCount;
     private final int[] labels;
     private final int classes;
+    private final List<String> names;
 
-    private Scores(float[] outputs, int outputCount, int[] labels, int classes) {
+    private Scores(float[] outputs, int outputCount, int[] labels, int classes, List<String> names) {
         this.outputs = outputs;
         this.outputCount = outputCount;
         this.labels = labels;
         this.classes = classes;
+        this.names = names;
     }
 
-    /** {@code outputs} holds labels.length rows of outputCount values; classes ≥ 2. */
+    /** {@code outputs} holds labels.length rows of outputCount values; classes ≥ 2, named by their index. */
     public static Scores of(float[] outputs, int outputCount, int[] labels, int classes) {
+        return of(outputs, outputCount, labels, classes, null);
+    }
+
+    /**
+     * As {@link #of(float[], int, int[], int)}, with the classes' names ({@code names.get(k)} for
+     * class k, as the data gave them); null or a list of another length: named by index.
+     */
+    public static Scores of(float[] outputs, int outputCount, int[] labels, int classes, List<String> names) {
         if (outputs.length != (long) labels.length * outputCount) {
             throw new IllegalArgumentException("scores: " + outputs.length + " outputs for " + labels.length
                     + " labels of " + outputCount + " output(s) each");
@@ -40,7 +54,12 @@ public final class Scores {
         if (labels.length == 0) {
             throw new IllegalArgumentException("scores: no samples");
         }
-        return new Scores(outputs, outputCount, labels, Math.max(2, classes));
+        int k = Math.max(2, classes);
+        List<String> named = new ArrayList<>(k);
+        for (int c = 0; c < k; c++) {
+            named.add(names != null && names.size() == k ? Text.printable(names.get(c)) : Integer.toString(c));
+        }
+        return new Scores(outputs, outputCount, labels, k, List.copyOf(named));
     }
 
     /** True for two classes: one curve, with class 1 as the positive class. */
@@ -50,6 +69,16 @@ public final class Scores {
 
     public int classes() {
         return classes;
+    }
+
+    /** Class k's name, printable: the data's own label ("setosa", "yes"), else its index. */
+    public String name(int k) {
+        return names.get(k);
+    }
+
+    /** Every class's name, in index order. */
+    public List<String> names() {
+        return names;
     }
 
     /** The probability the model gives class k for row i. */

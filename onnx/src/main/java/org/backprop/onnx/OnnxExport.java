@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.backprop.data.TargetScaling;
 import org.backprop.io.AtomicFile;
 import org.backprop.io.CheckpointException;
 import org.backprop.io.LayerState;
@@ -22,8 +23,11 @@ import org.backprop.io.ModelState;
  * {@code Gemm} (our weights are (inputs, outputs), Gemm's B without transposing) and its
  * activation ({@code Relu}, {@code Sigmoid}, {@code Tanh}, {@code Softmax}); input {@code input}
  * of shape (batch, features) with a symbolic batch dimension, output {@code probabilities}
- * (or {@code output} for an identity output layer). The file is protobuf: the few messages ONNX
- * needs are written by field number (onnx.proto), which spares a code generator and its binaries.
+ * (or {@code output} for an identity output layer). A regression trained on standardised targets
+ * ({@link TargetScaling} in the metadata) ends in a {@code Mul} by their std and an {@code Add} of
+ * their mean, so the runtime's output is in the targets' own units. The file is protobuf: the few
+ * messages ONNX needs are written by field number (onnx.proto), which spares a code generator and
+ * its binaries.
  */
 public final class OnnxExport {
 
@@ -32,6 +36,8 @@ public final class OnnxExport {
     /** IR version 7 is the one of opset 13 (ONNX 1.8). */
     static final int IR_VERSION = 7;
     public static final String INPUT = "input";
+    /** What the output of a regression trained on standardised targets goes through, said in the metadata. */
+    public static final String OUTPUT_UNSCALING = "output * target.std + target.mean";
 
     private static final int FLOAT = 1;   // TensorProto.DataType.FLOAT
 
@@ -96,6 +102,13 @@ public final class OnnxExport {
         }
         String last = layers.get(layers.size() - 1).activation().toLowerCase(Locale.ROOT);
         String outputName = last.equals("identity") ? "output" : "probabilities";
+        TargetScaling targets = TargetScaling.from(state.metadata());
+        if (targets != null && !last.equals("identity")) {
+            throw new IllegalArgumentException("the model has a target scaling (" + TargetScaling.MEAN_KEY
+                    + ") but a " + last + " output: only a regression's linear output is standardised");
+        }
+        // the layers end in standardised units when the targets were: unscaled after the last layer
+        String layersOut = targets != null ? "output.standardised" : outputName;
         for (int i = 0; i < layers.size(); i++) {
             LayerState l = layers.get(i);
             String w = "layer" + i + ".weight";
@@ -113,14 +126,20 @@ public final class OnnxExport {
                 default -> throw new IllegalArgumentException("layer " + i + ": activation '" + l.activation()
                         + "' has no ONNX operator here (relu, sigmoid, tanh, softmax or identity)");
             };
-            String z = op == null && isLast ? outputName : "layer" + i + ".z";
+            String z = op == null && isLast ? layersOut : "layer" + i + ".z";
             g.node("Gemm", "layer" + i, List.of(x, w, b), z);
             x = z;
             if (op != null) {
-                String a = isLast ? outputName : "layer" + i + ".a";
+                String a = isLast ? layersOut : "layer" + i + ".a";
                 g.node(op, "layer" + i + "." + act, List.of(x), a);
                 x = a;
             }
+        }
+        if (targets != null) {
+            g.initializer("target.std", new float[] {(float) targets.std()}, 1);
+            g.initializer("target.mean", new float[] {(float) targets.mean()}, 1);
+            g.node("Mul", "unscale", List.of(layersOut, "target.std"), "output.scaled");
+            g.node("Add", "uncentre", List.of("output.scaled", "target.mean"), outputName);
         }
         Message graph = new Message();
         for (byte[] n : g.nodes) {
@@ -144,6 +163,9 @@ public final class OnnxExport {
             model.message(14, new Message().string(1, e.getKey()).string(2, e.getValue()).bytes());
         }
         model.message(14, new Message().string(1, "input.scaling").string(2, scaling.describe()).bytes());
+        if (targets != null) {
+            model.message(14, new Message().string(1, "output.scaling").string(2, OUTPUT_UNSCALING).bytes());
+        }
         return model.bytes();
     }
 

@@ -24,6 +24,7 @@ import org.backprop.data.Dataset;
 import org.backprop.data.Mnist;
 import org.backprop.data.Standardizer;
 import org.backprop.data.Synthetic;
+import org.backprop.data.TargetScaling;
 import org.backprop.io.LayerState;
 import org.backprop.io.ModelState;
 import org.backprop.nn.Activation;
@@ -135,6 +136,36 @@ class OnnxExportTest {
         for (int i = 0; i < raw.size(); i++) {
             assertEquals(ours[i] > 0.5f, theirs[i][0] > 0.5f, "row " + i);
         }
+    }
+
+    @Test
+    void aRegressionTrainedOnStandardisedTargetsGivesTargetUnitsInOnnxRuntime() throws Exception {
+        // one linear unit, y' = 2·x1 − x2 + 0.5 in standardised units; the targets had mean 100, std 10
+        ModelState st = new ModelState(List.of(new LayerState("identity", 2, 1, new float[] {2, -1}, new float[] {0.5f})),
+                Map.of(TargetScaling.MEAN_KEY, "100", TargetScaling.STD_KEY, "10"), Map.of());
+        Path file = dir.resolve("regression.onnx");
+        OnnxExport.save(file, st, OnnxExport.InputScaling.none());
+        float[][] y = runtime(file, new float[] {1, 2, 3, 1, 0, 0}, 3, 2);
+        // (2 − 2 + 0.5)·10 + 100, (6 − 1 + 0.5)·10 + 100, 0.5·10 + 100
+        assertEquals(105f, y[0][0], 1e-4f);
+        assertEquals(155f, y[1][0], 1e-4f);
+        assertEquals(105f, y[2][0], 1e-4f);
+        try (OrtSession s = OrtEnvironment.getEnvironment().createSession(file.toString(), new OrtSession.SessionOptions())) {
+            assertEquals(List.of("output"), List.copyOf(s.getOutputInfo().keySet()));
+            assertEquals(OnnxExport.OUTPUT_UNSCALING, s.getMetadata().getCustomMetadata().get("output.scaling"));
+        }
+        // the same weights without the scaling: the standardised value itself
+        OnnxExport.save(file, new ModelState(st.layers()), OnnxExport.InputScaling.none());
+        assertEquals(0.5f, runtime(file, new float[] {1, 2}, 1, 2)[0][0], 1e-6f);
+    }
+
+    @Test
+    void aTargetScalingOnAClassifierIsRefused() {
+        ModelState st = new ModelState(List.of(new LayerState("sigmoid", 2, 1, new float[2], new float[1])),
+                Map.of(TargetScaling.MEAN_KEY, "1", TargetScaling.STD_KEY, "2"), Map.of());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OnnxExport.encode(st, OnnxExport.InputScaling.none()));
+        assertTrue(e.getMessage().contains("only a regression's linear output"), e.getMessage());
     }
 
     @Test
