@@ -16,25 +16,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's "Using Backprop as a library" section: its example is this package's
+ * The library page, docs/library.md: its example is this package's
  * {@link TrainMnist}, quoted whole, and it runs on the class path a user gets from the two
  * dependencies it names (this module's test class path: core and cpu-fallback, nothing else of ours).
  */
 class LibraryExampleTest {
 
-    private static final Path README = Path.of("..", "README.md");
+    private static final Path LIBRARY_PAGE = Path.of("..", "docs", "library.md");
 
     @TempDir Path dir;
 
     private static String readme() throws IOException {
-        return Files.readString(README, StandardCharsets.UTF_8);
+        return Files.readString(LIBRARY_PAGE, StandardCharsets.UTF_8);
     }
 
     /** The fenced block that follows the marker comment naming the file. */
     private static String quoted(String readme, String marker, String language) {
         Matcher m = Pattern.compile(Pattern.quote("<!-- " + marker + " -->") + "\\s*```" + language + "\\n(.*?)```",
                 Pattern.DOTALL).matcher(readme);
-        assertTrue(m.find(), "README has no ```" + language + " block after <!-- " + marker + " -->");
+        assertTrue(m.find(), LIBRARY_PAGE + " has no ```" + language + " block after <!-- " + marker + " -->");
         return m.group(1);
     }
 
@@ -42,7 +42,7 @@ class LibraryExampleTest {
     void theReadmeQuotesTheExampleFileExactly() throws IOException {
         String source = Files.readString(Path.of("src", "test", "java", "example", "TrainMnist.java"), StandardCharsets.UTF_8);
         assertEquals(source, quoted(readme(), "cpu-fallback/src/test/java/example/TrainMnist.java", "java"),
-                "README.md and TrainMnist.java differ: paste the file into the README");
+                LIBRARY_PAGE + " and TrainMnist.java differ: paste the file into the page");
     }
 
     @Test
