@@ -9,15 +9,7 @@ import org.backprop.core.Tensor;
  * activations and their derivatives, scale and axpy, dropout, and the row gathers that build a
  * batch on the device.
  */
-final class CudaElementwise {
-
-    private final CudaBackend backend;
-    private final CudaLaunch launch;
-
-    CudaElementwise(CudaBackend backend, CudaLaunch launch) {
-        this.backend = backend;
-        this.launch = launch;
-    }
+record CudaElementwise(CudaBackend backend, CudaLaunch launch) {
 
     void addBias(Tensor x, Tensor bias) {
         CudaTensor tx = backend.owned("addBias", x);

@@ -11,15 +11,7 @@ import org.backprop.core.Tensor;
  * parameters per launch with the learning rate read on the device (so a recorded step can follow
  * a schedule).
  */
-final class CudaOptimisers {
-
-    private final CudaBackend backend;
-    private final CudaLaunch launch;
-
-    CudaOptimisers(CudaBackend backend, CudaLaunch launch) {
-        this.backend = backend;
-        this.launch = launch;
-    }
+record CudaOptimisers(CudaBackend backend, CudaLaunch launch) {
 
     void sgdUpdate(Tensor param, Tensor grad, float lr) {
         CudaTensor[] t = sameShape("sgdUpdate", param, grad);

@@ -13,17 +13,7 @@ import org.backprop.core.Tensor;
  * every run: a kernel writes one partial per row or per block to the scratch buffer of
  * {@link CudaMemory}, then one block adds the partials in a fixed order onto the accumulator.
  */
-final class CudaReductions {
-
-    private final CudaBackend backend;
-    private final CudaLaunch launch;
-    private final CudaMemory memory;
-
-    CudaReductions(CudaBackend backend, CudaLaunch launch, CudaMemory memory) {
-        this.backend = backend;
-        this.launch = launch;
-        this.memory = memory;
-    }
+record CudaReductions(CudaBackend backend, CudaLaunch launch, CudaMemory memory) {
 
     void softmax(Tensor logits, Tensor probabilities) {
         CudaTensor x = backend.owned("softmax", logits);

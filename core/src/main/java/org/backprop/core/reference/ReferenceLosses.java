@@ -18,9 +18,7 @@ final class ReferenceLosses {
 
     static void softmaxCrossEntropy(ReferenceBackend b, Tensor logits, Tensor targets, Tensor probabilities,
                                     Tensor grad, Tensor lossSum) {
-        Checks.owned(b, "softmaxCrossEntropy", logits, targets, probabilities, grad, lossSum);
-        Checks.sameShape("softmaxCrossEntropy", logits, targets, probabilities, grad);
-        Checks.scalar("softmaxCrossEntropy", lossSum);
+        check(b, "softmaxCrossEntropy", logits, targets, probabilities, grad, lossSum);
         // Read every input before writing any output, so any aliasing among them is harmless.
         double[] z = in(logits);
         double[] y = in(targets);
@@ -48,9 +46,7 @@ final class ReferenceLosses {
 
     static void sigmoidBinaryCrossEntropy(ReferenceBackend b, Tensor logits, Tensor targets, Tensor probabilities,
                                           Tensor grad, Tensor lossSum) {
-        Checks.owned(b, "sigmoidBinaryCrossEntropy", logits, targets, probabilities, grad, lossSum);
-        Checks.sameShape("sigmoidBinaryCrossEntropy", logits, targets, probabilities, grad);
-        Checks.scalar("sigmoidBinaryCrossEntropy", lossSum);
+        check(b, "sigmoidBinaryCrossEntropy", logits, targets, probabilities, grad, lossSum);
         double[] z = in(logits);
         double[] y = in(targets);
         int m = logits.rows();
@@ -96,5 +92,13 @@ final class ReferenceLosses {
             sum += Math.exp(z[off + j] - max);
         }
         return max + Math.log(sum);
+    }
+
+    /** Logits, targets, probabilities and gradient of one shape, and a scalar loss accumulator. */
+    private static void check(ReferenceBackend b, String op, Tensor logits, Tensor targets, Tensor probabilities,
+                              Tensor grad, Tensor lossSum) {
+        Checks.owned(b, op, logits, targets, probabilities, grad, lossSum);
+        Checks.sameShape(op, logits, targets, probabilities, grad);
+        Checks.scalar(op, lossSum);
     }
 }
