@@ -113,8 +113,8 @@ public final class GemmBench {
                 }
                 if (dev.ok() && !shapes.isEmpty()) {
                     // unmeasured, about a second of the first shape: the JIT compiles the GEMM's
-                    // code at full size here, not in the first shape's samples (its row once
-                    // read 80 GFLOP/s ±36% where a later run of it read 170)
+                    // code at full size here, not in the first shape's samples (see
+                    // docs/performance/bench.md)
                     measure(dev.backend(), shapes.get(0), cfg.quick() ? QUICK_JIT_WARM_UP : JIT_WARM_UP);
                 }
                 for (Shape s : shapes) {
@@ -283,12 +283,12 @@ public final class GemmBench {
             md.append(t).append('\n');
             dj.put("shapes", rows);
             if (!gpu && oursUnavailable == null) {
-                kernelRates(cfg, md, dj);
+                GemmKernelRates.append(cfg, md, dj);
             }
             devices.add(dj);
         }
         Path png = out.resolve("gemm.png");
-        chart(devices, machine(), png);
+        GemmChart.draw(devices, machine(), png);
         md.append("Chart: `gemm.png`\n\n");
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("devices", devices);
@@ -296,145 +296,9 @@ public final class GemmBench {
         return new Section("gemm", md.toString(), json);
     }
 
-    /**
-     * The CPU micro-kernel's own rate on one thread ({@link org.backprop.cpu.CpuKernelRate}) beside
-     * the one-thread FMA peak ({@link Peaks#measuredCpu}, once per run), so a run shows how far the
-     * kernel, its cache level and the product around it each fall short; measured after the
-     * shapes, with the peer processes idle.
-     */
-    private static void kernelRates(BenchConfig cfg, StringBuilder md, Map<String, Object> dj) {
-        int rounds = cfg.quick() ? 1 : 5;
-        long millis = cfg.quick() ? 20 : 200;
-        org.backprop.cpu.CpuKernelRate.Report report = org.backprop.cpu.CpuKernelRate.measure(rounds, millis);
-        if (report == null) {
-            return;
-        }
-        java.util.OptionalDouble one = Peaks.measuredCpu(1);
-        double peak1 = one.isPresent() ? one.getAsDouble() : Double.NaN;
-        cfg.log().printf("  micro-kernel (%s), 1 thread, peak %s GFLOP/s%n", report.kernel(), Markdown.num(peak1));
-        md.append("Micro-kernel alone (").append(report.kernel()).append("), one thread, against a one-thread FMA peak of ")
-                .append(Markdown.num(peak1)).append(" GFLOP/s measured in the run; C = A·B over packed strips, each B strip ")
-                .append("with every A strip walked past it, as a product task does:\n\n");
-        Markdown kt = new Markdown("micro-kernel", "setting", "GFLOP/s", "% of 1-thread peak");
-        List<Object> kj = new ArrayList<>();
-        for (org.backprop.cpu.CpuKernelRate.Rate r : report.rates()) {
-            cfg.log().println("    " + r.describe());
-            kt.row(r.setting(), r.operands(), Markdown.num(r.gflops()),
-                    Double.isFinite(peak1) ? Markdown.f("%.0f%%", 100 * r.gflops() / peak1) : "–");
-            Map<String, Object> rj = new LinkedHashMap<>();
-            rj.put("setting", r.setting());
-            rj.put("kc", r.kc());
-            rj.put("a_strips", r.aStrips());
-            rj.put("b_strips", r.bStrips());
-            rj.put("a_bytes", r.aBytes());
-            rj.put("b_bytes", r.bBytes());
-            rj.put("gflops", r.gflops());
-            kj.add(rj);
-        }
-        md.append(kt).append('\n');
-        Map<String, Object> k = new LinkedHashMap<>();
-        k.put("kernel", report.kernel());
-        k.put("blocking_kc", report.blockingKc());
-        k.put("peak_1_thread_gflops", peak1);
-        k.put("rates", kj);
-        dj.put("micro_kernel", k);
-    }
-
-    /**
-     * gemm.png from the {@code devices} of results.json, so that a run's chart can be drawn again
-     * from its saved results ({@link #replot}). Training GEMMs: per batch size, the FLOPs of the
-     * step's products over the sum of their median times, ours and the peer's.
-     */
-    static void chart(List<Object> devices, String machine, Path png) {
-        List<Charts.Series> squares = new ArrayList<>();
-        List<Charts.Series> training = new ArrayList<>();
-        List<Charts.Line> peakLines = new ArrayList<>();
-        for (Object d : devices) {
-            Map<String, Object> dj = Json.object(d);
-            String name = String.valueOf(dj.get("backend"));
-            boolean gpu = Devices.isGpu(name);
-            String peerLabel = dj.get("peer") + (gpu ? " (cuda)" : "");
-            Charts.Series sqOurs = new Charts.Series(name + " (ours)");
-            Charts.Series sqPeer = new Charts.Series(peerLabel);
-            Map<Integer, double[]> perBatch = new java.util.TreeMap<>();
-            boolean anyTrained = false;
-            for (Object r : Json.array(dj.get("shapes"))) {
-                Map<String, Object> row = Json.object(r);
-                double flops = ((Number) row.get("flops")).doubleValue();
-                double ours = medianSeconds(row.get("ours"));
-                double peer = medianSeconds(row.get("peer"));
-                if ("square".equals(row.get("kind"))) {
-                    int n = ((Number) row.get("m")).intValue();
-                    sqOurs.add(n, flops / ours / 1e9);
-                    sqPeer.add(n, flops / peer / 1e9);
-                } else {
-                    double[] acc = perBatch.computeIfAbsent(((Number) row.get("batch")).intValue(), b -> new double[4]);
-                    acc[0] += flops;
-                    acc[1] += ours;
-                    acc[2] += peer;
-                    // as trained where measured; the 10-wide products are the same call either way
-                    boolean trained = row.get("ours_as_trained") != null;
-                    anyTrained |= trained;
-                    acc[3] += trained ? medianSeconds(row.get("ours_as_trained")) : ours;
-                }
-            }
-            Charts.Series trOurs = new Charts.Series(name + " (ours)");
-            Charts.Series trPeer = new Charts.Series(peerLabel);
-            Charts.Series trTrained = new Charts.Series(name + " (ours, weights as training holds them)");
-            for (Map.Entry<Integer, double[]> e : perBatch.entrySet()) {
-                trOurs.add(e.getKey(), e.getValue()[0] / e.getValue()[1] / 1e9);
-                trPeer.add(e.getKey(), e.getValue()[0] / e.getValue()[2] / 1e9);
-                trTrained.add(e.getKey(), e.getValue()[0] / e.getValue()[3] / 1e9);
-            }
-            squares.add(sqOurs);
-            squares.add(sqPeer);
-            training.add(trOurs);
-            training.add(trPeer);   // second in both panels, so the peer keeps one line style
-            if (anyTrained) {
-                training.add(trTrained);
-            }
-            Map<String, Object> peak = Json.object(dj.get("peak"));
-            if (peak.get("gflops") instanceof Number g && Double.isFinite(g.doubleValue())) {
-                String how = String.valueOf(peak.get("how"));
-                peakLines.add(new Charts.Line(name + " peak " + Markdown.num(g.doubleValue()) + " GFLOP/s ("
-                        + peakSource(how, gpu) + ")", g.doubleValue()));
-            }
-        }
-        Charts.xyPanels(List.of(
-                new Charts.XYPanel("Training GEMMs of 784-1024-1024-10 (" + machine + ")",
-                        "batch size (rows of X)", "GFLOP/s over the step's products", training, peakLines),
-                new Charts.XYPanel("Square GEMM n×n·n×n, fp32", "n", "GFLOP/s", squares, peakLines)), png);
-    }
-
-    /** The word the legend gives a peak: how {@link Peaks} obtained it. */
-    static String peakSource(String how, boolean gpu) {
-        return how.contains("given") ? "given" : how.contains("measured") ? "measured" : gpu ? "datasheet" : "estimated";
-    }
-
-    private static double medianSeconds(Object samples) {
-        return samples == null ? Double.NaN : ((Number) Json.object(samples).get("median_s")).doubleValue();
-    }
-
     /** Draws DIR/gemm.png again from DIR/results.json, measuring nothing. */
     public static Path replot(Path dir) {
-        Path file = dir.resolve("results.json");
-        Map<String, Object> json;
-        try {
-            json = Json.object(Json.parse(java.nio.file.Files.readString(file)));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-        }
-        Map<String, Object> results = Json.object(json.get("results"));
-        if (!results.containsKey("gemm")) {
-            throw new IllegalArgumentException(file + " has no GEMM results to draw");
-        }
-        Map<String, Object> cpu = Json.object(Json.object(json.get("environment")).get("cpu"));
-        Path png = dir.resolve("gemm.png");
-        chart(Json.array(Json.object(results.get("gemm")).get("devices")),
-                cpu.get("model") + ", " + cpu.get("available_processors") + " cores", png);
-        return png;
+        return GemmChart.replot(dir);
     }
 
     /** The index of the peer with the least median time, or -1 when none has a sample. */

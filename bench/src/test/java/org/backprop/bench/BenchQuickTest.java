@@ -147,10 +147,10 @@ class BenchQuickTest {
     void theLegendNamesAMeasuredPeakMeasured() {
         String how = Json.object(Json.object(Json.array(Json.object(Json.object(json.get("results")).get("gemm"))
                 .get("devices")).get(0)).get("peak")).get("how").toString();
-        assertEquals(how.contains("measured") ? "measured" : "estimated", GemmBench.peakSource(how, false));
-        assertEquals("measured", GemmBench.peakSource("461 GFLOP/s fp32, measured: 2 concurrent FMA loops", false));
-        assertEquals("estimated", GemmBench.peakSource("332 GFLOP/s fp32, estimated: 2 threads", false));
-        assertEquals("given", GemmBench.peakSource("500 GFLOP/s, given with --peak-gflops", false));
+        assertEquals(how.contains("measured") ? "measured" : "estimated", GemmChart.peakSource(how, false));
+        assertEquals("measured", GemmChart.peakSource("461 GFLOP/s fp32, measured: 2 concurrent FMA loops", false));
+        assertEquals("estimated", GemmChart.peakSource("332 GFLOP/s fp32, estimated: 2 threads", false));
+        assertEquals("given", GemmChart.peakSource("500 GFLOP/s, given with --peak-gflops", false));
     }
 
     @Test

@@ -37,7 +37,7 @@ public final class CudaBackendProvider implements BackendProvider {
         if (!a.usable()) {
             throw new BackendUnavailableException("backend cuda cannot run here: " + a.detail());
         }
-        return new CudaBackend(CudaDevice.get(), CudaBackend.GemmChoice.fromProperty());
+        return new CudaBackend(CudaDevice.get(), GemmChoice.fromProperty());
     }
 
     @Override
@@ -70,25 +70,25 @@ public final class CudaBackendProvider implements BackendProvider {
         lines.add("  driver: " + d.driverVersion());
         lines.add("  kernels: " + Kernel.values().length + " from our PTX (ISA " + d.ptxIsa + ", target compute_75)");
         lines.add("  cuBLAS: " + (d.cublasLoaded()
-                ? "loaded, version " + CudaBackend.cublasVersionText(d.cublasVersion)
+                ? "loaded, version " + GemmSetup.cublasVersionText(d.cublasVersion)
                 : "unavailable: " + d.cublasProblem));
         lines.add("  GEMM path: " + gemmPath(d));
         return String.join(System.lineSeparator(), lines);
     }
 
     private static String gemmPath(CudaDevice d) {
-        CudaBackend.GemmChoice choice;
+        GemmChoice choice;
         try {
-            choice = CudaBackend.GemmChoice.fromProperty();
+            choice = GemmChoice.fromProperty();
         } catch (IllegalArgumentException e) {
             return "unknown: " + e.getMessage();
         }
-        if (choice == CudaBackend.GemmChoice.PTX) {
-            return "PTX SGEMM (asked for with -D" + CudaBackend.GEMM_PROPERTY + "=ptx)";
+        if (choice == GemmChoice.PTX) {
+            return GemmSetup.ptxAskedFor();
         }
         if (d.cublasLoaded()) {
-            return "cuBLAS " + CudaBackend.cublasVersionText(d.cublasVersion);
+            return GemmSetup.cublasPath(d.cublasVersion);
         }
-        return "PTX SGEMM (cuBLAS unavailable: " + d.cublasProblem + ")";
+        return GemmSetup.ptxFallback(d.cublasProblem);
     }
 }

@@ -18,14 +18,15 @@ import jcuda.driver.CUdeviceptr;
 
 /**
  * Device memory for one {@link CudaBackend}: allocation with an out-of-memory message a user can
- * act on, the three copies, and the one scratch buffer every two-pass reduction writes its
- * partial sums to (sized once, grown on demand, so a training step allocates nothing).
+ * act on, the three copies, a pinned host buffer for scalar reads, and two reusable device buffers:
+ * the scratch every two-pass reduction writes its partial sums to, and the split-k partial
+ * products (each sized once, grown on demand, so a training step allocates nothing).
  */
 final class CudaMemory {
 
     private final CudaDevice device;
-    private CUdeviceptr scratch;
-    private long scratchBytes;
+    private final Reusable scratch = new Reusable("scratch for the reduction");
+    private final Reusable partials = new Reusable("split-k partial products");
     /** cuMemAlloc calls so far, for the no-allocation-per-step check. */
     long allocations;
     /** A page-locked host buffer for scalar read-backs: a pinned copy needs no staging. */
@@ -78,6 +79,19 @@ final class CudaMemory {
         }
     }
 
+    /** Reads {@code dst.length} floats, or int32 values converted to float (exact below 2^24). */
+    void download(String op, CUdeviceptr src, float[] dst, boolean ints) {
+        if (!ints) {
+            download(op, src, Pointer.to(dst), dst.length * 4L);
+            return;
+        }
+        int[] read = new int[dst.length];
+        download(op, src, Pointer.to(read), read.length * 4L);
+        for (int i = 0; i < read.length; i++) {
+            dst[i] = read[i];
+        }
+    }
+
     void download(String op, CUdeviceptr src, Pointer dst, long bytes) {
         try {
             cuMemcpyDtoH(dst, src, bytes);
@@ -97,22 +111,13 @@ final class CudaMemory {
     /** A device buffer of at least {@code doubles} doubles, reused across calls, grown on demand. */
     CUdeviceptr scratch(String op, int doubles) {
         long need = Math.max((long) doubles, CudaLaunch.MAX_PARTIALS) * 8L;
-        if (need > scratchBytes) {
-            long grown = Math.max(need, scratchBytes * 2);
-            if (scratch != null) {
-                try {
-                    cuCtxSynchronize();   // queued kernels may still use the old buffer
-                    cuMemFree(scratch);
-                } catch (CudaException e) {
-                    throw CudaLaunch.failed(op, e);
-                }
-                scratch = null;
-                scratchBytes = 0;
-            }
-            scratch = allocate(op + " (scratch for the reduction)", grown);
-            scratchBytes = grown;
-        }
-        return scratch;
+        return scratch.atLeast(op, need, Math.max(need, scratch.bytes * 2));
+    }
+
+    /** A device buffer of at least {@code floats} floats for split-k partial products, reused, grown on demand. */
+    CUdeviceptr splitPartials(String op, long floats) {
+        long need = floats * 4L;
+        return partials.atLeast(op, need, need);
     }
 
     /** The 4 bytes at {@code src} through the pinned buffer (allocated on first use). */
@@ -131,37 +136,9 @@ final class CudaMemory {
         return pinnedBytes;
     }
 
-    private CUdeviceptr partials;
-    private long partialsBytes;
-
-    /** A device buffer of at least {@code floats} floats for split-k partial products, reused, grown on demand. */
-    CUdeviceptr splitPartials(String op, long floats) {
-        long need = floats * 4L;
-        if (need > partialsBytes) {
-            if (partials != null) {
-                try {
-                    cuCtxSynchronize();   // queued kernels may still use the old buffer
-                    cuMemFree(partials);
-                } catch (CudaException e) {
-                    throw CudaLaunch.failed(op, e);
-                }
-                partials = null;
-                partialsBytes = 0;
-            }
-            partials = allocate(op + " (split-k partial products)", need);
-            partialsBytes = need;
-        }
-        return partials;
-    }
-
     /** Frees the scratch, partial-product and pinned buffers; tensors are the backend's to free. */
     void close() {
-        if (partials != null) {
-            CUdeviceptr p = partials;
-            partials = null;
-            partialsBytes = 0;
-            free("close (split-k partials)", p);
-        }
+        partials.free("close (split-k partials)");
         if (pinned != null) {
             Pointer p = pinned;
             pinned = null;
@@ -172,11 +149,45 @@ final class CudaMemory {
                 throw CudaLaunch.failed("close (pinned buffer)", e);
             }
         }
-        if (scratch != null) {
-            CUdeviceptr s = scratch;
-            scratch = null;
-            scratchBytes = 0;
-            free("close (scratch)", s);
+        scratch.free("close (scratch)");
+    }
+
+    /** A device buffer that is reused across calls and replaced by a larger one when a call needs more. */
+    private final class Reusable {
+        private final String purpose;
+        private CUdeviceptr pointer;
+        private long bytes;
+
+        Reusable(String purpose) {
+            this.purpose = purpose;
+        }
+
+        /** At least {@code need} bytes; when it must grow, the new buffer has {@code grown} bytes. */
+        CUdeviceptr atLeast(String op, long need, long grown) {
+            if (need > bytes) {
+                if (pointer != null) {
+                    try {
+                        cuCtxSynchronize();   // queued kernels may still use the old buffer
+                        cuMemFree(pointer);
+                    } catch (CudaException e) {
+                        throw CudaLaunch.failed(op, e);
+                    }
+                    pointer = null;
+                    bytes = 0;
+                }
+                pointer = allocate(op + " (" + purpose + ")", grown);
+                bytes = grown;
+            }
+            return pointer;
+        }
+
+        void free(String what) {
+            if (pointer != null) {
+                CUdeviceptr p = pointer;
+                pointer = null;
+                bytes = 0;
+                CudaMemory.this.free(what, p);
+            }
         }
     }
 }

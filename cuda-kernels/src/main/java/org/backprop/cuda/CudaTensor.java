@@ -66,6 +66,20 @@ public final class CudaTensor extends Tensor {
         return parent != null;
     }
 
+    /** The indices just uploaded, kept with their range; a view's earlier copy is dropped. */
+    void rememberHostIndices(int[] src) {
+        forgetHostIndices();
+        hostIndices = src.clone();
+        int lo = Integer.MAX_VALUE;
+        int hi = Integer.MIN_VALUE;
+        for (int v : src) {
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        hostMin = lo;
+        hostMax = hi;
+    }
+
     /** A kernel or a partial upload changed the indices: the host copy no longer tells the truth. */
     void forgetHostIndices() {
         hostIndices = null;

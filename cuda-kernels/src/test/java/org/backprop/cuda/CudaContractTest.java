@@ -25,6 +25,6 @@ class CudaContractTest extends BackendContract {
     @Override
     protected Backend createBackend() {
         requireCuda();
-        return new CudaBackend(CudaDevice.get(), CudaBackend.GemmChoice.CUBLAS);
+        return new CudaBackend(CudaDevice.get(), GemmChoice.CUBLAS);
     }
 }

@@ -22,7 +22,7 @@ class CudaDeviceMemoryTest {
     @BeforeEach
     void open() {
         CudaContractTest.requireCuda();
-        backend = new CudaBackend(CudaDevice.get(), CudaBackend.GemmChoice.AUTO);
+        backend = new CudaBackend(CudaDevice.get(), GemmChoice.AUTO);
     }
 
     @AfterEach

@@ -37,7 +37,7 @@ class CudaGraphStepTest {
 
     private static CudaBackend ptxBackend() {
         CudaContractTest.requireCuda();
-        return new CudaBackend(CudaDevice.get(), CudaBackend.GemmChoice.PTX);
+        return new CudaBackend(CudaDevice.get(), GemmChoice.PTX);
     }
 
     private static Dataset data(int rows) {

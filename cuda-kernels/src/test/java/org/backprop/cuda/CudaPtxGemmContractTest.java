@@ -14,6 +14,6 @@ class CudaPtxGemmContractTest extends BackendContract {
     @Override
     protected Backend createBackend() {
         CudaContractTest.requireCuda();
-        return new CudaBackend(CudaDevice.get(), CudaBackend.GemmChoice.PTX);
+        return new CudaBackend(CudaDevice.get(), GemmChoice.PTX);
     }
 }

@@ -15,6 +15,6 @@ class CudaPtxNarrowTileContractTest extends BackendContract {
     @Override
     protected Backend createBackend() {
         CudaContractTest.requireCuda();
-        return new CudaBackend(CudaDevice.get(), CudaBackend.GemmChoice.PTX, CudaBackend.TileChoice.NARROW);
+        return new CudaBackend(CudaDevice.get(), GemmChoice.PTX, TileChoice.NARROW);
     }
 }

@@ -15,6 +15,6 @@ class CudaPtxSplitKContractTest extends BackendContract {
     @Override
     protected Backend createBackend() {
         CudaContractTest.requireCuda();
-        return new CudaBackend(CudaDevice.get(), CudaBackend.GemmChoice.PTX, CudaBackend.TileChoice.WIDE, 3);
+        return new CudaBackend(CudaDevice.get(), GemmChoice.PTX, TileChoice.WIDE, 3);
     }
 }

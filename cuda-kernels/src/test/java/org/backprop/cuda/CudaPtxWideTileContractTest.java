@@ -15,6 +15,6 @@ class CudaPtxWideTileContractTest extends BackendContract {
     @Override
     protected Backend createBackend() {
         CudaContractTest.requireCuda();
-        return new CudaBackend(CudaDevice.get(), CudaBackend.GemmChoice.PTX, CudaBackend.TileChoice.WIDE);
+        return new CudaBackend(CudaDevice.get(), GemmChoice.PTX, TileChoice.WIDE);
     }
 }

@@ -54,7 +54,7 @@ public final class EmulatedScenario {
         System.out.println("usable: " + a.usable());
         System.out.println("detail: " + a.detail());
         if (a.usable()) {
-            try (CudaBackend b = new CudaBackend(CudaDevice.get(), CudaBackend.GemmChoice.AUTO)) {
+            try (CudaBackend b = new CudaBackend(CudaDevice.get(), GemmChoice.AUTO)) {
                 System.out.println("gemm: " + b.gemmPath());
             }
         }
@@ -105,7 +105,7 @@ public final class EmulatedScenario {
         }
         cuCtxSetCurrent(d.context);
         cuMemFree(p);
-        try (CudaBackend b = new CudaBackend(d, CudaBackend.GemmChoice.PTX)) {
+        try (CudaBackend b = new CudaBackend(d, GemmChoice.PTX)) {
             CudaTensor small = (CudaTensor) b.allocate(1, 3);
             CudaLaunch launch = new CudaLaunch(d, true);
             refused("2048 threads per block", () -> launch.kernel("fill", Kernel.FILL, 1, 1, 2048, 1,

@@ -26,21 +26,21 @@ class GemmSetupTest {
     @Test
     void autoTakesCublasWhenAHandleCanBeMade() {
         cublasHandle h = new cublasHandle();
-        CudaBackend.GemmSetup s = CudaBackend.GemmSetup.choose(CudaBackend.GemmChoice.AUTO, null, 120803, () -> h);
+        GemmSetup s = GemmSetup.choose(GemmChoice.AUTO, null, 120803, () -> h);
         assertEquals(h, s.handle);
         assertEquals("cuBLAS 12.8.3", s.path);
     }
 
     @Test
     void autoFallsBackToThePtxGemmWhenCublasCreateFails() {
-        CudaBackend.GemmSetup s = CudaBackend.GemmSetup.choose(CudaBackend.GemmChoice.AUTO, null, 120803, CREATE_FAILS);
+        GemmSetup s = GemmSetup.choose(GemmChoice.AUTO, null, 120803, CREATE_FAILS);
         assertNull(s.handle);
         assertEquals("PTX SGEMM (cuBLAS unavailable: cublasCreate failed: CUBLAS_STATUS_NOT_INITIALIZED)", s.path);
     }
 
     @Test
     void autoTakesThePtxGemmWithTheProbesReasonWhenCublasDidNotLoad() {
-        CudaBackend.GemmSetup s = CudaBackend.GemmSetup.choose(CudaBackend.GemmChoice.AUTO, "libcublas.so.12 not found",
+        GemmSetup s = GemmSetup.choose(GemmChoice.AUTO, "libcublas.so.12 not found",
                 0, MUST_NOT_CREATE);
         assertNull(s.handle);
         assertEquals("PTX SGEMM (cuBLAS unavailable: libcublas.so.12 not found)", s.path);
@@ -49,13 +49,13 @@ class GemmSetupTest {
     @Test
     void askingForCublasWhereCublasCreateFailsIsAnErrorNotASwitch() {
         BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
-                () -> CudaBackend.GemmSetup.choose(CudaBackend.GemmChoice.CUBLAS, null, 120803, CREATE_FAILS));
+                () -> GemmSetup.choose(GemmChoice.CUBLAS, null, 120803, CREATE_FAILS));
         assertTrue(e.getMessage().contains("cublasCreate failed: CUBLAS_STATUS_NOT_INITIALIZED"), e.getMessage());
     }
 
     @Test
     void askingForThePtxGemmNeverTouchesCublas() {
-        CudaBackend.GemmSetup s = CudaBackend.GemmSetup.choose(CudaBackend.GemmChoice.PTX, null, 120803, MUST_NOT_CREATE);
+        GemmSetup s = GemmSetup.choose(GemmChoice.PTX, null, 120803, MUST_NOT_CREATE);
         assertNull(s.handle);
         assertNotNull(s.path);
         assertTrue(s.path.startsWith("PTX SGEMM (asked for"), s.path);

@@ -1,6 +1,8 @@
 package org.backprop.core.reference;
 
 import java.util.Arrays;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
 
 import org.backprop.core.Backend;
 import org.backprop.core.Checks;
@@ -159,13 +161,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public void sigmoid(Tensor x, Tensor y) {
-        Checks.owned(this, "sigmoid", x, y);
-        Checks.sameShape("sigmoid", x, y);
-        double[] xv = in(x);
-        double[] yv = out(y);
-        for (int i = 0; i < x.size(); i++) {
-            yv[i] = sigmoid(xv[i]);
-        }
+        map("sigmoid", x, y, ReferenceBackend::sigmoid);
     }
 
     /** σ(z) without overflow: exp is only ever taken of a non-positive number. */
@@ -179,59 +175,49 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public void sigmoidBackward(Tensor y, Tensor dy, Tensor dx) {
-        Checks.owned(this, "sigmoidBackward", y, dy, dx);
-        Checks.sameShape("sigmoidBackward", y, dy, dx);
-        double[] yv = in(y);
-        double[] dyv = in(dy);
-        double[] dxv = out(dx);
-        for (int i = 0; i < y.size(); i++) {
-            dxv[i] = dyv[i] * yv[i] * (1 - yv[i]);
-        }
+        mapBackward("sigmoidBackward", y, dy, dx, (yi, dyi) -> dyi * yi * (1 - yi));
     }
 
     @Override
     public void tanh(Tensor x, Tensor y) {
-        Checks.owned(this, "tanh", x, y);
-        Checks.sameShape("tanh", x, y);
-        double[] xv = in(x);
-        double[] yv = out(y);
-        for (int i = 0; i < x.size(); i++) {
-            yv[i] = Math.tanh(xv[i]);
-        }
+        map("tanh", x, y, Math::tanh);
     }
 
     @Override
     public void tanhBackward(Tensor y, Tensor dy, Tensor dx) {
-        Checks.owned(this, "tanhBackward", y, dy, dx);
-        Checks.sameShape("tanhBackward", y, dy, dx);
-        double[] yv = in(y);
-        double[] dyv = in(dy);
-        double[] dxv = out(dx);
-        for (int i = 0; i < y.size(); i++) {
-            dxv[i] = dyv[i] * (1 - yv[i] * yv[i]);
-        }
+        mapBackward("tanhBackward", y, dy, dx, (yi, dyi) -> dyi * (1 - yi * yi));
     }
 
     @Override
     public void relu(Tensor x, Tensor y) {
-        Checks.owned(this, "relu", x, y);
-        Checks.sameShape("relu", x, y);
-        double[] xv = in(x);
-        double[] yv = out(y);
-        for (int i = 0; i < x.size(); i++) {
-            yv[i] = xv[i] > 0 ? xv[i] : 0;
-        }
+        map("relu", x, y, xi -> xi > 0 ? xi : 0);
     }
 
     @Override
     public void reluBackward(Tensor y, Tensor dy, Tensor dx) {
-        Checks.owned(this, "reluBackward", y, dy, dx);
-        Checks.sameShape("reluBackward", y, dy, dx);
+        mapBackward("reluBackward", y, dy, dx, (yi, dyi) -> yi > 0 ? dyi : 0);
+    }
+
+    /** y = f(x) element by element; y may be x. */
+    private void map(String op, Tensor x, Tensor y, DoubleUnaryOperator f) {
+        Checks.owned(this, op, x, y);
+        Checks.sameShape(op, x, y);
+        double[] xv = in(x);
+        double[] yv = out(y);
+        for (int i = 0; i < x.size(); i++) {
+            yv[i] = f.applyAsDouble(xv[i]);
+        }
+    }
+
+    /** dx = df(y, dy) element by element, given y = f(x); dx may be dy. */
+    private void mapBackward(String op, Tensor y, Tensor dy, Tensor dx, DoubleBinaryOperator df) {
+        Checks.owned(this, op, y, dy, dx);
+        Checks.sameShape(op, y, dy, dx);
         double[] yv = in(y);
         double[] dyv = in(dy);
         double[] dxv = out(dx);
         for (int i = 0; i < y.size(); i++) {
-            dxv[i] = yv[i] > 0 ? dyv[i] : 0;
+            dxv[i] = df.applyAsDouble(yv[i], dyv[i]);
         }
     }
 
@@ -243,75 +229,21 @@ public final class ReferenceBackend implements Backend {
         double[] p = out(probabilities);
         int n = logits.cols();
         for (int i = 0; i < logits.rows(); i++) {
-            double lse = logSumExp(z, i * n, n);
+            double lse = ReferenceLosses.logSumExp(z, i * n, n);
             for (int j = 0; j < n; j++) {
                 p[i * n + j] = Math.exp(z[i * n + j] - lse);
             }
         }
     }
 
-    /** log Σ_j exp(z[off + j]), with the row max taken out first so nothing overflows. */
-    private static double logSumExp(double[] z, int off, int n) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < n; j++) {
-            max = Math.max(max, z[off + j]);
-        }
-        double sum = 0;
-        for (int j = 0; j < n; j++) {
-            sum += Math.exp(z[off + j] - max);
-        }
-        return max + Math.log(sum);
-    }
-
     @Override
     public void softmaxCrossEntropy(Tensor logits, Tensor targets, Tensor probabilities, Tensor grad, Tensor lossSum) {
-        Checks.owned(this, "softmaxCrossEntropy", logits, targets, probabilities, grad, lossSum);
-        Checks.sameShape("softmaxCrossEntropy", logits, targets, probabilities, grad);
-        Checks.scalar("softmaxCrossEntropy", lossSum);
-        // Read every input before writing any output, so any aliasing among them is harmless.
-        double[] z = in(logits);
-        double[] y = in(targets);
-        int m = logits.rows();
-        int n = logits.cols();
-        double[] p = new double[z.length];
-        double[] g = new double[z.length];
-        double loss = 0;
-        for (int i = 0; i < m; i++) {
-            double lse = logSumExp(z, i * n, n);
-            for (int j = 0; j < n; j++) {
-                int ij = i * n + j;
-                double logP = z[ij] - lse;
-                p[ij] = Math.exp(logP);
-                g[ij] = (p[ij] - y[ij]) / m;
-                if (y[ij] != 0) {
-                    loss -= y[ij] * logP;
-                }
-            }
-        }
-        store(p, probabilities);
-        store(g, grad);
-        out(lossSum)[0] += loss;
+        ReferenceLosses.softmaxCrossEntropy(this, logits, targets, probabilities, grad, lossSum);
     }
 
     @Override
     public void sigmoidBinaryCrossEntropy(Tensor logits, Tensor targets, Tensor probabilities, Tensor grad, Tensor lossSum) {
-        Checks.owned(this, "sigmoidBinaryCrossEntropy", logits, targets, probabilities, grad, lossSum);
-        Checks.sameShape("sigmoidBinaryCrossEntropy", logits, targets, probabilities, grad);
-        Checks.scalar("sigmoidBinaryCrossEntropy", lossSum);
-        double[] z = in(logits);
-        double[] y = in(targets);
-        int m = logits.rows();
-        double[] p = new double[z.length];
-        double[] g = new double[z.length];
-        double loss = 0;
-        for (int i = 0; i < z.length; i++) {
-            p[i] = sigmoid(z[i]);
-            g[i] = (p[i] - y[i]) / m;
-            loss += binaryCrossEntropy(z[i], y[i]);
-        }
-        store(p, probabilities);
-        store(g, grad);
-        out(lossSum)[0] += loss;
+        ReferenceLosses.sigmoidBinaryCrossEntropy(this, logits, targets, probabilities, grad, lossSum);
     }
 
     /**
@@ -324,21 +256,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public void squaredError(Tensor output, Tensor targets, Tensor grad, Tensor lossSum) {
-        Checks.owned(this, "squaredError", output, targets, grad, lossSum);
-        Checks.sameShape("squaredError", output, targets, grad);
-        Checks.scalar("squaredError", lossSum);
-        double[] o = in(output);
-        double[] y = in(targets);
-        int m = output.rows();
-        double[] g = new double[o.length];
-        double loss = 0;
-        for (int i = 0; i < o.length; i++) {
-            double d = o[i] - y[i];
-            loss += d * d;
-            g[i] = 2 * d / m;
-        }
-        store(g, grad);
-        out(lossSum)[0] += loss;
+        ReferenceLosses.squaredError(this, output, targets, grad, lossSum);
     }
 
     @Override
@@ -454,77 +372,32 @@ public final class ReferenceBackend implements Backend {
         }
     }
 
-    // ---------------------------------------------------------------- optimisers
-
-    @Override
-    public void nesterovUpdate(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum) {
-        Checks.owned(this, "nesterovUpdate", param, grad, velocity);
-        Checks.sameShape("nesterovUpdate", param, grad, velocity);
-        double[] p = out(param);
-        double[] g = in(grad);
-        double[] v = out(velocity);
-        for (int i = 0; i < param.size(); i++) {
-            v[i] = momentum * v[i] + g[i];
-            p[i] -= lr * (g[i] + momentum * v[i]);
-        }
-    }
-
-    @Override
-    public void rmspropUpdate(Tensor param, Tensor grad, Tensor square, float lr, float alpha, float eps) {
-        Checks.owned(this, "rmspropUpdate", param, grad, square);
-        Checks.sameShape("rmspropUpdate", param, grad, square);
-        double[] p = out(param);
-        double[] g = in(grad);
-        double[] s = out(square);
-        for (int i = 0; i < param.size(); i++) {
-            s[i] = alpha * s[i] + (1 - (double) alpha) * g[i] * g[i];
-            p[i] -= lr * g[i] / (Math.sqrt(s[i]) + eps);
-        }
-    }
+    // ---------------------------------------------------------------- optimisers (ReferenceOptimisers)
 
     @Override
     public void sgdUpdate(Tensor param, Tensor grad, float lr) {
-        Checks.owned(this, "sgdUpdate", param, grad);
-        Checks.sameShape("sgdUpdate", param, grad);
-        double[] p = out(param);
-        double[] g = in(grad);
-        for (int i = 0; i < param.size(); i++) {
-            p[i] -= lr * g[i];
-        }
+        ReferenceOptimisers.sgd(this, param, grad, lr);
     }
 
     @Override
     public void momentumUpdate(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum) {
-        Checks.owned(this, "momentumUpdate", param, grad, velocity);
-        Checks.sameShape("momentumUpdate", param, grad, velocity);
-        double[] p = out(param);
-        double[] g = in(grad);
-        double[] v = out(velocity);
-        for (int i = 0; i < param.size(); i++) {
-            v[i] = momentum * v[i] + g[i];
-            p[i] -= lr * v[i];
-        }
+        ReferenceOptimisers.momentum(this, param, grad, velocity, lr, momentum);
+    }
+
+    @Override
+    public void nesterovUpdate(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum) {
+        ReferenceOptimisers.nesterov(this, param, grad, velocity, lr, momentum);
+    }
+
+    @Override
+    public void rmspropUpdate(Tensor param, Tensor grad, Tensor square, float lr, float alpha, float eps) {
+        ReferenceOptimisers.rmsprop(this, param, grad, square, lr, alpha, eps);
     }
 
     @Override
     public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v,
                            float lr, float beta1, float beta2, float eps, int step) {
-        Checks.owned(this, "adamUpdate", param, grad, m, v);
-        Checks.sameShape("adamUpdate", param, grad, m, v);
-        if (step < 1) {
-            throw new IllegalArgumentException("adamUpdate: step must be 1 or more, got " + step);
-        }
-        double[] p = out(param);
-        double[] g = in(grad);
-        double[] mv = out(m);
-        double[] vv = out(v);
-        double correction1 = 1 - Math.pow(beta1, step);
-        double correction2 = 1 - Math.pow(beta2, step);
-        for (int i = 0; i < param.size(); i++) {
-            mv[i] = beta1 * mv[i] + (1 - (double) beta1) * g[i];
-            vv[i] = beta2 * vv[i] + (1 - (double) beta2) * g[i] * g[i];
-            p[i] -= lr * (mv[i] / correction1) / (Math.sqrt(vv[i] / correction2) + eps);
-        }
+        ReferenceOptimisers.adam(this, param, grad, m, v, lr, beta1, beta2, eps, step);
     }
 
     // ---------------------------------------------------------------- data
@@ -556,16 +429,16 @@ public final class ReferenceBackend implements Backend {
     // ---------------------------------------------------------------- helpers
 
     /** A copy of a float tensor's values, exactly its size even for a view. */
-    private static double[] in(Tensor t) {
+    static double[] in(Tensor t) {
         return Arrays.copyOf(((ReferenceTensor) t).values, t.size());
     }
 
     /** The live backing array of a float tensor; loops over it must stop at {@code t.size()}. */
-    private static double[] out(Tensor t) {
+    static double[] out(Tensor t) {
         return ((ReferenceTensor) t).values;
     }
 
-    private static void store(double[] src, Tensor dst) {
+    static void store(double[] src, Tensor dst) {
         System.arraycopy(src, 0, out(dst), 0, src.length);
     }
 

@@ -1,16 +1,13 @@
-package org.backprop.spark;
+package org.backprop.dist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.backprop.io.Checkpoint;
 import org.backprop.io.ModelState;
 import org.backprop.io.Npz;
@@ -19,46 +16,25 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code backprop train --spark local[2]} in a fresh JVM, as the launcher runs it: the command line
- * finds this module through ServiceLoader, starts and stops its own session, prints the epoch
+ * finds the spark module through ServiceLoader, starts and stops its own session, prints the epoch
  * lines, and writes the checkpoint and the .npz as single-process training does.
  */
 class CommandLineTest {
 
     @TempDir Path dir;
 
-    record Run(int exit, String out) { }
-
-    static Run backprop(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("--add-") || a.startsWith("-XX:+IgnoreUnrecognized")) {
-                cmd.add(a);
-            }
-        }
-        cmd.add("--add-modules=jdk.incubator.vector");
-        cmd.add("-Xmx1g");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add("org.backprop.cli.Main");
+    static ChildJvm.Run backprop(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("--add-modules=jdk.incubator.vector", "-Xmx1g", "-cp",
+                System.getProperty("java.class.path"), "org.backprop.cli.Main"));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(3, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("backprop train --spark did not finish:\n" + out);
-        }
-        return new Run(p.exitValue(), out);
+        return ChildJvm.run(ChildJvm.command(cmd), "backprop train --spark");
     }
 
     @Test
     void trainWithSparkPrintsEpochLinesAndSavesCheckpointAndNpz() throws Exception {
         Path ckpt = dir.resolve("run.bpm");
         Path npz = dir.resolve("model.npz");
-        Run r = backprop("train", "--spark", "local[2]", "--data", "mnist-sample", "--layers", "32", "--epochs", "2",
+        ChildJvm.Run r = backprop("train", "--spark", "local[2]", "--data", "mnist-sample", "--layers", "32", "--epochs", "2",
                 "--backend", "cpu", "--checkpoint-every", "1", "--checkpoint", ckpt.toString(),
                 "--save", npz.toString(), "--progress=false");
         assertEquals(0, r.exit(), r.out());
@@ -75,18 +51,18 @@ class CommandLineTest {
 
     @Test
     void syncEveryWithoutSparkIsABadOption() throws Exception {
-        Run r = backprop("train", "--sync-every", "4", "--data", "mnist-sample", "--epochs", "1");
+        ChildJvm.Run r = backprop("train", "--sync-every", "4", "--data", "mnist-sample", "--epochs", "1");
         assertEquals(2, r.exit(), r.out());
         assertTrue(r.out().contains("backprop: --sync-every only applies to --spark training"), r.out());
     }
 
     @Test
     void sparkRefusesWhatItDoesNotImplementInsteadOfIgnoringIt() throws Exception {
-        Run dropout = backprop("train", "--spark", "local[2]", "--data", "mnist-sample", "--layers", "32",
+        ChildJvm.Run dropout = backprop("train", "--spark", "local[2]", "--data", "mnist-sample", "--layers", "32",
                 "--dropout", "0.5", "--epochs", "1");
         assertEquals(2, dropout.exit(), dropout.out());
         assertTrue(dropout.out().contains("backprop: --spark does not support --dropout yet"), dropout.out());
-        Run rmsprop = backprop("train", "--spark", "local[2]", "--data", "mnist-sample", "--optimizer", "rmsprop",
+        ChildJvm.Run rmsprop = backprop("train", "--spark", "local[2]", "--data", "mnist-sample", "--optimizer", "rmsprop",
                 "--epochs", "1");
         assertEquals(2, rmsprop.exit(), rmsprop.out());
         assertTrue(rmsprop.out().contains("backprop: --spark trains with sgd, momentum or adam, not rmsprop"), rmsprop.out());
