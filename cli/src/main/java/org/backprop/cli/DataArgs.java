@@ -80,10 +80,16 @@ final class DataArgs {
             this(train, test, description, null, null, Map.of(), true);
         }
 
+        /** A regression's standardised targets, or null (stub until the data options standardise them). */
+        org.backprop.data.TargetScaling targetScaling() { return null; }
+
         TrainTest withValidation(Dataset newTrain, Dataset validation) {
             return new TrainTest(newTrain, test, description, scaler, validation, metadata, heldOut);
         }
     }
+
+    /** Checks the data options on their own, before anything is read (stub: the checks live in load). */
+    void validate() { }
 
     /** The --data value as given, or the default. */
     String source() {

@@ -163,8 +163,14 @@ class ResumeTest {
      */
     @Test
     void everyTrainOptionIsCheckedOnResumeOrFreeToChange() {
-        java.util.Set<String> decided = new java.util.HashSet<>(ResumeCheck.MAY_CHANGE);
-        decided.addAll(ResumeCheck.CHECKED);
+        picocli.CommandLine trainCl = new picocli.CommandLine(new Main()).getSubcommands().get("train");
+        java.util.Set<String> decided = new java.util.HashSet<>(ResumeCheck.FREE);
+        decided.addAll(ResumeCheck.checked());
+        for (picocli.CommandLine.Model.ArgGroupSpec g : trainCl.getCommandSpec().argGroups()) {
+            if (ResumeCheck.FREE_GROUPS.contains(g.heading().replace("%n", "").trim())) {
+                g.options().forEach(o -> decided.addAll(java.util.List.of(o.names())));
+            }
+        }
         // where training starts, and the command's own
         decided.addAll(java.util.List.of("--resume", "--init", "--help", "--version", "--verbose"));
         picocli.CommandLine train = new picocli.CommandLine(new Main()).getSubcommands().get("train");

@@ -18,7 +18,7 @@ public enum Loss {
         @Override void checkOutput(Activation output) {
             if (output != Activation.SOFTMAX) {
                 throw new IllegalArgumentException("cross-entropy needs a softmax output layer, got "
-                        + output.id() + " (use --loss bce for a sigmoid output)");
+                        + output.id() + " (use the bce loss for a sigmoid output)");
             }
         }
 
@@ -38,7 +38,7 @@ public enum Loss {
         @Override void checkOutput(Activation output) {
             if (output != Activation.SIGMOID) {
                 throw new IllegalArgumentException("binary cross-entropy needs a sigmoid output layer, got "
-                        + output.id() + " (use --loss ce for a softmax output)");
+                        + output.id() + " (use the ce loss for a softmax output)");
             }
         }
 
@@ -56,7 +56,7 @@ public enum Loss {
         @Override void checkOutput(Activation output) {
             if (output == Activation.SOFTMAX) {
                 throw new IllegalArgumentException("squared error with a softmax output is not supported:"
-                        + " use --loss ce, or --output sigmoid with --loss se");
+                        + " use the ce loss, or a sigmoid output with the se loss");
             }
         }
 

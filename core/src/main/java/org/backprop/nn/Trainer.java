@@ -128,7 +128,7 @@ public final class Trainer {
                         if (!Float.isFinite(running)) {
                             throw new TrainingDivergedException(epoch, String.format(Locale.ROOT,
                                     "training loss became %s in epoch %d, between batches %d and %d of %d"
-                                            + " (try a lower learning rate or --clip-norm)",
+                                            + " (try a lower learning rate or a clip norm)",
                                     running, epoch, lastChecked + 1, b + 1, batches));
                         }
                         lastChecked = b + 1;
@@ -358,7 +358,7 @@ public final class Trainer {
         float s = backend.scalar(norm);
         if (!Float.isFinite(s)) {
             throw new TrainingDivergedException(epoch, "parameters stopped being finite in epoch " + epoch
-                    + " (sum of squares " + s + "); try a lower learning rate or --clip-norm");
+                    + " (sum of squares " + s + "); try a lower learning rate or a clip norm");
         }
     }
 
