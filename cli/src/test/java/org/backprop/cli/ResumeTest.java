@@ -130,7 +130,8 @@ class ResumeTest {
         Cli.Run r = Cli.run("train", "--data", "mnist-sample", "--init", npz.toString(), "--epochs", "1",
                 "--batch", "500", "--backend", "cpu");
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().contains("architecture: 784-24-12-10 tanh, softmax output, from --init " + npz), r.out());
+        assertTrue(r.out().replace("\n  ", " ").contains("architecture: 784-24-12-10 tanh, softmax output, from --init "
+                + npz), r.out());
         assertTrue(r.out().contains("model: 784-24-12-10 (tanh, tanh, softmax;"), r.out());
     }
 
