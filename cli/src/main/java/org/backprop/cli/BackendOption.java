@@ -6,7 +6,7 @@ import org.backprop.core.Backends;
 import picocli.CommandLine.Option;
 
 /** {@code --backend} and {@code --threads}, shared by every command that computes. */
-final class BackendOption {
+class BackendOption {
 
     @Option(names = "--backend", paramLabel = "cpu|cuda|auto",
             description = "Where to compute (default: ${sys:backprop.backend:-${env:BACKPROP_BACKEND:-auto}}): "

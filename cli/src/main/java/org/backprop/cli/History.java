@@ -19,13 +19,17 @@ import org.backprop.nn.EpochStats;
 final class History implements AutoCloseable {
 
     private static final String HEADER = "epoch,loss,accuracy,val_loss,val_accuracy,test_loss,test_accuracy,lr,seconds";
+    /** A regression's columns: no accuracy. */
+    private static final String REGRESSION_HEADER = "epoch,loss,val_loss,test_loss,lr,seconds";
 
     private final BufferedWriter out;
     private final boolean json;
+    private final boolean regression;
 
-    private History(BufferedWriter out, boolean json) {
+    private History(BufferedWriter out, boolean json, boolean regression) {
         this.out = out;
         this.json = json;
+        this.regression = regression;
     }
 
     static boolean isSupported(Path p) {
@@ -34,7 +38,7 @@ final class History implements AutoCloseable {
     }
 
     /** Opens {@code p} anew, or for appending when {@code append} and it already holds rows. */
-    static History open(Path p, boolean append) {
+    static History open(Path p, boolean append, boolean regression) {
         boolean json = p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".jsonl");
         try {
             boolean continuing = append && Files.isRegularFile(p) && Files.size(p) > 0;
@@ -42,11 +46,11 @@ final class History implements AutoCloseable {
                     ? Files.newBufferedWriter(p, StandardCharsets.UTF_8, StandardOpenOption.APPEND)
                     : Files.newBufferedWriter(p, StandardCharsets.UTF_8);
             if (!continuing && !json) {
-                w.write(HEADER);
+                w.write(regression ? REGRESSION_HEADER : HEADER);
                 w.newLine();
                 w.flush();
             }
-            return new History(w, json);
+            return new History(w, json, regression);
         } catch (IOException e) {
             throw new UncheckedIOException("--history: cannot write " + p + ": " + e.getMessage(), e);
         }
@@ -58,7 +62,9 @@ final class History implements AutoCloseable {
         String vl = val ? num(s.testLoss()) : null, va = val ? num(s.testAccuracy()) : null;
         String tl = test ? num(s.testLoss()) : null, ta = test ? num(s.testAccuracy()) : null;
         try {
-            if (json) {
+            if (regression) {
+                writeRegression(s, vl, tl);
+            } else if (json) {
                 out.write(String.format(Locale.ROOT, "{\"epoch\": %d, \"loss\": %s, \"accuracy\": %s, \"val_loss\": %s,"
                                 + " \"val_accuracy\": %s, \"test_loss\": %s, \"test_accuracy\": %s, \"lr\": %s, \"seconds\": %s}",
                         s.epoch(), num(s.trainLoss()), num(s.trainAccuracy()), orNull(vl), orNull(va), orNull(tl),
@@ -71,6 +77,17 @@ final class History implements AutoCloseable {
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("--history: cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    private void writeRegression(EpochStats s, String vl, String tl) throws IOException {
+        if (json) {
+            out.write(String.format(Locale.ROOT, "{\"epoch\": %d, \"loss\": %s, \"val_loss\": %s, \"test_loss\": %s,"
+                    + " \"lr\": %s, \"seconds\": %s}", s.epoch(), num(s.trainLoss()), orNull(vl), orNull(tl),
+                    num(s.learningRate()), num(s.seconds())));
+        } else {
+            out.write(String.join(",", Integer.toString(s.epoch()), num(s.trainLoss()), orEmpty(vl), orEmpty(tl),
+                    num(s.learningRate()), num(s.seconds())));
         }
     }
 

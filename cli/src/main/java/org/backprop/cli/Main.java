@@ -80,7 +80,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         if (verbose) {
             e.printStackTrace(err);
         }
-        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : Flags.message(e);
         err.println("backprop: " + Text.printable(msg));
         err.flush();
         return Errors.isBadInput(e) ? USAGE : FAILED;

@@ -5,45 +5,53 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.backprop.data.Text;
 import org.backprop.data.TableSpec;
 import org.backprop.io.ModelState;
-import org.backprop.nn.Activation;
-import org.backprop.nn.Init;
-import org.backprop.nn.Loss;
 import org.backprop.nn.TrainingRecipe;
 import picocli.CommandLine.ParseResult;
 
 /**
  * What {@code train --resume} may change. The checkpoint holds the recipe and the data source;
  * an option given on the command line that disagrees with it is an error naming both values, so
- * that a resumed run is never silently a different run. Options that do not change what is
- * trained (how long, where files go, which backend) are free: {@link #MAY_CHANGE}.
+ * that a resumed run is never silently a different run. The recipe's options are found from its
+ * own fields ({@link TrainingRecipe#FIELDS} through {@link Flags}); options that do not change
+ * what is trained (how long, where files go, which backend) are free: {@link #FREE_GROUPS}.
  */
 final class ResumeCheck {
 
     /** The metadata key of the {@code --data} value a run was trained on, as it was given. */
     static final String DATA_SOURCE = "data.source";
 
-    /** Options a resumed run may set to anything; the README lists the same. */
-    static final List<String> MAY_CHANGE = List.of("--epochs", "--checkpoint", "--checkpoint-every", "--save",
-            "--save-best", "--history", "--plot", "--weights-png", "--plot-boundary", "--confusion", "--early-stop",
-            "--overwrite", "--backend", "--threads", "--fallback", "--no-cuda-graph", "--progress", "--memory",
-            "--spark", "--sync-every", "--cache");
+    /**
+     * Option groups whose options a resumed run may set to anything: they change where results
+     * go and what computes them, not what is trained. The README lists the same.
+     */
+    static final List<String> FREE_GROUPS = List.of("Outputs", "Device and cluster");
+
+    /** Options outside those groups a resumed run may also change: how long, when to stop, the cache. */
+    static final List<String> FREE = List.of("--epochs", "--early-stop", "--cache");
 
     /**
-     * Options checked against the checkpoint ({@link #requireAgrees}, {@code --data} by {@link #dataSource},
+     * Settings outside the recipe that the checkpoint records and a resume checks ({@link #settings};
      * {@code --target-scaling} by {@link DataArgs#load}).
      */
-    static final List<String> CHECKED = List.of("--layers", "--activation", "--output", "--loss", "--optimizer", "--lr",
-            "--momentum", "--weight-decay", "--dropout", "--lr-schedule", "--lr-decay", "--lr-step", "--warmup",
-            "--weight-init", "--seed", "--batch", "--test-split", "--val-split", "--clip-norm", "--standardize",
+    static final List<String> DATA_CHECKED = List.of("--test-split", "--val-split", "--clip-norm", "--standardize",
             "--data", "--label", "--test", "--delimiter", "--task", "--one-hot", "--missing", "--target-scaling");
+
+    /** Every option a resume checks against the checkpoint: each recipe field's flag, and the data settings. */
+    static List<String> checked() {
+        List<String> out = new ArrayList<>(DATA_CHECKED);
+        for (TrainingRecipe.Field f : TrainingRecipe.FIELDS) {
+            if (f.fixedOnResume() && Flags.of(f.setting()) != null) {
+                out.add(Flags.of(f.setting()));
+            }
+        }
+        return out;
+    }
 
     private ResumeCheck() { }
 
@@ -51,24 +59,38 @@ final class ResumeCheck {
     private record Setting(String option, String name, String saved, Predicate<String> same) { }
 
     /**
-     * @throws IllegalArgumentException for the first option given explicitly that conflicts with
-     *                                  the checkpoint's recipe
+     * Compares every recipe field whose option was given with the checkpoint's: {@code asked} is
+     * the recipe the options make, built over the checkpoint's architecture.
+     *
+     * @throws IllegalArgumentException for the first given option that conflicts with the
+     *                                  checkpoint's recipe or its recorded data settings
      */
-    static void requireAgrees(ParseResult given, ModelState st, TrainingRecipe saved) {
-        for (Setting s : settings(st, saved)) {
-            if (!given.hasMatchedOption(s.option())) {
-                continue;
-            }
-            Object typed = given.matchedOption(s.option()).getValue();
-            String value = typed instanceof Boolean b ? b.toString()
-                    : String.join(",", given.matchedOption(s.option()).stringValues()).trim();
-            if (!s.same().test(value)) {
-                String option = typed instanceof Boolean b ? (b ? s.option() : s.option().replace("--", "--no-"))
-                        : s.option() + " " + value;
-                throw new IllegalArgumentException(Text.printable(option) + " conflicts with the checkpoint's "
-                        + s.name() + " " + Text.printable(s.saved()) + "; leave it out to resume, or start a new run");
+    static void requireAgrees(ParseResult given, ModelState st, TrainingRecipe saved, TrainingRecipe asked) {
+        for (TrainingRecipe.Field f : TrainingRecipe.FIELDS) {
+            String flag = Flags.of(f.setting());
+            if (f.fixedOnResume() && flag != null && given.hasMatchedOption(flag)
+                    && !f.value().apply(asked).equals(f.value().apply(saved))) {
+                throw conflict(given, flag, f.key(), f.value().apply(saved));
             }
         }
+        for (Setting s : settings(st)) {
+            if (given.hasMatchedOption(s.option()) && !s.same().test(value(given, s.option()))) {
+                throw conflict(given, s.option(), s.name(), s.saved());
+            }
+        }
+    }
+
+    private static String value(ParseResult given, String option) {
+        Object typed = given.matchedOption(option).getValue();
+        return typed instanceof Boolean b ? b.toString() : String.join(",", given.matchedOption(option).stringValues()).trim();
+    }
+
+    private static IllegalArgumentException conflict(ParseResult given, String option, String name, String saved) {
+        Object typed = given.matchedOption(option).getValue();
+        String shown = typed instanceof Boolean b ? (b ? option : option.replace("--", "--no-"))
+                : option + " " + value(given, option);
+        return new IllegalArgumentException(Text.printable(shown) + " conflicts with the checkpoint's " + name + " "
+                + Text.printable(saved) + "; leave it out to resume, or start a new run");
     }
 
     /**
@@ -108,38 +130,8 @@ final class ResumeCheck {
         }
     }
 
-    private static List<Setting> settings(ModelState st, TrainingRecipe r) {
+    private static List<Setting> settings(ModelState st) {
         List<Setting> s = new ArrayList<>();
-        int[] hidden = r.hidden();
-        s.add(new Setting("--layers", "layers", hidden.length == 0 ? "none" : join(hidden),
-                v -> Arrays.equals(TrainCommand.parseLayers(v), hidden)));
-        if (hidden.length > 0) {
-            s.add(new Setting("--activation", "activation", r.activation().id(),
-                    v -> Activation.parse(v) == r.activation()));
-        }
-        s.add(new Setting("--output", "output", r.output().id(), v -> Activation.parse(v) == r.output()));
-        s.add(new Setting("--loss", "loss", r.loss().id(), v -> Loss.parse(v) == r.loss()));
-        s.add(new Setting("--optimizer", "optimizer", r.optimizer(), v -> v.equalsIgnoreCase(r.optimizer())));
-        s.add(floatSetting("--lr", "lr", r.lr()));
-        s.add(floatSetting("--momentum", "momentum", r.momentum()));
-        s.add(floatSetting("--weight-decay", "weight-decay", r.weightDecay()));
-        float[] dropout = r.dropout();
-        s.add(new Setting("--dropout", "dropout", join(dropout),
-                v -> hidden.length > 0 && Arrays.equals(TrainingRecipe.parseRates(v, hidden.length), dropout)));
-        s.add(new Setting("--lr-schedule", "lr-schedule", r.schedule().kind(),
-                v -> v.equalsIgnoreCase(r.schedule().kind())));
-        s.add(floatSetting("--lr-decay", "lr-decay", r.schedule().gamma()));
-        s.add(new Setting("--lr-step", "lr-step", Integer.toString(r.schedule().stepSize()),
-                v -> Integer.parseInt(v) == r.schedule().stepSize()));
-        s.add(new Setting("--warmup", "warmup", Integer.toString(r.schedule().warmup()),
-                v -> Integer.parseInt(v) == r.schedule().warmup()));
-        s.add(new Setting("--weight-init", "init", r.init().id(), v -> {
-            Init i = Init.parse(v);
-            // what fromOptions resolves auto to for a regression
-            return (i == Init.AUTO && hidden.length == 0 ? Init.ZEROS : i) == r.init();
-        }));
-        s.add(new Setting("--seed", "seed", Long.toString(r.seed()), v -> Long.parseLong(v) == r.seed()));
-        s.add(new Setting("--batch", "batch", Integer.toString(r.batch()), v -> Integer.parseInt(v) == r.batch()));
         Map<String, String> m = st.metadata();
         for (String key : new String[] {"test-split", "val-split", "clip-norm"}) {
             String saved = m.get(key);
@@ -183,31 +175,11 @@ final class ResumeCheck {
         s.add(new Setting("--missing", "missing-cell policy", missing, v -> v.equalsIgnoreCase(missing)));
     }
 
-    private static Setting floatSetting(String option, String name, float saved) {
-        return new Setting(option, name, Float.toString(saved), v -> Float.parseFloat(v) == saved);
-    }
-
     private static boolean sameNumber(String given, String saved) {
         try {
             return Double.parseDouble(given) == Double.parseDouble(saved.trim());
         } catch (NumberFormatException e) {
             return false;
         }
-    }
-
-    private static String join(int[] widths) {
-        StringBuilder b = new StringBuilder();
-        for (int w : widths) {
-            b.append(b.length() == 0 ? "" : ",").append(w);
-        }
-        return b.toString();
-    }
-
-    private static String join(float[] rates) {
-        StringBuilder b = new StringBuilder();
-        for (float r : rates) {
-            b.append(b.length() == 0 ? "" : ",").append(r);
-        }
-        return b.length() == 0 ? "none" : b.toString().toLowerCase(Locale.ROOT);
     }
 }

@@ -48,7 +48,7 @@ class CsvTrainingTest {
         Path train = table("heart.csv", 400, 1), test = table("heart-test.csv", 100, 2);
         Path model = dir.resolve("heart.bpm");
         Cli.Run t = Cli.run("train", "--data", train.toString(), "--test", test.toString(), "--label", "diagnosis",
-                "--layers", "none", "--output", "sigmoid", "--optimizer", "sgd", "--lr", "0.5", "--lr-decay", "1",
+                "--layers", "none", "--output", "sigmoid", "--optimizer", "sgd", "--lr", "0.5", "--lr-schedule", "constant",
                 "--epochs", "40", "--batch", "16", "--backend", "cpu", "--save", model.toString());
         assertEquals(0, t.exit(), t.err());
         assertTrue(t.out().contains("model: 3-1 (sigmoid"), t.out());

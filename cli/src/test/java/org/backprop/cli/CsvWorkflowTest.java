@@ -47,7 +47,7 @@ class CsvWorkflowTest {
     }
 
     private static final String[] FAST = {"--layers", "none", "--output", "sigmoid", "--optimizer", "sgd", "--lr", "0.5",
-            "--lr-decay", "1", "--epochs", "5", "--batch", "16", "--backend", "cpu"};
+            "--lr-schedule", "constant", "--epochs", "5", "--batch", "16", "--backend", "cpu"};
 
     private static String[] args(String[] head, String... tail) {
         String[] out = new String[head.length + tail.length];
@@ -210,7 +210,7 @@ class CsvWorkflowTest {
         Path csv = prices("prices.csv", 400, 5);
         Path model = dir.resolve("r.bpm");
         Cli.Run t = Cli.run("train", "--data", csv.toString(), "--one-hot", "auto", "--layers", "none",
-                "--optimizer", "sgd", "--lr", "0.05", "--lr-decay", "1", "--epochs", "40", "--batch", "16",
+                "--optimizer", "sgd", "--lr", "0.05", "--lr-schedule", "constant", "--epochs", "40", "--batch", "16",
                 "--backend", "cpu", "--save", model.toString());
         assertEquals(0, t.exit(), t.err());
         assertTrue(t.out().contains("regression on 'price'"), t.out());
@@ -271,7 +271,7 @@ class CsvWorkflowTest {
                 FAST));
         assertEquals(0, t.exit(), t.err());
         assertTrue(t.err().contains("the first column has no name and counts the rows"), t.err());
-        assertTrue(t.out().contains("159 training rows, 40 held out"), t.out());
+        assertTrue(t.out().replace("\n  ", " ").contains("159 training rows, 40 held out"), t.out());
         assertTrue(t.out().contains("model: 2-1 (sigmoid"), t.out());
 
         // a separator the sniffer does not guess, given with --delimiter

@@ -44,9 +44,9 @@ class InterruptTest {
 
     @Test
     void theCheckpointNeverReplacesAFileThisRunMayNotReplace() throws IOException {
-        Path fallback = Path.of(TrainCommand.DEFAULT_CHECKPOINT);
+        Path fallback = Path.of(OutputOptions.DEFAULT_CHECKPOINT);
         Path save = dir.resolve("model.bpm");
-        Path beside = dir.resolve(TrainCommand.DEFAULT_CHECKPOINT);
+        Path beside = dir.resolve(OutputOptions.DEFAULT_CHECKPOINT);
         assertEquals(beside, InterruptedRun.checkpointFile(null, null, save, false, false, fallback));
         Files.writeString(beside, "another run's");
         assertEquals(dir.resolve("backprop-checkpoint-1.bpm"),
@@ -118,7 +118,7 @@ class InterruptTest {
         assertEquals(0, resumed.exit(), resumed.err());
         String after = batches.equals("0") ? "after epoch " + (epoch - 1) + ","
                 : "after epoch " + (epoch - 1) + " and " + batches + " batches of epoch " + epoch + ",";
-        assertTrue(resumed.out().contains(after), resumed.out());
+        assertTrue(resumed.out().replace("\n  ", " ").contains(after), resumed.out());
         assertTrue(resumed.out().contains("epoch " + epoch + "/" + epoch), resumed.out());
         assertFalse(resumed.out().contains("epoch " + (epoch - 1) + "/"), resumed.out());
     }

@@ -46,7 +46,7 @@ class SafeRunTest {
         Path csv = table("data.csv", 300, 3);
         Path straight = dir.resolve("straight.bpm"), half = dir.resolve("half.bpm"), resumed = dir.resolve("resumed.bpm");
         String[] common = {"--data", csv.toString(), "--layers", "8", "--batch", "16", "--backend", "cpu",
-                "--optimizer", "sgd", "--lr", "0.1", "--test-split", "0.3"};
+                "--optimizer", "sgd", "--lr", "0.1", "--test-split", "0.3", "--lr-schedule", "exponential"};
         assertEquals(0, Cli.run(cat(common, "train", "--seed", "7", "--epochs", "4", "--save", straight.toString())).exit());
         assertEquals(0, Cli.run(cat(common, "train", "--seed", "7", "--epochs", "2", "--save", half.toString())).exit());
         // the command line's seed and split (the defaults, 42 and 0.2) differ; the checkpoint's must win
@@ -122,7 +122,7 @@ class SafeRunTest {
         rewriteMetadata(ckpt, "batch", "0");
         Cli.Run r = Cli.run("train", "--data", "mnist-sample", "--epochs", "2", "--backend", "cpu", "--resume", ckpt.toString());
         assertEquals(Main.USAGE, r.exit(), r.err());
-        assertTrue(r.err().contains("'batch' is 0, must be between 1 and 1048576"), r.err());
+        assertTrue(r.err().contains("the checkpoint's batch must be between 1 and 1048576, got 0"), r.err());
     }
 
     @Test

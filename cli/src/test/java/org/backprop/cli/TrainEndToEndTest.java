@@ -63,12 +63,14 @@ class TrainEndToEndTest {
     }
 
     /**
-     * Resume equivalence: 4 epochs straight equals 2 epochs, a checkpoint, then 2 more; also with
+     * Resume equivalence: 4 epochs straight equals 2 epochs, a checkpoint, then 2 more, with a
+     * schedule that does not depend on the run's length (cosine re-anneals over a longer run); also with
      * dropout (its mask is keyed by the optimiser's step, which the checkpoint carries) and
      * decoupled weight decay, both read back from the checkpoint rather than the command line.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"--optimizer adam", "--optimizer adamw --weight-decay 0.05 --dropout 0.3,0.2"})
+    @ValueSource(strings = {"--optimizer adam --lr-schedule exponential",
+            "--optimizer adamw --weight-decay 0.05 --dropout 0.3,0.2 --lr-schedule step --lr-step 1"})
     void resumingFromACheckpointGivesTheSameParametersAsAnUninterruptedRun(String recipe) throws Exception {
         Path straight = dir.resolve("straight.bpm");
         Path half = dir.resolve("half.bpm");
@@ -101,7 +103,7 @@ class TrainEndToEndTest {
         assertTrue(t.out().contains("validation: 1000 of the 5000 training samples held out"), t.out());
         assertTrue(t.out().contains("cosine-annealed to 0 after 1 warm-up epoch"), t.out());
         assertTrue(t.out().contains("val acc ") && !t.out().contains("test acc "), t.out());
-        Matcher test = Pattern.compile("test: loss \\d+\\.\\d{4}  acc (\\d+\\.\\d{2})% \\(epoch (\\d+)'s weights, 1000 images\\)")
+        Matcher test = Pattern.compile("test: loss \\d+\\.\\d{4}  acc (\\d+\\.\\d{2})% \\(epoch (\\d+)'s weights, 1000 samples\\)")
                 .matcher(t.out());
         assertTrue(test.find(), t.out());
         assertTrue(t.out().contains("done: test accuracy " + test.group(1) + "%"), t.out());
@@ -159,7 +161,7 @@ class TrainEndToEndTest {
     void syntheticDataAndTheDecisionBoundaryPicture() throws Exception {
         Path png = dir.resolve("xor.png");
         Cli.Run t = Cli.run("train", "--data", "xor:200", "--layers", "3", "--activation", "tanh", "--output", "sigmoid",
-                "--lr", "0.05", "--lr-decay", "1", "--epochs", "100", "--batch", "32", "--backend", "cpu",
+                "--lr", "0.05", "--lr-schedule", "constant", "--epochs", "100", "--batch", "32", "--backend", "cpu",
                 "--plot-boundary", png.toString());
         assertEquals(0, t.exit(), t.err());
         assertTrue(t.out().contains("xor (synthetic, seed 42): 200 training and 50 test points"), t.out());

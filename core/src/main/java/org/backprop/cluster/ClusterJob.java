@@ -20,7 +20,7 @@ public record ClusterJob(String master, int syncEvery, Model model, Loss loss, O
 
     public ClusterJob {
         if (syncEvery < 1) {
-            throw new IllegalArgumentException("--sync-every must be at least 1 step, got " + syncEvery);
+            throw new org.backprop.nn.InvalidSetting("steps per sync", "must be at least 1, got " + syncEvery);
         }
         if (!spec.name().equals(optimizer.name())) {
             throw new IllegalArgumentException("optimizer spec " + spec.name() + " does not describe the "

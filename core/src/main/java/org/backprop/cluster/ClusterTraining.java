@@ -10,7 +10,7 @@ import org.backprop.nn.TrainResult;
  */
 public interface ClusterTraining {
 
-    /** The engine's name, as in {@code --spark}: {@code spark}. */
+    /** The engine's name, as a front end names it: {@code spark}. */
     String name();
 
     /** Trains the job's epochs, calling {@code listener} after each as {@code Trainer.fit} does. */

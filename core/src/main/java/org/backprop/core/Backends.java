@@ -68,8 +68,9 @@ public final class Backends {
             }
             try {
                 Backend b = p.create(options);
-                LOG.info(() -> "backend " + b.name() + " (" + b.description() + ")"
-                        + (skipped.isEmpty() ? "" : "; not " + String.join("; not ", skipped)));
+                LOG.info(() -> "backend " + b.name() + " (" + b.description() + ")");
+                // the reason each better backend was passed over, one line each
+                skipped.forEach(why -> LOG.info(() -> "not " + why));
                 return b;
             } catch (RuntimeException | LinkageError e) {
                 skipped.add(p.name() + ": " + e.getMessage());

@@ -5,49 +5,51 @@ import org.backprop.core.Backend;
 import org.backprop.core.Pointwise;
 import org.backprop.core.Tensor;
 
-/** A layer's nonlinearity, applied to z = x·W + b. */
+/**
+ * A layer's nonlinearity, applied to z = x·W + b: an elementwise {@link Pointwise} unit, or
+ * softmax, the one row-wise case (its elementwise part is the identity; the row-wise normalisation
+ * follows, and it is only differentiated through the cross-entropy loss).
+ */
 public enum Activation {
-    IDENTITY, SIGMOID, TANH, RELU, SOFTMAX;
+    IDENTITY(Pointwise.IDENTITY), SIGMOID(Pointwise.SIGMOID), TANH(Pointwise.TANH), RELU(Pointwise.RELU),
+    SOFTMAX(Pointwise.IDENTITY);
+
+    private final Pointwise unit;
+
+    Activation(Pointwise unit) {
+        this.unit = unit;
+    }
+
+    /** The elementwise unit the fused layer ops apply: the identity for softmax, whose row step follows. */
+    public Pointwise pointwise() {
+        return unit;
+    }
+
+    /** True for softmax: normalised by rows after the elementwise part, no elementwise derivative. */
+    public boolean rowwise() {
+        return this == SOFTMAX;
+    }
 
     /** a = f(z); {@code a} may be {@code z}. */
     void forward(Backend backend, Tensor z, Tensor a) {
-        switch (this) {
-            case IDENTITY -> {
-                if (a != z) {
-                    backend.copy(z, a);
-                }
-            }
-            case SIGMOID -> backend.sigmoid(z, a);
-            case TANH -> backend.tanh(z, a);
-            case RELU -> backend.relu(z, a);
-            case SOFTMAX -> backend.softmax(z, a);
+        if (rowwise()) {
+            backend.softmax(z, a);
+        } else {
+            unit.forward(backend, z, a);
         }
     }
 
-    /**
-     * dz = da·f′(z), written in place of da, given the layer's output a. Softmax has no
-     * elementwise derivative: it is only trained through the fused softmax + cross-entropy.
-     */
+    /** dz = da·f′(z), written in place of da, given the layer's output a. */
     void backward(Backend backend, Tensor a, Tensor da) {
-        switch (this) {
-            case IDENTITY -> { }
-            case SIGMOID -> backend.sigmoidBackward(a, da, da);
-            case TANH -> backend.tanhBackward(a, da, da);
-            case RELU -> backend.reluBackward(a, da, da);
-            case SOFTMAX -> throw new IllegalStateException(
-                    "softmax is only differentiable here through the cross-entropy loss");
-        }
+        requireElementwise();
+        unit.backward(backend, a, da, da);
     }
 
-    /** The elementwise unit the fused layer ops apply; null for softmax, which is not elementwise. */
-    Pointwise pointwise() {
-        return switch (this) {
-            case IDENTITY -> Pointwise.IDENTITY;
-            case SIGMOID -> Pointwise.SIGMOID;
-            case TANH -> Pointwise.TANH;
-            case RELU -> Pointwise.RELU;
-            case SOFTMAX -> null;
-        };
+    /** Softmax is only differentiable here through the cross-entropy loss. */
+    void requireElementwise() {
+        if (rowwise()) {
+            throw new IllegalStateException("softmax is only differentiable here through the cross-entropy loss");
+        }
     }
 
     public String id() {

@@ -18,12 +18,18 @@ public enum Loss {
         @Override void checkOutput(Activation output) {
             if (output != Activation.SOFTMAX) {
                 throw new IllegalArgumentException("cross-entropy needs a softmax output layer, got "
-                        + output.id() + " (use --loss bce for a sigmoid output)");
+                        + output.id() + " (use the bce loss for a sigmoid output)");
             }
         }
 
         @Override public Tensor forward(Model model, Activations.Batch b, Tensor logits, Tensor lossSum) {
             model.backend().softmaxCrossEntropy(logits, b.target(), b.probabilities(), b.outputDelta(), lossSum);
+            return b.probabilities();
+        }
+
+        @Override Tensor forward(Model model, Activations.Batch b, Tensor logits, Tensor lossSum, Tensor correct) {
+            // the correct count folded into the softmax + cross-entropy pass
+            model.backend().softmaxCrossEntropy(logits, b.target(), b.probabilities(), b.outputDelta(), lossSum, correct);
             return b.probabilities();
         }
     },
@@ -32,7 +38,7 @@ public enum Loss {
         @Override void checkOutput(Activation output) {
             if (output != Activation.SIGMOID) {
                 throw new IllegalArgumentException("binary cross-entropy needs a sigmoid output layer, got "
-                        + output.id() + " (use --loss ce for a softmax output)");
+                        + output.id() + " (use the ce loss for a softmax output)");
             }
         }
 
@@ -50,7 +56,7 @@ public enum Loss {
         @Override void checkOutput(Activation output) {
             if (output == Activation.SOFTMAX) {
                 throw new IllegalArgumentException("squared error with a softmax output is not supported:"
-                        + " use --loss ce, or --output sigmoid with --loss se");
+                        + " use the ce loss, or a sigmoid output with the se loss");
             }
         }
 
@@ -94,6 +100,33 @@ public enum Loss {
      * {@link #fusesOutput()}, activated outputs otherwise.
      */
     public abstract Tensor forward(Model model, Activations.Batch b, Tensor out, Tensor lossSum);
+
+    /**
+     * As {@link #forward(Model, Activations.Batch, Tensor, Tensor)}, adding the batch's correct
+     * predictions to {@code correct} (a 1×1 accumulator).
+     */
+    Tensor forward(Model model, Activations.Batch b, Tensor out, Tensor lossSum, Tensor correct) {
+        Tensor predictions = forward(model, b, out, lossSum);
+        model.backend().countCorrect(predictions, b.target(), correct);
+        return predictions;
+    }
+
+    /**
+     * The training step up to the optimiser, on a batch already gathered into {@code b}:
+     * {@link Model#forward} (dropout keyed by seed and step) → this loss's forward (value and
+     * output δ, added to {@code lossSum}; correct predictions to {@code correct} unless null) →
+     * {@link Model#backward}, which leaves the gradients beside the parameters. Reads nothing
+     * back, so a backend can record it.
+     */
+    public void step(Model model, Activations.Batch b, Tensor lossSum, Tensor correct, long seed, int step) {
+        Tensor out = model.forward(b, !fusesOutput(), seed, step);
+        if (correct == null) {
+            forward(model, b, out, lossSum);
+        } else {
+            forward(model, b, out, lossSum, correct);
+        }
+        model.backward(b);
+    }
 
     /** Accepts ce, bce, se; "mse" (this project's older name for se) still reads old checkpoints. */
     public static Loss parse(String s) {

@@ -43,7 +43,12 @@ public record LrSchedule(String kind, float gamma, int stepSize, int warmup) imp
         return new LrSchedule("constant", 1f, 1, 0);
     }
 
-    /** lr·γ^(epoch − 1): what {@code backprop train} does by default, with γ = 0.8. */
+    /** Annealed to 0 over the run's epochs: {@code backprop train}'s default. */
+    public static LrSchedule cosine() {
+        return new LrSchedule("cosine", 1f, 1, 0);
+    }
+
+    /** lr·γ^(epoch − 1). */
     public static LrSchedule exponential(float gamma) {
         return new LrSchedule("exponential", gamma, 1, 0);
     }

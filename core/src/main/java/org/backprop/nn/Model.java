@@ -153,10 +153,9 @@ public final class Model implements AutoCloseable {
             Tensor a = b.outputs()[l];
             // [issue 15 fused ops] one call per layer: the GEMM with bias and activation as its epilogue
             boolean activate = l < last || outputActivation;
-            Pointwise unit = activate ? d.activation().pointwise() : Pointwise.IDENTITY;
-            backend.linearForward(x, d.weights, d.bias, unit == null ? Pointwise.IDENTITY : unit, a);
-            if (unit == null) {
-                d.activation().forward(backend, a, a);   // softmax: not elementwise
+            backend.linearForward(x, d.weights, d.bias, activate ? d.activation().pointwise() : Pointwise.IDENTITY, a);
+            if (activate && d.activation().rowwise()) {
+                d.activation().forward(backend, a, a);   // softmax: its row step after the identity epilogue
             }
             Tensor dropped = b.dropped()[l];
             if (dropped != null) {
@@ -189,10 +188,8 @@ public final class Model implements AutoCloseable {
             if (l > 0) {
                 Dense under = layers.get(l - 1);
                 Tensor deltaBelow = b.deltas()[l - 1];
+                under.activation().requireElementwise();   // a hidden softmax cannot be trained
                 Pointwise f = under.activation().pointwise();
-                if (f == null) {
-                    under.activation().backward(backend, b.outputs()[l - 1], deltaBelow);   // throws: softmax hidden
-                }
                 // f′ is taken at the layer's own (pre-dropout) output; the dropout mask scales the
                 // same product, and elementwise factors commute
                 backend.linearInputGradient(delta, d.weights, b.outputs()[l - 1], f, deltaBelow);

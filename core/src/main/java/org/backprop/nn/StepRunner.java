@@ -91,17 +91,19 @@ public final class StepRunner implements AutoCloseable {
      * 1/n-averaged gradients in the model and adds their summed loss and correct count to the metrics.
      */
     public void lossAndGradients(int start, int n) {
+        // a model trained here has no dropout: seed and step key nothing
+        lossAndGradients(start, n, 0L, 1);
+    }
+
+    /** As {@link #lossAndGradients(int, int)}, with dropout keyed by (seed, step) as in {@link Trainer#fit}. */
+    public void lossAndGradients(int start, int n, long seed, int step) {
         if (start < 0 || n < 1 || start + n > rows) {
             throw new IllegalArgumentException("batch rows " + start + ".." + (start + n) + " outside 0.." + rows);
         }
         Activations.Batch v = ws.rows(n);
         backend.gatherRows(x, order, start, v.input());
         backend.gatherRows(y, order, start, v.target());
-        // the step Trainer takes: model.forward → loss.forward (value and output δ) → model.backward
-        Tensor out = model.forward(v, !loss.fusesOutput());
-        Tensor predictions = loss.forward(model, v, out, lossSum);
-        backend.countCorrect(predictions, v.target(), correct);
-        model.backward(v);
+        loss.step(model, v, lossSum, correct, seed, step);
     }
 
     /** The summed loss and correct count since the last {@link #resetMetrics()}. */

@@ -128,7 +128,7 @@ public final class Trainer {
                         if (!Float.isFinite(running)) {
                             throw new TrainingDivergedException(epoch, String.format(Locale.ROOT,
                                     "training loss became %s in epoch %d, between batches %d and %d of %d"
-                                            + " (try a lower learning rate or --clip-norm)",
+                                            + " (try a lower learning rate or a clip norm)",
                                     running, epoch, lastChecked + 1, b + 1, batches));
                         }
                         lastChecked = b + 1;
@@ -212,17 +212,9 @@ public final class Trainer {
      */
     public double lossAndGradients(Dataset batch, long seed, int step) {
         checkData(batch, "batch");
-        try (DeviceData d = new DeviceData(backend, batch, model.outputs());
-             Activations acts = new Activations(model, batch.size());
-             Tensor lossSum = backend.allocate(1, 1)) {
-            backend.fill(lossSum, 0f);
-            Activations.Batch b = acts.rows(batch.size());
-            backend.gatherRows(d.x, d.indices, 0, b.input());
-            backend.gatherRows(d.y, d.indices, 0, b.target());
-            Tensor out = model.forward(b, !loss.fusesOutput(), seed, step);
-            loss.forward(model, b, out, lossSum);
-            model.backward(b);
-            return backend.scalar(lossSum) / batch.size();
+        try (StepRunner runner = new StepRunner(model, loss, batch, batch.size())) {
+            runner.lossAndGradients(0, batch.size(), seed, step);
+            return runner.metrics()[0] / batch.size();
         }
     }
 
@@ -256,8 +248,7 @@ public final class Trainer {
 
     /**
      * The device work of one training step up to the optimiser: gather the batch at the
-     * device-side offset (and advance it) → model.forward → loss.forward (value and output δ, the
-     * correct count folded into softmax + cross-entropy) → model.backward. Reads nothing back, so a
+     * device-side offset (and advance it), then {@link Loss#step}. Reads nothing back, so a
      * backend can record it; optimizer.step follows.
      */
     private void step(DeviceData data, Tensor batchStart, Activations.Batch b, Tensor lossSum, Tensor correct,
@@ -265,15 +256,7 @@ public final class Trainer {
         backend.gatherRows(data.x, data.indices, batchStart, b.input());
         backend.gatherRows(data.y, data.indices, batchStart, b.target());
         backend.advanceIndex(batchStart, b.rows());
-        Tensor out = model.forward(b, !loss.fusesOutput(), seed, optimizer.steps() + 1);
-        if (loss == Loss.CROSS_ENTROPY) {
-            // [issue 15 fused ops] the correct count folded into the softmax + cross-entropy pass
-            backend.softmaxCrossEntropy(out, b.target(), b.probabilities(), b.outputDelta(), lossSum, correct);
-        } else {
-            Tensor predictions = loss.forward(model, b, out, lossSum);
-            backend.countCorrect(predictions, b.target(), correct);
-        }
-        model.backward(b);
+        loss.step(model, b, lossSum, correct, seed, optimizer.steps() + 1);
     }
 
     /**
@@ -375,7 +358,7 @@ public final class Trainer {
         float s = backend.scalar(norm);
         if (!Float.isFinite(s)) {
             throw new TrainingDivergedException(epoch, "parameters stopped being finite in epoch " + epoch
-                    + " (sum of squares " + s + "); try a lower learning rate or --clip-norm");
+                    + " (sum of squares " + s + "); try a lower learning rate or a clip norm");
         }
     }
 

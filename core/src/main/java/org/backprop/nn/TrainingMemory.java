@@ -68,7 +68,7 @@ public final class TrainingMemory {
         if (!Memory.fits(heap)) {
             throw new IllegalArgumentException(e.describe() + ", more than the "
                     + Memory.mib(Math.max(0, Memory.available() - Memory.max() / 10)) + " this JVM can still allocate (heap"
-                    + " maximum " + Memory.mib(Memory.max()) + "); use smaller --layers or --batch, or "
+                    + " maximum " + Memory.mib(Memory.max()) + "); use smaller layers or batch, or "
                     + Memory.HOW_TO_RAISE);
         }
     }

@@ -34,35 +34,80 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
     /** The optimiser names {@link #optimizer()} accepts. */
     public static final String OPTIMIZERS = "sgd, momentum, nesterov, rmsprop, adam or adamw";
 
+    /**
+     * The one validator of a recipe, whether it comes from options, code or a checkpoint: each
+     * error names the setting ({@link InvalidSetting#setting()}), never a command-line flag.
+     */
     public TrainingRecipe {
         hidden = hidden.clone();
+        for (int h : hidden) {
+            InvalidSetting.require(h >= 1 && h <= 1 << 20, "layers", "widths must be between 1 and 1048576, got " + h);
+        }
         dropout = dropout == null ? new float[hidden.length] : dropout.clone();
-        if (dropout.length != hidden.length) {
-            throw new IllegalArgumentException("dropout: " + dropout.length + " rates for " + hidden.length
-                    + " hidden layers (give one rate, or one per hidden layer)");
-        }
+        InvalidSetting.require(dropout.length == hidden.length, "dropout", "has " + dropout.length + " rates for "
+                + hidden.length + " hidden layers (give one rate, or one per hidden layer)");
         for (float d : dropout) {
-            if (!(d >= 0 && d < 1)) {
-                throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + d);
-            }
+            InvalidSetting.require(d >= 0 && d < 1, "dropout", "rate must be in [0, 1), got " + d);
         }
-        if (schedule == null) {
-            throw new IllegalArgumentException("a learning-rate schedule is required (LrSchedule.constant() for none)");
-        }
+        InvalidSetting.require(activation != Activation.SOFTMAX, "activation",
+                "softmax is only for the output layer (the output setting)");
+        InvalidSetting.require(schedule != null, "learning-rate schedule", "is required (LrSchedule.constant() for none)");
         optimizer = optimizer.toLowerCase(Locale.ROOT);
         defaultLr(optimizer); // rejects an unknown name
-        if (!(weightDecay >= 0) || !Float.isFinite(weightDecay)) {
-            throw new IllegalArgumentException("weight decay must be a finite number >= 0, got " + weightDecay);
+        InvalidSetting.require(lr > 0 && lr <= 10, "learning rate", "must be in (0, 10], got " + lr);
+        InvalidSetting.require(momentum >= 0 && momentum < 1, "momentum", "must be in [0, 1), got " + momentum);
+        InvalidSetting.require(weightDecay >= 0 && weightDecay < 1, "weight decay", "must be in [0, 1), got " + weightDecay);
+        InvalidSetting.require(batch >= 1 && batch <= 1 << 20, "batch", "must be between 1 and 1048576, got " + batch);
+        InvalidSetting.require(epochs >= 1 && epochs <= 100_000, "epochs", "must be between 1 and 100000, got " + epochs);
+        InvalidSetting.require(schedule.warmup() < epochs, "warmup", "must be between 0 and the epochs - 1, got "
+                + schedule.warmup());
+    }
+
+    /**
+     * One field of a recipe as a setting: its name in messages, its key in a checkpoint's
+     * metadata, and its value as text. A resumed run compares the settings given to it with the
+     * checkpoint's through these; {@code resumable} is false for the one a resume may change
+     * (the epochs to train to).
+     */
+    public record Field(String setting, String key, boolean fixedOnResume,
+                        java.util.function.Function<TrainingRecipe, String> value) { }
+
+    /** Every field of a recipe, in recipe order. */
+    public static final java.util.List<Field> FIELDS = java.util.List.of(
+            new Field("layers", "layers", true, r -> r.hidden.length == 0 ? "none" : joinInts(r.hidden)),
+            new Field("activation", "activation", true, r -> r.hidden.length == 0 ? "-" : r.activation.id()),
+            new Field("output", "output", true, r -> r.output.id()),
+            new Field("loss", "loss", true, r -> r.loss.id()),
+            new Field("dropout", "dropout", true, r -> join(r.dropout)),
+            new Field("init", "init", true, r -> r.init.id()),
+            new Field("optimizer", "optimizer", true, r -> r.optimizer),
+            new Field("learning rate", "lr", true, r -> Float.toString(r.lr)),
+            new Field("momentum", "momentum", true, r -> Float.toString(r.momentum)),
+            new Field("weight decay", "weight-decay", true, r -> Float.toString(r.weightDecay)),
+            new Field("learning-rate schedule", "lr-schedule", true, r -> r.schedule.kind()),
+            new Field("learning-rate decay", "lr-decay", true, r -> Float.toString(r.schedule.gamma())),
+            new Field("learning-rate step", "lr-step", true, r -> Integer.toString(r.schedule.stepSize())),
+            new Field("warmup", "warmup", true, r -> Integer.toString(r.schedule.warmup())),
+            new Field("seed", "seed", true, r -> Long.toString(r.seed)),
+            new Field("batch", "batch", true, r -> Integer.toString(r.batch)),
+            new Field("epochs", "epochs", false, r -> Integer.toString(r.epochs)));
+
+    private static String joinInts(int[] widths) {
+        StringBuilder b = new StringBuilder();
+        for (int w : widths) {
+            b.append(b.length() == 0 ? "" : ",").append(w);
         }
+        return b.toString();
     }
 
     /**
      * The default {@code backprop train} recipe: 784-512-512-10 ReLU, softmax + cross-entropy,
-     * Adam 1e-3 decayed by 0.8 per epoch, batch 128, 10 epochs, no dropout, no weight decay.
+     * Adam 1e-3 with a cosine schedule over the run's own epochs (it never freezes however many
+     * are asked), batch 128, 10 epochs, no dropout, no weight decay.
      */
     public static TrainingRecipe defaults() {
         return new TrainingRecipe(new int[] {512, 512}, Activation.RELU, Activation.SOFTMAX, Loss.CROSS_ENTROPY,
-                "adam", 1e-3f, LrSchedule.exponential(0.8f), 0.9f, 0f, null, Init.AUTO, 42, 128, 10);
+                "adam", 1e-3f, LrSchedule.cosine(), 0.9f, 0f, null, Init.AUTO, 42, 128, 10);
     }
 
     public TrainingRecipe withHidden(int[] h, float[] drop) {
