@@ -10,8 +10,8 @@ final class OptimiserOptions {
     String optimizer;
 
     @Option(names = "--lr", paramLabel = "RATE",
-            description = "Learning rate (default: 0.001 for adam, adamw and rmsprop; 0.1 for sgd; 0.05 for"
-                    + " momentum and nesterov).")
+            description = "Learning rate (default: 0.001 for adam, adamw and rmsprop, 0.01 with --layers"
+                    + " none; 0.1 for sgd; 0.05 for momentum and nesterov).")
     Float lr;
 
     @Option(names = "--momentum", paramLabel = "MU",

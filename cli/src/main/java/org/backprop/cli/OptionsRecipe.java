@@ -86,7 +86,7 @@ final class OptionsRecipe {
                     : Loss.BINARY_CROSS_ENTROPY;
         }
         String opt = o.optimizer.toLowerCase(Locale.ROOT);
-        float rate = o.lr != null ? o.lr : TrainingRecipe.defaultLr(opt);
+        float rate = o.lr != null ? o.lr : TrainingRecipe.defaultLr(opt, hidden.length);
         float decay = o.weightDecay != null ? o.weightDecay : opt.equals("adamw") ? 0.01f : 0f;
         float[] drop = m.dropout == null || hidden.length == 0 ? null : TrainingRecipe.parseRates(m.dropout, hidden.length);
         Init chosen = Init.parse(m.weightInit);

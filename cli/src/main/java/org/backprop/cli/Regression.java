@@ -25,15 +25,4 @@ final class Regression {
         }
         return Loss.SQUARED_ERROR;
     }
-
-    /**
-     * The epoch line of a regression. With one linear output the squared-error loss is the mean
-     * squared error, so the RMSE is its square root (the training one is the running mean over
-     * the epoch's batches, with dropout on).
-     */
-    static String epochLine(EpochStats s) {
-        return String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  %s rmse %.4f  %.2f s  (%s loss %.4f, train rmse %.4f,"
-                        + " %.0f samples/s)", s.epoch(), s.epochs(), s.trainLoss(), s.monitor(), Math.sqrt(s.testLoss()),
-                s.seconds(), s.monitor(), s.testLoss(), Math.sqrt(s.trainLoss()), s.samplesPerSecond());
-    }
 }
