@@ -1,4 +1,4 @@
-package org.backprop.cpu;
+package org.backprop.cpu.gemm;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;

@@ -1,7 +1,5 @@
 package org.backprop.cpu;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -13,10 +11,10 @@ import org.backprop.core.reference.OpCatalogue;
 import org.backprop.core.reference.Output;
 import org.backprop.core.reference.ReferenceBackend;
 import org.backprop.core.reference.Tolerance;
+import org.backprop.cpu.gemm.GemmBlocking;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Every register blocking the CPU backend can choose, whatever CPU runs the tests, on the op
@@ -26,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * The catalogue's training-size products are left out: the reference multiplies them slowly and the
  * backend contract already runs them with this CPU's own blocking.
  */
-class GemmBlockingTest {
+class CpuBackendBlockingsTest {
 
     private static final ReferenceBackend REFERENCE = new ReferenceBackend();
     /** The reference's outputs per case, computed once for all six blockings. */
@@ -61,24 +59,6 @@ class GemmBlockingTest {
                     }
                 }
             }
-        }
-    }
-
-    @Test
-    void intelAvx512GetsTwelveByTwoAndZenKeepsFourByFour() {
-        assertEquals("12x2", GemmBlocking.choose("GenuineIntel", 16).shape());
-        assertEquals(1024, GemmBlocking.choose("GenuineIntel", 16).kc());
-        assertEquals("4x4", GemmBlocking.choose("AuthenticAMD", 16).shape());
-        assertEquals(1024, GemmBlocking.choose("AuthenticAMD", 16).kc());
-        assertEquals("6x2", GemmBlocking.choose("GenuineIntel", 8).shape());
-        assertEquals("6x2", GemmBlocking.choose("AuthenticAMD", 8).shape());
-    }
-
-    @Test
-    void aMalformedOverrideIsOneLineNamingTheProperty() {
-        for (String bad : new String[] {"5x5", "12x2:0", "12", "12x2:256:1", "axb"}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GemmBlocking.parse(bad));
-            assertTrue(e.getMessage().startsWith(GemmBlocking.PROPERTY + ": '" + bad + "'"), e.getMessage());
         }
     }
 }

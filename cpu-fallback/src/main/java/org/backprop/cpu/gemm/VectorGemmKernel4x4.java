@@ -1,4 +1,4 @@
-package org.backprop.cpu;
+package org.backprop.cpu.gemm;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * into sixteen fused multiply-adds. It skips the k steps where a whole strip of A is zero, as the
  * other kernels do (see {@link Gemm}).
  */
-final class VectorGemmKernel implements MicroKernel {
+final class VectorGemmKernel4x4 implements MicroKernel {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();

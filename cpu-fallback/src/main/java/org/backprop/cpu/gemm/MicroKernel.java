@@ -1,11 +1,11 @@
-package org.backprop.cpu;
+package org.backprop.cpu.gemm;
 
 /**
  * The innermost GEMM step: one MR×NR tile of C from a packed MR-row strip of op(A) and a packed
  * NR-column strip of op(B), both kc long. Full tiles only; the GEMM driver routes edge tiles
  * through a scratch tile.
  */
-interface MicroKernel {
+public interface MicroKernel {
 
     /** Rows of C per tile. */
     int mr();

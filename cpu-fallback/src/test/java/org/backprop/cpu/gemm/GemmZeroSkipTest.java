@@ -1,4 +1,4 @@
-package org.backprop.cpu;
+package org.backprop.cpu.gemm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +10,9 @@ import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.backprop.cpu.CpuBackend;
+import org.backprop.cpu.WorkerPool;
+import org.backprop.cpu.SameBits;
 
 /**
  * The GEMM's zero-step skipping (A packing drops the k steps where a whole strip of A is zero):
@@ -59,7 +62,7 @@ class GemmZeroSkipTest {
     void skippingKeepsEveryBitOfTheFullProduct(int m, int n, int k, boolean transA, int kc, float alpha, float beta,
                                                String shape) {
         assumeTrue(CpuBackend.vectorApiPresent(), "the Vector API module is not loaded in this JVM");
-        MicroKernel kernel = VectorKernels.create(GemmBlocking.parse(shape + ":" + kc));
+        MicroKernel kernel = VectorGemmKernels.create(GemmBlocking.parse(shape + ":" + kc));
         Random r = new Random(m * 31L + n * 7L + k);
         float[] a = sparse(r, transA ? k : m, transA ? m : k);
         float[] b = dense(r, k * n);
@@ -80,7 +83,7 @@ class GemmZeroSkipTest {
     @Test
     void anAllZeroAKeepsNoStepAndGivesZerosUnderBetaZero() {
         assumeTrue(CpuBackend.vectorApiPresent(), "the Vector API module is not loaded in this JVM");
-        MicroKernel kernel = VectorKernels.create(GemmBlocking.parse("12x2:256"));
+        MicroKernel kernel = VectorGemmKernels.create(GemmBlocking.parse("12x2:256"));
         int m = 24, n = 64, k = 100;
         float[] c = new float[m * n];
         java.util.Arrays.fill(c, Float.NaN);
@@ -95,7 +98,7 @@ class GemmZeroSkipTest {
     @Test
     void aDenseAIsMultipliedWholeAfterTheProbe() {
         assumeTrue(CpuBackend.vectorApiPresent(), "the Vector API module is not loaded in this JVM");
-        MicroKernel kernel = VectorKernels.create(GemmBlocking.parse("12x2:256"));
+        MicroKernel kernel = VectorGemmKernels.create(GemmBlocking.parse("12x2:256"));
         Random r = new Random(2);
         int m = 48, n = 64, k = 300;
         float[] a = dense(r, m * k);

@@ -1,6 +1,9 @@
-package org.backprop.cpu;
+package org.backprop.cpu.gemm;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
+
+import org.backprop.cpu.CpuInfo;
+import org.backprop.cpu.WorkerPool;
 
 /**
  * C = alpha·op(A)·op(B) + beta·C on row-major float arrays, blocked the Goto/BLIS way: k in blocks
@@ -265,7 +268,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *       bounds clamp (the arrays are not padded): 139–152 against 146–167 in the streaming loop.</li>
  * </ul>
  */
-final class Gemm {
+public final class Gemm {
 
     static final int KC = 1024;
     private static final int MC = 96;
@@ -356,6 +359,18 @@ final class Gemm {
     private final WorkerPool.Body shortKTask = this::shortKRows;
     private int narrowChunks;
 
+    /** The Vector API kernels of {@code blocking} on {@code pool}; call only where the Vector API loads. */
+    public static Gemm vector(WorkerPool pool, GemmBlocking blocking) {
+        MicroKernel kernel = blocking.kernel();
+        return new Gemm(kernel, pool, blocking.kc(), blocking.reason(), kernel.skipsZeroSteps(),
+                VectorGemmKernels.narrow());
+    }
+
+    /** The scalar kernel on {@code pool}, for a JVM without the Vector API. */
+    public static Gemm scalar(WorkerPool pool) {
+        return new Gemm(new ScalarGemmKernel(), pool);
+    }
+
     Gemm(MicroKernel kernel, WorkerPool pool) {
         this(kernel, pool, KC);
     }
@@ -392,12 +407,12 @@ final class Gemm {
         this.edgeTile = new float[pool.threads()][mr * nr];
     }
 
-    String describe() {
+    public String describe() {
         return kernel.describe() + ", KC " + kcLimit + (why == null ? "" : " (" + why + ")");
     }
 
-    void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                  float[] a, float[] b, float beta, float[] c) {
+    public void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                         float[] a, float[] b, float beta, float[] c) {
         multiply(transA, transB, m, n, k, alpha, a, b, beta, c, null);
     }
 
@@ -407,13 +422,13 @@ final class Gemm {
      * into it: Σ_p B[p][j], summed in double in row order, as the plain bias gradient sums, so the
      * bits are the same. The sums are taken while B is packed, which reads B anyway.
      */
-    void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                  float[] a, float[] b, float beta, float[] c, float[] bColumnSums) {
+    public void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                         float[] a, float[] b, float beta, float[] c, float[] bColumnSums) {
         multiply(transA, transB, m, n, k, alpha, a, b, beta, c, bColumnSums, false, false);
     }
 
     /** The width of the panels this product can read B from and write C to (see {@link PanelLayout}). */
-    int panelWidth() {
+    public int panelWidth() {
         return nr;
     }
 
@@ -423,12 +438,13 @@ final class Gemm {
      * transposed, n = rows, k = cols) and xᵀ·δ (C in panels, n = cols). So: whole strips, and
      * neither dimension narrow enough for the narrow or transposed routes.
      */
-    boolean takesPanels(int rows, int cols) {
+    public boolean takesPanels(int rows, int cols) {
         return PanelLayout.fits(cols, nr) && blocked(cols) && blocked(rows);
     }
 
     /** Whether this product, with B and/or C in panels, takes the blocked path that reads them. */
-    boolean readsPanels(boolean transA, boolean transB, int n, int k, float alpha, boolean bPanel, boolean cPanel) {
+    public boolean readsPanels(boolean transA, boolean transB, int n, int k, float alpha, boolean bPanel,
+                               boolean cPanel) {
         return alpha != 0 && blocked(n) && (!cPanel || PanelLayout.fits(n, nr))
                 && (!bPanel || PanelLayout.fits(transB ? k : n, nr))
                 && !(narrowKernel != null && !transA && transB && k <= NarrowKernel.SHORT_K);
@@ -455,8 +471,8 @@ final class Gemm {
      * place, a transposed one is packed from its panels, and C's tiles are stored into its
      * panels. The floats added, and their order, are those of the row-major product.
      */
-    void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                  float[] a, float[] b, float beta, float[] c, float[] bColumnSums, boolean bPanel, boolean cPanel) {
+    public void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, float[] b,
+                         float beta, float[] c, float[] bColumnSums, boolean bPanel, boolean cPanel) {
         if ((bPanel || cPanel) && ((bPanel && bColumnSums != null) || !readsPanels(transA, transB, n, k, alpha, bPanel, cPanel))) {
             throw new IllegalArgumentException("gemm: operands in panels need the blocked path, and "
                     + m + "x" + n + "x" + k + (alpha == 0 ? " with alpha 0" : "") + " does not take it");
@@ -483,7 +499,7 @@ final class Gemm {
                 multiplyTransposed(transA, transB, m, n, k, alpha, a, b, beta, c);
             }
             if (bColumnSums != null) {
-                CpuOps.biasGradient(b, k, n, 0, n, 0f, bColumnSums, sums(n));
+                ColumnSums.biasGradient(b, k, n, 0, n, 0f, bColumnSums, sums(n));
             }
             return;
         }
@@ -769,7 +785,7 @@ final class Gemm {
                 acc[j] = 0;
             }
         }
-        CpuOps.addColumns(b, n, pc, pc + kc, j0, j1, acc);
+        ColumnSums.addColumns(b, n, pc, pc + kc, j0, j1, acc);
         if (last) {
             for (int j = j0; j < j1; j++) {
                 columnSums[j] = (float) acc[j];

@@ -1,7 +1,9 @@
-package org.backprop.cpu;
+package org.backprop.cpu.probe;
 
 import java.util.OptionalDouble;
 import java.util.concurrent.atomic.DoubleAdder;
+
+import org.backprop.cpu.CpuBackend;
 
 /**
  * The CPU's fp32 FMA rate measured, not looked up: one dependent-free FMA loop per thread, all

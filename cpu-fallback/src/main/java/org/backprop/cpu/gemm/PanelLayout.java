@@ -1,4 +1,4 @@
-package org.backprop.cpu;
+package org.backprop.cpu.gemm;
 
 /**
  * The panel layout a weight matrix keeps on the CPU backend: its columns cut into strips {@code w}
@@ -11,18 +11,18 @@ package org.backprop.cpu;
  * <p>Only ops that know the layout see it; every other op reads the row-major array, which
  * {@link CpuBackend} restores first. The values are the same floats, so no result changes by a bit.
  */
-final class PanelLayout {
+public final class PanelLayout {
 
     private PanelLayout() {
     }
 
     /** Whether a rows × cols matrix can take panels {@code w} wide: whole strips only. */
-    static boolean fits(int cols, int w) {
+    public static boolean fits(int cols, int w) {
         return w > 0 && cols % w == 0;
     }
 
     /** Row-major {@code src} (rows × cols) into panels {@code w} wide in {@code dst}. */
-    static void toPanels(float[] src, int rows, int cols, int w, float[] dst) {
+    public static void toPanels(float[] src, int rows, int cols, int w, float[] dst) {
         for (int s = 0, strips = cols / w; s < strips; s++) {
             int base = s * rows * w;
             for (int i = 0; i < rows; i++) {
@@ -32,7 +32,7 @@ final class PanelLayout {
     }
 
     /** Panels {@code w} wide in {@code src} back to row-major (rows × cols) in {@code dst}. */
-    static void toRowMajor(float[] src, int rows, int cols, int w, float[] dst) {
+    public static void toRowMajor(float[] src, int rows, int cols, int w, float[] dst) {
         for (int s = 0, strips = cols / w; s < strips; s++) {
             int base = s * rows * w;
             for (int i = 0; i < rows; i++) {

@@ -1,8 +1,13 @@
-package org.backprop.cpu;
+package org.backprop.cpu.probe;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+
+import org.backprop.cpu.CpuBackend;
+import org.backprop.cpu.CpuInfo;
+import org.backprop.cpu.gemm.GemmBlocking;
+import org.backprop.cpu.gemm.MicroKernel;
 
 /**
  * The GEMM micro-kernel's own rate on one thread, in three settings that peel the packed product
@@ -37,7 +42,7 @@ public final class CpuKernelRate {
 
     /** Room the L1 setting leaves in the L1 data cache for the C tile, the stack and the loop's own lines. */
     static final int L1_SPARE = 4 << 10;
-    /** A row block of C as the product takes it ({@code Gemm}'s MC). */
+    /** A row block of C as the product takes it (the GEMM's MC). */
     static final int ROWS = 96;
 
     /**
@@ -48,8 +53,8 @@ public final class CpuKernelRate {
         if (!CpuBackend.vectorApiPresent()) {
             return null;
         }
-        GemmBlocking blocking = GemmBlocking.forThisCpu(VectorKernels.lanes());
-        MicroKernel kernel = VectorKernels.create(blocking);
+        GemmBlocking blocking = GemmBlocking.forThisCpu();
+        MicroKernel kernel = blocking.kernel();
         int mr = kernel.mr();
         int nr = kernel.nr();
         int kc = blocking.kc();

@@ -1,4 +1,4 @@
-package org.backprop.cpu;
+package org.backprop.cpu.gemm;
 
 /**
  * Products with a C of at most a vector's width of columns (the 10-class output layer), where the

@@ -1,4 +1,4 @@
-package org.backprop.cpu;
+package org.backprop.cpu.gemm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +8,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.backprop.cpu.CpuBackend;
+import org.backprop.cpu.WorkerPool;
+import org.backprop.cpu.SameBits;
+import org.backprop.cpu.CpuInfo;
 
 /**
  * Tall row blocks for a large op(B) (each row block reads all of op(B), so fewer of them read it
@@ -33,14 +37,14 @@ class GemmRowBlockTest {
     })
     void tallRowBlocksKeepEveryBit(int m, int n, int k, boolean transA, boolean transB, int kc, boolean sparse) {
         assumeTrue(CpuBackend.vectorApiPresent(), "the Vector API module is not loaded in this JVM");
-        MicroKernel kernel = VectorKernels.create(GemmBlocking.parse("12x2:" + kc));
+        MicroKernel kernel = VectorGemmKernels.create(GemmBlocking.parse("12x2:" + kc));
         Random r = new Random(m + 17L * n + k);
         float[] a = values(r, m * k, sparse);
         float[] b = values(r, k * n, false);
         float[] c0 = values(r, m * n, false);
         try (WorkerPool pool = new WorkerPool(3)) {
-            Gemm usual = new Gemm(kernel, pool, kc, null, true, VectorKernels.narrow());
-            Gemm tall = new Gemm(kernel, pool, kc, null, true, VectorKernels.narrow());
+            Gemm usual = new Gemm(kernel, pool, kc, null, true, VectorGemmKernels.narrow());
+            Gemm tall = new Gemm(kernel, pool, kc, null, true, VectorGemmKernels.narrow());
             tall.largeOperandBytes(0);
             int kcMax = (k + (k + kc - 1) / kc - 1) / ((k + kc - 1) / kc);
             assertTrue(tall.rowsPerBlock((long) k * n * 4, kcMax) > usual.rowsPerBlock((long) k * n * 4, kcMax),
@@ -56,9 +60,9 @@ class GemmRowBlockTest {
     @Test
     void theHeightFillsTheL2WithinItsBounds() {
         assumeTrue(CpuBackend.vectorApiPresent(), "the Vector API module is not loaded in this JVM");
-        MicroKernel kernel = VectorKernels.create(GemmBlocking.parse("12x2:1024"));
+        MicroKernel kernel = VectorGemmKernels.create(GemmBlocking.parse("12x2:1024"));
         try (WorkerPool pool = new WorkerPool(1)) {
-            Gemm g = new Gemm(kernel, pool, 1024, null, true, VectorKernels.narrow());
+            Gemm g = new Gemm(kernel, pool, 1024, null, true, VectorGemmKernels.narrow());
             assertEquals(96, g.rowsPerBlock(Gemm.LARGE_B_BYTES, 1024), "a B of 32 MB is not large");
             long l2 = CpuInfo.l2Bytes(1L << 20);
             int tall = g.rowsPerBlock(Gemm.LARGE_B_BYTES + 1, 1024);
@@ -70,13 +74,5 @@ class GemmRowBlockTest {
             }
             assertTrue(g.rowsPerBlock(Gemm.LARGE_B_BYTES + 1, 64) <= 1008, "short k-blocks hit the bound");
         }
-    }
-
-    @Test
-    void sysfsCacheSizesParse() {
-        assertEquals(2048L << 10, CpuInfo.parseSize("2048K"));
-        assertEquals(1L << 20, CpuInfo.parseSize("1M"));
-        assertEquals(512, CpuInfo.parseSize("512"));
-        assertEquals(-1, CpuInfo.parseSize("big"));
     }
 }

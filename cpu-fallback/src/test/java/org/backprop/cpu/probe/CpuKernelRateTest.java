@@ -1,9 +1,12 @@
-package org.backprop.cpu;
+package org.backprop.cpu.probe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.backprop.cpu.CpuBackend;
+import org.backprop.cpu.gemm.GemmBlocking;
+import org.backprop.cpu.gemm.MicroKernel;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +20,7 @@ class CpuKernelRateTest {
     void thePassComputesEveryTileOfTheProduct() {
         assumeTrue(CpuBackend.vectorApiPresent(), "the Vector API module is not loaded in this JVM");
         for (String spec : new String[] {"12x2", "6x2", "4x4"}) {
-            MicroKernel kernel = VectorKernels.create(GemmBlocking.parse(spec));
+            MicroKernel kernel = GemmBlocking.parse(spec).kernel();
             int mr = kernel.mr();
             int nr = kernel.nr();
             int kc = 37;

@@ -1,4 +1,4 @@
-package org.backprop.cpu;
+package org.backprop.cpu.gemm;
 
 /**
  * The GEMM micro-kernel without the Vector API: a 4×4 register block in scalar locals, for JVMs

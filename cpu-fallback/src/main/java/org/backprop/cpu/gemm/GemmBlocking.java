@@ -1,6 +1,8 @@
-package org.backprop.cpu;
+package org.backprop.cpu.gemm;
 
 import java.util.Locale;
+
+import org.backprop.cpu.CpuInfo;
 
 /**
  * The GEMM register blocking (micro-kernel shape, in rows × vectors) and k-block length for the CPU
@@ -35,9 +37,14 @@ import java.util.Locale;
  * </ul>
  * {@code -Dbackprop.cpu.gemm=ROWSxVECTORS[:KC]} (e.g. {@code 4x4:1024}) overrides the choice.
  */
-record GemmBlocking(int rows, int vectors, int kc, String reason) {
+public record GemmBlocking(int rows, int vectors, int kc, String reason) {
 
     static final String PROPERTY = "backprop.cpu.gemm";
+
+    /** The blocking for this CPU and the Vector API's preferred width; call only where the Vector API loads. */
+    public static GemmBlocking forThisCpu() {
+        return forThisCpu(VectorGemmKernels.lanes());
+    }
 
     static GemmBlocking forThisCpu(int lanes) {
         String forced = System.getProperty(PROPERTY);
@@ -58,7 +65,8 @@ record GemmBlocking(int rows, int vectors, int kc, String reason) {
         return new GemmBlocking(6, 2, 256, lanes + "-float vectors");
     }
 
-    static GemmBlocking parse(String spec) {
+    /** {@code ROWSxVECTORS[:KC]}, as the system property takes it. */
+    public static GemmBlocking parse(String spec) {
         String[] parts = spec.toLowerCase(Locale.ROOT).split(":");
         String[] shape = parts[0].split("x");
         try {
@@ -76,11 +84,22 @@ record GemmBlocking(int rows, int vectors, int kc, String reason) {
         }
     }
 
+    /** A fresh Vector API micro-kernel of this shape; call only where the Vector API loads. */
+    public MicroKernel kernel() {
+        return VectorGemmKernels.create(this);
+    }
+
+    /** Floats per vector of the Vector API's preferred species; call only where the Vector API loads. */
+    public static int lanes() {
+        return VectorGemmKernels.lanes();
+    }
+
     boolean supported() {
         return (rows == 4 && vectors == 4) || (rows == 12 && vectors == 2) || (rows == 6 && vectors == 2);
     }
 
-    String shape() {
+    /** {@code ROWSxVECTORS}, e.g. {@code 12x2}. */
+    public String shape() {
         return rows + "x" + vectors;
     }
 }

@@ -1,4 +1,4 @@
-package org.backprop.cpu;
+package org.backprop.cpu.gemm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.backprop.cpu.CpuBackend;
+import org.backprop.cpu.WorkerPool;
 
 /**
  * The narrow paths of the GEMM, for the output layer's three products — A·B and Aᵀ·B with C at
@@ -39,8 +41,8 @@ class GemmNarrowTest {
     void narrowProductsAreWithinTheFloatSumBound(int m, int n, int k, boolean transA, boolean transB, float alpha,
                                                  float beta) {
         assumeTrue(CpuBackend.vectorApiPresent(), "the Vector API module is not loaded in this JVM");
-        MicroKernel kernel = VectorKernels.create(GemmBlocking.parse("12x2:256"));
-        assumeTrue(transB || n <= Math.max(NarrowKernel.COLUMNS_MAX, VectorKernels.narrow().width()),
+        MicroKernel kernel = VectorGemmKernels.create(GemmBlocking.parse("12x2:256"));
+        assumeTrue(transB || n <= Math.max(NarrowKernel.COLUMNS_MAX, VectorGemmKernels.narrow().width()),
                 "vectors narrower than " + n + " floats");
         Random r = new Random(m * 131L + n * 17L + k);
         float[] a = new float[m * k];
@@ -57,7 +59,7 @@ class GemmNarrowTest {
         }
         float[] before = c.clone();
         try (WorkerPool pool = new WorkerPool(2)) {
-            Gemm gemm = new Gemm(kernel, pool, 256, null, true, VectorKernels.narrow());
+            Gemm gemm = new Gemm(kernel, pool, 256, null, true, VectorGemmKernels.narrow());
             gemm.multiply(transA, transB, m, n, k, alpha, a, b, beta, c);
             assertEquals(1, gemm.narrowProducts(), "the product did not take a narrow path");
         }

@@ -1,9 +1,11 @@
-package org.backprop.cpu;
+package org.backprop.cpu.gemm;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.backprop.cpu.SameBits;
 import org.junit.jupiter.api.Test;
+import org.backprop.cpu.CpuBackend;
 
 /**
  * The 12×2 kernel's short tile against the route it replaces for an edge strip: the whole 12-row
@@ -21,9 +23,9 @@ class ShortTileTest {
         int nr = kernel.nr();
         int ldc = nr + 8;   // C wider than the tile, as inside a product
         for (int kc : new int[] {1, 7, 256}) {
-            float[] a = CpuKernelRate.filled(mr * kc, kc);
-            float[] b = CpuKernelRate.filled(nr * kc, kc + 1);
-            float[] old = CpuKernelRate.filled(mr * ldc, kc + 2);
+            float[] a = filled(mr * kc, kc);
+            float[] b = filled(nr * kc, kc + 1);
+            float[] old = filled(mr * ldc, kc + 2);
             for (int rows = 1; rows <= kernel.shortRows(); rows++) {
                 // A's rows past the strip's height are the packing's zeros
                 float[] strip = a.clone();
@@ -70,5 +72,15 @@ class ShortTileTest {
         float[] c = new float[12 * nr];
         assertThrows(IllegalArgumentException.class, () -> kernel.shortTile(5, 1, a, 0, b, 0, c, 0, nr, 1f, 0f));
         assertThrows(IllegalArgumentException.class, () -> kernel.shortTile(0, 1, a, 0, b, 0, c, 0, nr, 1f, 0f));
+    }
+
+    /** Values in [−0.5, 0.5), the same for the same seed. */
+    private static float[] filled(int n, long seed) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) r.nextDouble() - 0.5f;
+        }
+        return x;
     }
 }
