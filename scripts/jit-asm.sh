@@ -4,7 +4,7 @@
 # point JDK 17 calls, so PrintAssembly prints the code as hex; this takes the last C2 compile of
 # the method (not an on-stack-replacement one), rebuilds its bytes and runs objdump on them.
 #
-#   scripts/jit-asm.sh 'org.backprop.cpu.VectorGemmKernel12x2::store' [threads...]
+#   scripts/jit-asm.sh 'org.backprop.cpu.gemm.VectorGemmKernel12x2::store' [threads...]
 #
 # The workload is cpu-fallback's GemmBench (test classpath); build first with
 # `mvn -B -ntp -q -pl core,cpu-fallback -am test-compile`. Needs java, objdump and python3.

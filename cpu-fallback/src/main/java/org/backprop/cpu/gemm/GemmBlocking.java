@@ -6,35 +6,14 @@ import org.backprop.cpu.CpuInfo;
 
 /**
  * The GEMM register blocking (micro-kernel shape, in rows × vectors) and k-block length for the CPU
- * this JVM runs on, chosen once at start-up from the vendor and the vector width — because the
- * best shape follows the core's load/FMA/shuffle ports and its L1/L2, which differ by family:
+ * this JVM runs on, chosen once at start-up from the vendor and the vector width, because the best
+ * shape follows the core's load/FMA/shuffle ports and its L1/L2, which differ by family:
  * <ul>
- *   <li><b>Intel AVX-512</b> (Skylake-SP to Emerald Rapids: 2 FMA-512 ports, 48 KB L1, L2 that
- *       feeds about 32 B/cycle in practice): 12×2 vectors, KC 1024. Measured on a Sapphire
- *       Rapids-class Xeon (see {@link VectorGemmKernel12x2}): kernel alone 233 GFLOP/s of 240
- *       measured peak with KC 256 (its 32 KB B strip in L1), against 150 for 4×4 at KC 1024,
- *       whose 256 B of B per 16 FMAs had to come from L2. KC was 256 until the weights were held
- *       in panels (so x·W reads its B strips, 128 KB at k = 1024, straight from L2 rather than
- *       from a fresh packed copy): the 12×2 kernel alone then runs ~166 at KC 1024 against ~198
- *       at 256, but whole products came out level or better (one k-block at the workload's k,
- *       C written once): 2 threads, µs, KC 256 / 1024, x·W 256×1024×784 with W in panels 1448 /
- *       1347, 256×1024×1024 1744 / 1697, δ·Wᵀ 256×784×1024 1660 / 1591, row-major 2048³ 55.4 /
- *       55.9 ms; the reference epoch 2.17–2.25 / 2.11–2.16 s (three interleaved pairs), the
- *       default recipe's 1.09–1.15 / 1.08–1.13 s and its first epoch 1.85–1.90 / 1.63–1.68 s.</li>
- *   <li><b>AMD Zen 4/5 with AVX-512</b>: 4×4 vectors, KC 1024 — measured best on a Zen 5 EPYC
- *       (kernel 222 GFLOP/s of ~224, training step 11.8 → 8.7 ms against KC 192). Zen's L2 feeds
- *       the 256 B per k step of a 64-wide strip fast enough, so the longer k-block, which writes
- *       C once per product, wins there. Not re-measured on Zen with 12×2.</li>
- *   <li><b>256-bit vectors (AVX2)</b>, 16 registers: 6×2 vectors (12 accumulators), KC 256: the
- *       shape Haswell-class BLAS kernels use, by register count. Measured only on the Xeon with
- *       its vectors cut to 256 bits ({@code java -XX:UseAVX=2}, so C2 emits AVX2 and 16 registers;
- *       a Haswell core is not that): 2 threads, 159–188 GFLOP/s over X·W 256×1024×784, Xᵀ·δ
- *       784×1024×256, δ·Wᵀ 256×1024×1024, 512³–2048³, against numpy/OpenBLAS with
- *       {@code OPENBLAS_CORETYPE=Haswell} 216–235 in the same hour (0.72–0.86×; ~244 is the
- *       two-port AVX2 peak at the clock held). The 12 FMAs of a k step carry the same ~10 scalar
- *       ops of loop and index arithmetic as the 12×2 kernel's 24; unrolled by two k steps on the
- *       same registers the loop ran 130–178 against 155–195, so it stays as it is.</li>
+ *   <li>Intel AVX-512 (2 FMA-512 ports, 48 KB L1): 12×2 vectors, KC 1024;</li>
+ *   <li>AMD Zen 4/5 with AVX-512 (an L2 that feeds a 64-wide strip fast enough): 4×4 vectors, KC 1024;</li>
+ *   <li>256-bit vectors (AVX2, 16 registers): 6×2 vectors (15 registers in use), KC 256.</li>
  * </ul>
+ * The measurements behind each choice are in {@code docs/performance/gemm.md}.
  * {@code -Dbackprop.cpu.gemm=ROWSxVECTORS[:KC]} (e.g. {@code 4x4:1024}) overrides the choice.
  */
 public record GemmBlocking(int rows, int vectors, int kc, String reason) {

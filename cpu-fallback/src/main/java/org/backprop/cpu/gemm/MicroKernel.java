@@ -55,15 +55,4 @@ public interface MicroKernel {
                            float alpha, float beta) {
         throw new UnsupportedOperationException(describe() + " has no short tile (shortRows() is 0)");
     }
-
-    /** C *= beta over an mr×nr tile (nothing when beta is 1): the kernels' β ≠ 0 path before accumulating. */
-    static void scaleTile(float[] c, int cOff, int ldc, int mr, int nr, float beta) {
-        if (beta != 1) {
-            for (int r = 0; r < mr; r++) {
-                for (int j = 0; j < nr; j++) {
-                    c[cOff + r * ldc + j] *= beta;
-                }
-            }
-        }
-    }
 }

@@ -5,24 +5,13 @@ package org.backprop.cpu.gemm;
  * started without {@code jdk.incubator.vector}. Several times slower than the vector kernel, but
  * the packing and cache blocking around it are the same.
  */
-final class ScalarGemmKernel implements MicroKernel {
+final class ScalarGemmKernel extends TileKernel {
 
     static final int MR = 4;
     static final int NR = 4;
 
-    @Override
-    public int mr() {
-        return MR;
-    }
-
-    @Override
-    public int nr() {
-        return NR;
-    }
-
-    @Override
-    public String describe() {
-        return "scalar GEMM (no jdk.incubator.vector)";
+    ScalarGemmKernel() {
+        super(MR, NR, "scalar GEMM (no jdk.incubator.vector)");
     }
 
     @Override

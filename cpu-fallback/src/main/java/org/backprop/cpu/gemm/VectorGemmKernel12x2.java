@@ -6,35 +6,22 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The GEMM micro-kernel for Intel AVX-512 cores: 12 rows × 2 vectors of accumulators (12×32
  * floats), fed per k step by two loads of packed B and twelve broadcasts of packed A into 24 fused
- * multiply-adds; 27 of the 32 vector registers. With KC 256 the packed B strip (32 KB) stays in
- * the 48 KB L1 while A strips stream from L2 at 48 bytes per 24 FMAs (the blocking now takes KC
- * 1024, which whole products preferred: see {@link GemmBlocking}). Measured on the kernel alone
- * (Xeon, Sapphire Rapids class, 2 FMA-512 ports at ~4.0 GHz = 256 GFLOP/s per core nominal, 240
- * measured with an FMA loop): 233 GFLOP/s at kc 256, against 150 for the 4×4 kernel, whose 64 KB
- * strip spills L1 and whose 256 bytes of B per 16 FMAs then come from L2.
+ * multiply-adds; 27 of the 32 vector registers. Its A strips stream from L2 at 48 bytes per 24
+ * FMAs, a rate the L2 keeps up with, where the 4×4 kernel's 256 bytes of B per 16 FMAs do not
+ * (measurements in {@code docs/performance/gemm.md}).
  */
-final class VectorGemmKernel12x2 implements MicroKernel {
+final class VectorGemmKernel12x2 extends TileKernel {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     static final int MR = 12;
     static final int NR = 2 * L;
 
-    @Override
-    public int mr() {
-        return MR;
+    VectorGemmKernel12x2() {
+        super(MR, NR, VectorGemmKernel4x4.describe(S, MR, NR));
     }
 
-    @Override
-    public int nr() {
-        return NR;
-    }
-
-    @Override
-    public String describe() {
-        return VectorGemmKernel4x4.describe(S, MR, NR);
-    }
-
+    // The same dispatch as the 6×2 kernel's, on purpose: each calls its own class's register-block loops.
     @Override
     public void tile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
                      float alpha, float beta) {
@@ -44,7 +31,7 @@ final class VectorGemmKernel12x2 implements MicroKernel {
             store(kc, a, aOff, b, bOff, c, cOff, ldc, alpha);
             return;
         }
-        MicroKernel.scaleTile(c, cOff, ldc, MR, NR, beta);
+        scaleTile(c, cOff, ldc, MR, NR, beta);
         accumulate(kc, a, aOff, b, bOff, c, cOff, ldc, alpha);
     }
 
@@ -60,7 +47,7 @@ final class VectorGemmKernel12x2 implements MicroKernel {
             storeSkipping(count, steps, stepsOff, a, aOff, b, bOff, c, cOff, ldc, alpha);
             return;
         }
-        MicroKernel.scaleTile(c, cOff, ldc, MR, NR, beta);
+        scaleTile(c, cOff, ldc, MR, NR, beta);
         accumulateSkipping(count, steps, stepsOff, a, aOff, b, bOff, c, cOff, ldc, alpha);
     }
 
@@ -127,6 +114,8 @@ final class VectorGemmKernel12x2 implements MicroKernel {
         v1.intoArray(c, off + L);
     }
 
+    // Written out on purpose, like its siblings here: folding the register blocks into shared
+    // helpers passes Vector objects between methods, which C2 boxes (see docs/performance/gemm.md).
     /** C = alpha·A·B; C's old contents are never read (they may be NaN). */
     private static void store(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
                               float alpha) {

@@ -9,26 +9,15 @@ import jdk.incubator.vector.VectorSpecies;
  * into sixteen fused multiply-adds. It skips the k steps where a whole strip of A is zero, as the
  * other kernels do (see {@link Gemm}).
  */
-final class VectorGemmKernel4x4 implements MicroKernel {
+final class VectorGemmKernel4x4 extends TileKernel {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     static final int MR = 4;
     static final int NR = 4 * L;
 
-    @Override
-    public int mr() {
-        return MR;
-    }
-
-    @Override
-    public int nr() {
-        return NR;
-    }
-
-    @Override
-    public String describe() {
-        return describe(S, MR, NR);
+    VectorGemmKernel4x4() {
+        super(MR, NR, describe(S, MR, NR));
     }
 
     static String describe(VectorSpecies<Float> s, int mr, int nr) {
@@ -40,6 +29,8 @@ final class VectorGemmKernel4x4 implements MicroKernel {
         return L;
     }
 
+    // Written out on purpose, like its siblings here: folding the register blocks into shared
+    // helpers passes Vector objects between methods, which C2 boxes (see docs/performance/gemm.md).
     @Override
     public void tile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
                      float alpha, float beta) {

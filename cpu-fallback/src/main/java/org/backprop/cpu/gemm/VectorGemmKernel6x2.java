@@ -6,32 +6,22 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The GEMM micro-kernel for 256-bit (AVX2) cores, which have 16 vector registers: 6 rows × 2
  * vectors of accumulators (6×16 floats), 12 accumulators + 2 B vectors + 1 broadcast = 15
- * registers, the shape BLIS and OpenBLAS use on Haswell-class cores. Not measured here: this
- * project's machines all have AVX-512; chosen by reasoning about the register file. It skips the
- * k steps where a whole strip of A is zero, as the 12×2 kernel does (see {@link Gemm}).
+ * registers, the shape BLIS and OpenBLAS use on Haswell-class cores, chosen by the register file
+ * (measured only on AVX-512 cores with C2 held to AVX2: see {@code docs/performance/gemm.md}). It
+ * skips the k steps where a whole strip of A is zero, as the 12×2 kernel does (see {@link Gemm}).
  */
-final class VectorGemmKernel6x2 implements MicroKernel {
+final class VectorGemmKernel6x2 extends TileKernel {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     static final int MR = 6;
     static final int NR = 2 * L;
 
-    @Override
-    public int mr() {
-        return MR;
+    VectorGemmKernel6x2() {
+        super(MR, NR, VectorGemmKernel4x4.describe(S, MR, NR));
     }
 
-    @Override
-    public int nr() {
-        return NR;
-    }
-
-    @Override
-    public String describe() {
-        return VectorGemmKernel4x4.describe(S, MR, NR);
-    }
-
+    // The same dispatch as the 12×2 kernel's, on purpose: each calls its own class's register-block loops.
     @Override
     public void tile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
                      float alpha, float beta) {
@@ -41,7 +31,7 @@ final class VectorGemmKernel6x2 implements MicroKernel {
             store(kc, a, aOff, b, bOff, c, cOff, ldc, alpha);
             return;
         }
-        MicroKernel.scaleTile(c, cOff, ldc, MR, NR, beta);
+        scaleTile(c, cOff, ldc, MR, NR, beta);
         accumulate(kc, a, aOff, b, bOff, c, cOff, ldc, alpha);
     }
 
@@ -57,10 +47,12 @@ final class VectorGemmKernel6x2 implements MicroKernel {
             storeSkipping(count, steps, stepsOff, a, aOff, b, bOff, c, cOff, ldc, alpha);
             return;
         }
-        MicroKernel.scaleTile(c, cOff, ldc, MR, NR, beta);
+        scaleTile(c, cOff, ldc, MR, NR, beta);
         accumulateSkipping(count, steps, stepsOff, a, aOff, b, bOff, c, cOff, ldc, alpha);
     }
 
+    // Written out on purpose, like its siblings here: folding the register blocks into shared
+    // helpers passes Vector objects between methods, which C2 boxes (see docs/performance/gemm.md).
     /** C = alpha·A·B; C's old contents are never read (they may be NaN). */
     private static void store(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
                               float alpha) {

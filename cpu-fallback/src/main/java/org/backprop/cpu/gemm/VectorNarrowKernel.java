@@ -4,18 +4,11 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link NarrowKernel} on the preferred vector. Measured on the Xeon (Sapphire Rapids class), the
- * reference MLP's output layer, 1 / 2 threads, against the transposed route through the tiled GEMM
- * that these products took before:
- * <ul>
- *   <li>{@link #rows} (X·W 256×10×1024): eight rows of C at a time (eight FMA chains), each row of
- *       A read through its own base so that C2 drops the range checks: 97 / 59 µs against 127 /
- *       133 (the route's transposed packing of the 1 MB A did not split over the threads). Reading
- *       A down its columns with the same eight-row loop (for Xᵀ·δ) ran 152 µs against 102, hence
- *       {@link #columns}.</li>
- *   <li>{@link #columns} (Xᵀ·δ 1024×10×256): 52 / 36 µs against 102–117 / 113–119.</li>
- *   <li>{@link #shortK} (δ·Wᵀ 256×1024×10): 52 / 43 µs against 75 / 65–66.</li>
- * </ul>
+ * {@link NarrowKernel} on the preferred vector: {@link #rows} takes eight rows of C at a time
+ * (eight FMA chains), each row of A read through its own base so that C2 drops the range checks;
+ * {@link #columns} reads A down its columns for Aᵀ·B, where the eight-row loop was slower; and
+ * {@link #shortK} keeps the two rows' k values of A in registers. Measurements against the
+ * transposed route are in {@code docs/performance/gemm.md}.
  */
 final class VectorNarrowKernel implements NarrowKernel {
 
@@ -229,6 +222,8 @@ final class VectorNarrowKernel implements NarrowKernel {
         }
     }
 
+    // Its ten k steps are written out on purpose: a loop over them would index the ten broadcasts
+    // of A as Vector objects in an array, which C2 boxes.
     /**
      * Rows r and (if {@code two}) r + 1. The p-sum always runs over ten terms: those past k are
      * 0·0 from a zero row that {@code bt} carries after its k rows, which changes no value (at

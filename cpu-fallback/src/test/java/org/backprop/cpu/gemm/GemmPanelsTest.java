@@ -20,14 +20,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class GemmPanelsTest {
 
-    private static float[] uniform(Random r, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = r.nextFloat() * 2 - 1;
-        }
-        return v;
-    }
-
     @ParameterizedTest(name = "{0}x{1}x{2} transA={3} transB={4} {5}:{6}")
     @CsvSource({
         "256, 1024, 784, false, false, 12x2, 256",
@@ -49,9 +41,9 @@ class GemmPanelsTest {
         Random r = new Random(m * 31L + n * 7L + k);
         int bRows = transB ? n : k;
         int bCols = transB ? k : n;
-        float[] a = uniform(r, m * k);
-        float[] b = uniform(r, k * n);
-        float[] c0 = uniform(r, m * n);
+        float[] a = GemmZeroSkipTest.dense(r, m * k);
+        float[] b = GemmZeroSkipTest.dense(r, k * n);
+        float[] c0 = GemmZeroSkipTest.dense(r, m * n);
         try (WorkerPool pool = new WorkerPool(2)) {
             Gemm gemm = new Gemm(kernel, pool, kc, null, kernel.skipsZeroSteps(), VectorGemmKernels.narrow());
             int w = gemm.panelWidth();

@@ -63,16 +63,16 @@ class GemmRowBlockTest {
         MicroKernel kernel = VectorGemmKernels.create(GemmBlocking.parse("12x2:1024"));
         try (WorkerPool pool = new WorkerPool(1)) {
             Gemm g = new Gemm(kernel, pool, 1024, null, true, VectorGemmKernels.narrow());
-            assertEquals(96, g.rowsPerBlock(Gemm.LARGE_B_BYTES, 1024), "a B of 32 MB is not large");
+            assertEquals(96, g.rowsPerBlock(TiledProduct.LARGE_B_BYTES, 1024), "a B of 32 MB is not large");
             long l2 = CpuInfo.l2Bytes(1L << 20);
-            int tall = g.rowsPerBlock(Gemm.LARGE_B_BYTES + 1, 1024);
+            int tall = g.rowsPerBlock(TiledProduct.LARGE_B_BYTES + 1, 1024);
             assertEquals(0, tall % 12, "whole strips");
             assertTrue(tall >= 96 && tall <= 1008, "within bounds: " + tall);
             if (l2 >= 96L * 1024 * 4 && l2 <= 1008L * 1024 * 4) {
                 assertTrue((long) tall * 1024 * 4 <= l2 && (long) (tall + 12) * 1024 * 4 > l2,
                         tall + " rows of 1024 floats against an L2 of " + l2 + " bytes");
             }
-            assertTrue(g.rowsPerBlock(Gemm.LARGE_B_BYTES + 1, 64) <= 1008, "short k-blocks hit the bound");
+            assertTrue(g.rowsPerBlock(TiledProduct.LARGE_B_BYTES + 1, 64) <= 1008, "short k-blocks hit the bound");
         }
     }
 }

@@ -36,7 +36,8 @@ class GemmZeroSkipTest {
         return a;
     }
 
-    private static float[] dense(Random r, int n) {
+    /** n floats uniform in [−1, 1). */
+    static float[] dense(Random r, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
             v[i] = r.nextFloat() * 2 - 1;
