@@ -13,13 +13,7 @@ import org.backprop.core.Tensor;
  * fused linear layer. The task bodies are made once and read the op in flight from the named
  * fields below (a lambda capturing the operands would allocate on every call).
  */
-final class ActivationOps {
-
-    private final Backend owner;
-    /** Not final only so that the task bodies below may name it; set once, by the constructor. */
-    private OpRunner run;
-    /** The Vector API paths (the same bits as the scalar ones, faster). */
-    private final boolean vector;
+final class ActivationOps extends OpFamily {
 
     // the op in flight, read by the task bodies
     private float[] input;
@@ -51,9 +45,7 @@ final class ActivationOps {
     private final WorkerPool.Body biasActivationBody = (t, w) -> biasActivation(run.rowFrom(t), run.rowTo(t));
 
     ActivationOps(Backend owner, OpRunner run, boolean vector) {
-        this.owner = owner;
-        this.run = run;
-        this.vector = vector;
+        super(owner, run, vector);
     }
 
     void sigmoid(Tensor x, Tensor y) {

@@ -18,15 +18,11 @@ import org.backprop.cpu.gemm.ColumnSums;
  * scale, axpy, the sum of squares, the bias and its gradient, and the row gather of a batch. The
  * task bodies are made once and read the op in flight from the named fields below.
  */
-final class ArrayOps {
+final class ArrayOps extends OpFamily {
 
     /** Columns per task of the bias gradient. */
     private static final int BIAS_COLS = 128;
 
-    private final Backend owner;
-    /** Not final only so that the task bodies below may name it; set once, by the constructor. */
-    private OpRunner run;
-    private final boolean vector;
     private double[] columnSums = new double[64];
 
     // the op in flight, read by the task bodies
@@ -57,9 +53,7 @@ final class ArrayOps {
     private final WorkerPool.Body gatherBody = (t, w) -> gather(run.rowFrom(t), run.rowTo(t));
 
     ArrayOps(Backend owner, OpRunner run, boolean vector) {
-        this.owner = owner;
-        this.run = run;
-        this.vector = vector;
+        super(owner, run, vector);
     }
 
     void fill(Tensor t, float value) {

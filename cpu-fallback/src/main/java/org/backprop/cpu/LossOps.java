@@ -12,11 +12,7 @@ import org.backprop.core.Tensor;
  * the tasks' partial sums in task order into its scalar, so the sum has the same bits on any
  * thread count. The task bodies are made once and read the op in flight from the named fields.
  */
-final class LossOps {
-
-    private final Backend owner;
-    /** Not final only so that the task bodies below may name it; set once, by the constructor. */
-    private OpRunner run;
+final class LossOps extends OpFamily {
 
     // the op in flight, read by the task bodies
     /** The network's output: logits for the fused losses, values for squared error and accuracy. */
@@ -40,8 +36,7 @@ final class LossOps {
             CpuOps.argmax(output, predicted, run.cols, run.rowFrom(t), run.rowTo(t));
 
     LossOps(Backend owner, OpRunner run) {
-        this.owner = owner;
-        this.run = run;
+        super(owner, run, false);
     }
 
     void softmaxCrossEntropy(Tensor logits, Tensor targets, Tensor probabilities, Tensor grad, Tensor lossSum) {

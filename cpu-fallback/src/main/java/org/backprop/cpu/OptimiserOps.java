@@ -15,11 +15,7 @@ import org.backprop.core.Tensor;
  * ({@link TensorArrays#agree}): an update treats every element alike, so it runs over the arrays as
  * they are held. The task bodies are made once and read the update in flight from the named fields.
  */
-final class OptimiserOps {
-
-    private final Backend owner;
-    /** Not final only so that the task bodies below may name it; set once, by the constructor. */
-    private OpRunner run;
+final class OptimiserOps extends OpFamily {
 
     // the update in flight, read by the task bodies
     private float[] param;
@@ -57,8 +53,7 @@ final class OptimiserOps {
     private final WorkerPool.Body manySgdBody = (t, w) -> manySgd(t);
 
     OptimiserOps(Backend owner, OpRunner run) {
-        this.owner = owner;
-        this.run = run;
+        super(owner, run, false);
     }
 
     void sgd(Tensor param, Tensor grad, float lr) {

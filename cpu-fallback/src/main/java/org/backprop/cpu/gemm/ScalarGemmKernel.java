@@ -11,7 +11,7 @@ final class ScalarGemmKernel extends TileKernel {
     static final int NR = 4;
 
     ScalarGemmKernel() {
-        super(MR, NR, "scalar GEMM (no jdk.incubator.vector)");
+        super(MR, NR, "scalar GEMM (no jdk.incubator.vector)", false);
     }
 
     @Override

@@ -1,16 +1,26 @@
 package org.backprop.cpu.gemm;
 
-/** What every micro-kernel shares: its tile shape and description, and the β pass before an accumulating tile. */
+/**
+ * What every micro-kernel shares: its tile shape, its description, whether it skips all-zero k
+ * steps, and the β pass before an accumulating tile.
+ */
 abstract class TileKernel implements MicroKernel {
 
     private final int mr;
     private final int nr;
     private final String description;
+    private final boolean skipsZeroSteps;
 
-    TileKernel(int mr, int nr, String description) {
+    TileKernel(int mr, int nr, String description, boolean skipsZeroSteps) {
         this.mr = mr;
         this.nr = nr;
         this.description = description;
+        this.skipsZeroSteps = skipsZeroSteps;
+    }
+
+    @Override
+    public final boolean skipsZeroSteps() {
+        return skipsZeroSteps;
     }
 
     @Override

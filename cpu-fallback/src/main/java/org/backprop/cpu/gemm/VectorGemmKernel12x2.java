@@ -18,7 +18,7 @@ final class VectorGemmKernel12x2 extends TileKernel {
     static final int NR = 2 * L;
 
     VectorGemmKernel12x2() {
-        super(MR, NR, VectorGemmKernel4x4.describe(S, MR, NR));
+        super(MR, NR, VectorGemmKernel4x4.describe(S, MR, NR), true);
     }
 
     // The same dispatch as the 6×2 kernel's, on purpose: each calls its own class's register-block loops.
@@ -33,11 +33,6 @@ final class VectorGemmKernel12x2 extends TileKernel {
         }
         scaleTile(c, cOff, ldc, MR, NR, beta);
         accumulate(kc, a, aOff, b, bOff, c, cOff, ldc, alpha);
-    }
-
-    @Override
-    public boolean skipsZeroSteps() {
-        return true;
     }
 
     @Override

@@ -17,7 +17,7 @@ final class VectorGemmKernel4x4 extends TileKernel {
     static final int NR = 4 * L;
 
     VectorGemmKernel4x4() {
-        super(MR, NR, describe(S, MR, NR));
+        super(MR, NR, describe(S, MR, NR), true);
     }
 
     static String describe(VectorSpecies<Float> s, int mr, int nr) {
@@ -109,11 +109,6 @@ final class VectorGemmKernel4x4 extends TileKernel {
             c32.fma(av, FloatVector.fromArray(S, c, o3 + 2 * L).mul(bv)).intoArray(c, o3 + 2 * L);
             c33.fma(av, FloatVector.fromArray(S, c, o3 + 3 * L).mul(bv)).intoArray(c, o3 + 3 * L);
         }
-    }
-
-    @Override
-    public boolean skipsZeroSteps() {
-        return true;
     }
 
     /** As the tile above, over the listed k steps only: A holds them one after another, B all of them. */
