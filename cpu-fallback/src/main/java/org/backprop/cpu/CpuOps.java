@@ -129,7 +129,7 @@ final class CpuOps {
 
     /**
      * {@link #sumOfSquares} of row-major elements from..to of a rows × cols matrix held in panels
-     * w wide ({@link PanelLayout}): the same additions in the same order, so the same bits.
+     * w wide ({@link org.backprop.cpu.gemm.PanelLayout}): the same additions in the same order, so the same bits.
      */
     static double sumOfSquaresInPanels(float[] x, int rows, int cols, int w, int from, int to) {
         double s = 0;

@@ -4,9 +4,9 @@ import org.backprop.cpu.WorkerPool;
 
 /**
  * C = alpha·op(A)·op(B) + beta·C on row-major float arrays: the route a product takes. Most go to
- * the {@link TiledProduct tiled product} (Goto/BLIS blocking, packed operands, a register-blocked
+ * the tiled product (Goto/BLIS blocking, packed operands, a register-blocked
  * micro-kernel chosen per CPU family by {@link GemmBlocking}); a C at most a vector wide, or a k
- * of at most ten, goes to the {@link NarrowRoutes narrow routes}, and without them (no Vector API)
+ * of at most ten, goes to the narrow routes, and without them (no Vector API)
  * a C only a few columns wide is computed transposed. A B held in {@link PanelLayout panels} (the
  * backend keeps weight matrices so) is read in place, and a C in panels takes its tiles there.
  *
@@ -28,7 +28,7 @@ public final class Gemm {
     private final MicroKernel kernel;
     private final int nr;
     private final TiledProduct tiled;
-    /** C at most a vector wide, or k at most {@link NarrowKernel#SHORT_K}; null (no Vector API): the transposed route. */
+    /** C at most a vector wide, or k at most {@code NarrowKernel.SHORT_K}; null (no Vector API): the transposed route. */
     private final NarrowRoutes narrow;
     private float[] transposed = new float[0];
 
@@ -118,14 +118,14 @@ public final class Gemm {
                 && !(narrow != null && !transA && transB && k <= NarrowKernel.SHORT_K);
     }
 
-    /** Whether a product with C n columns wide (and k &gt; {@link NarrowKernel#SHORT_K}) takes the blocked path. */
+    /** Whether a product with C n columns wide (and k &gt; {@code NarrowKernel.SHORT_K}) takes the blocked path. */
     private boolean blocked(int n) {
         return 2 * n > nr && (narrow == null || n > narrowWidth());
     }
 
     /**
-     * The widest C the narrow paths take: a vector, and at least {@link NarrowKernel#COLUMNS_MAX}
-     * (A·B then holds a row of C in two vectors; Aᵀ·B takes C's columns {@link NarrowKernel#CHUNK}
+     * The widest C the narrow paths take: a vector, and at least {@code NarrowKernel.COLUMNS_MAX}
+     * (A·B then holds a row of C in two vectors; Aᵀ·B takes C's columns {@code NarrowKernel.CHUNK}
      * at a time whatever the width), so that on 8-lane AVX2 vectors the 10-class output layer
      * stays off the tiled route, which fills a fraction of each tile there.
      */
@@ -172,7 +172,7 @@ public final class Gemm {
         tiled.multiply(transA, transB, m, n, k, alpha, a, b, beta, c, bColumnSums, bPanel, cPanel);
     }
 
-    /** Rows of C per row block of the tiled product (see {@link TiledProduct#rowsPerBlock}). */
+    /** Rows of C per row block of the tiled product (see {@code TiledProduct.rowsPerBlock}). */
     int rowsPerBlock(long bBytes, int kc) {
         return tiled.rowsPerBlock(bBytes, kc);
     }

@@ -9,7 +9,7 @@ package org.backprop.cpu.gemm;
  * weight-gradient product writes its C tiles there as contiguous 12 × 128-byte blocks.
  *
  * <p>Only ops that know the layout see it; every other op reads the row-major array, which
- * {@link CpuBackend} restores first. The values are the same floats, so no result changes by a bit.
+ * {@link org.backprop.cpu.CpuBackend} restores first. The values are the same floats, so no result changes by a bit.
  */
 public final class PanelLayout {
 
