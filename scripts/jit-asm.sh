@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The x86 code C2 emits for one method, disassembled: how the Gemm javadoc's kernel-loop notes
+# The x86 code C2 emits for one method, disassembled: how the kernel-loop notes in docs/performance/gemm.md
 # (broadcasts from memory, range checks, spills) were read. Debian's hsdis plugin lacks the entry
 # point JDK 17 calls, so PrintAssembly prints the code as hex; this takes the last C2 compile of
 # the method (not an on-stack-replacement one), rebuilds its bytes and runs objdump on them.
 #
-#   scripts/jit-asm.sh 'org.backprop.cpu.VectorGemmKernel12x2::store' [threads...]
+#   scripts/jit-asm.sh 'org.backprop.cpu.gemm.VectorGemmKernel12x2::store' [threads...]
 #
 # The workload is cpu-fallback's GemmBench (test classpath); build first with
 # `mvn -B -ntp -q -pl core,cpu-fallback -am test-compile`. Needs java, objdump and python3.

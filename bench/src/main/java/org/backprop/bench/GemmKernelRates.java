@@ -11,7 +11,7 @@ final class GemmKernelRates {
     private GemmKernelRates() { }
 
     /**
-     * The CPU micro-kernel's own rate on one thread ({@link org.backprop.cpu.CpuKernelRate}) beside
+     * The CPU micro-kernel's own rate on one thread ({@link org.backprop.cpu.probe.CpuKernelRate}) beside
      * the one-thread FMA peak ({@link Peaks#measuredCpu}, once per run), so a run shows how far the
      * kernel, its cache level and the product around it each fall short; measured after the
      * shapes, with the peer processes idle.
@@ -19,7 +19,7 @@ final class GemmKernelRates {
     static void append(BenchConfig cfg, StringBuilder md, Map<String, Object> dj) {
         int rounds = cfg.quick() ? 1 : 5;
         long millis = cfg.quick() ? 20 : 200;
-        org.backprop.cpu.CpuKernelRate.Report report = org.backprop.cpu.CpuKernelRate.measure(rounds, millis);
+        org.backprop.cpu.probe.CpuKernelRate.Report report = org.backprop.cpu.probe.CpuKernelRate.measure(rounds, millis);
         if (report == null) {
             return;
         }
@@ -31,7 +31,7 @@ final class GemmKernelRates {
                 .append("with every A strip walked past it, as a product task does:\n\n");
         Markdown kt = new Markdown("micro-kernel", "setting", "GFLOP/s", "% of 1-thread peak");
         List<Object> kj = new ArrayList<>();
-        for (org.backprop.cpu.CpuKernelRate.Rate r : report.rates()) {
+        for (org.backprop.cpu.probe.CpuKernelRate.Rate r : report.rates()) {
             cfg.log().println("    " + r.describe());
             kt.row(r.setting(), r.operands(), Markdown.num(r.gflops()),
                     Double.isFinite(peak1) ? Markdown.f("%.0f%%", 100 * r.gflops() / peak1) : "–");

@@ -9,7 +9,7 @@ import java.util.Locale;
 public record Peaks(double gflops, String gflopsHow) {
 
     /**
-     * CPU: measured with {@link org.backprop.cpu.CpuPeak} where the Vector API is loaded; otherwise
+     * CPU: measured with {@link org.backprop.cpu.probe.CpuPeak} where the Vector API is loaded; otherwise
      * threads × clock × FLOP per cycle, the clock from /proc/cpuinfo and the FLOP per cycle
      * from the widest FMA the flags advertise (2 FMA pipes × lanes × 2). Turbo and narrower FMA
      * datapaths (Zen 4 runs AVX-512 at 256 bits) make this an estimate, never a measurement.
@@ -21,7 +21,7 @@ public record Peaks(double gflops, String gflopsHow) {
         java.util.OptionalDouble measured = measuredCpu(threads);
         if (measured.isPresent() && measured.getAsDouble() > 0) {
             double g = measured.getAsDouble();
-            int lanes = org.backprop.cpu.CpuPeak.lanes();
+            int lanes = org.backprop.cpu.probe.CpuPeak.lanes();
             return new Peaks(g, String.format(Locale.ROOT,
                     "%.0f GFLOP/s fp32, measured: %d concurrent dependent-free FMA loops (%d-float vectors), "
                             + "i.e. %.2f GHz held × 2 FMA ports × %d lanes × 2 per thread; override with --peak-gflops",
@@ -51,7 +51,7 @@ public record Peaks(double gflops, String gflopsHow) {
 
     /** Once per thread count and run: about a second of FMA loops. */
     static synchronized java.util.OptionalDouble measuredCpu(int threads) {
-        return MEASURED.computeIfAbsent(threads, t -> org.backprop.cpu.CpuPeak.measureGflops(t, 300));
+        return MEASURED.computeIfAbsent(threads, t -> org.backprop.cpu.probe.CpuPeak.measureGflops(t, 300));
     }
 
     /** GPU: the vendor's dense fp32 (non-tensor-core) peak for the named part, or the given value. */

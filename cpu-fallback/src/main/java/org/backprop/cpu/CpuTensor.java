@@ -7,7 +7,7 @@ import org.backprop.core.Tensor;
  * A tensor of the {@link CpuBackend}: a row-major {@code float[]} (or {@code int[]} for indices).
  * A {@link #firstRows} view shares the array, since the first rows of a row-major matrix are a
  * prefix of it; ops bound their loops by the view's size, never the array's length. A weight
- * matrix may be held in {@link PanelLayout panels} instead ({@link #panel} &gt; 0); the backend
+ * matrix may be held in {@link org.backprop.cpu.gemm.PanelLayout panels} instead ({@link #panel} &gt; 0); the backend
  * then swaps in a row-major array before any op that does not know that layout reads it, so ops
  * reach the array through {@link #root()} (a view holds none of its own).
  */

@@ -1,28 +1,13 @@
 package org.backprop.cpu;
 
 /**
- * The one place that links to the Vector API classes ({@link VectorGemmKernel}, {@link VectorOps}); reached only after the Vector API module
- * has been found, so a JVM without it never loads a class naming {@code jdk.incubator.vector}.
+ * The one place in this package that links to the Vector API ops ({@link VectorOps}); reached only
+ * after the Vector API module has been found, so a JVM without it never loads a class naming
+ * {@code jdk.incubator.vector}. The GEMM's kernels have their own such place in its package.
  */
 final class VectorKernels {
 
     private VectorKernels() { }
-
-    static MicroKernel create(GemmBlocking blocking) {
-        return switch (blocking.shape()) {
-            case "12x2" -> new VectorGemmKernel12x2();
-            case "6x2" -> new VectorGemmKernel6x2();
-            default -> new VectorGemmKernel();
-        };
-    }
-
-    static NarrowKernel narrow() {
-        return new VectorNarrowKernel();
-    }
-
-    static int lanes() {
-        return VectorGemmKernel.lanes();
-    }
 
     static void sigmoid(float[] x, float[] y, int from, int to) {
         VectorOps.sigmoid(x, y, from, to);

@@ -15,12 +15,13 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Ours rather than an {@code ExecutorService} or the common {@code ForkJoinPool}: those allocate
  * a future or task per submission (the reference MLP's step makes 15), and a step must allocate
- * nothing (see the class comment of {@link CpuBackend}).
+ * nothing (see the class comment of {@link CpuBackend}). Public for the GEMM's package, which
+ * dispatches its tile tasks here.
  */
-final class WorkerPool implements AutoCloseable {
+public final class WorkerPool implements AutoCloseable {
 
     /** One task of a parallel-for; {@code worker} (0 = the caller) selects per-thread scratch. */
-    interface Body {
+    public interface Body {
         void run(int task, int worker);
     }
 
@@ -42,7 +43,7 @@ final class WorkerPool implements AutoCloseable {
     /** Parallel-fors that forked to the workers (each one a barrier), for counting per step. */
     private long forks;
 
-    WorkerPool(int threads) {
+    public WorkerPool(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
@@ -57,7 +58,7 @@ final class WorkerPool implements AutoCloseable {
         }
     }
 
-    int threads() {
+    public int threads() {
         return threads;
     }
 
@@ -67,7 +68,7 @@ final class WorkerPool implements AutoCloseable {
     }
 
     /** Runs body for every task in 0..n−1, on the caller alone when {@code inline} or single-threaded. */
-    void run(int n, Body b, boolean inline) {
+    public void run(int n, Body b, boolean inline) {
         if (n <= 0) {
             return;
         }

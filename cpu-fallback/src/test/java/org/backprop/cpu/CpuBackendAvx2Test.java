@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.backprop.core.Pointwise;
 import org.backprop.core.Tensor;
+import org.backprop.cpu.gemm.GemmBlocking;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,9 +19,9 @@ class CpuBackendAvx2Test {
     @Test
     void theBackendStartsAndComputesOnEightLaneVectors() {
         assumeTrue(CpuBackend.vectorApiPresent(), "the Vector API module is not loaded in this JVM");
-        assumeTrue(VectorKernels.lanes() == 8, "this JVM has " + VectorKernels.lanes()
+        assumeTrue(GemmBlocking.lanes() == 8, "this JVM has " + GemmBlocking.lanes()
                 + "-float vectors (run by the avx2 surefire execution, with -XX:UseAVX=2, on x86)");
-        GemmBlocking blocking = GemmBlocking.forThisCpu(VectorKernels.lanes());
+        GemmBlocking blocking = GemmBlocking.forThisCpu();
         assertEquals("6x2", blocking.shape(), "the AVX2 blocking");
         int in = 40;
         int out = 48;

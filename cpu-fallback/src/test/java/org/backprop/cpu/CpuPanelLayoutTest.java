@@ -13,6 +13,9 @@ import java.util.SplittableRandom;
 
 import org.backprop.core.Pointwise;
 import org.backprop.core.Tensor;
+import org.backprop.cpu.gemm.Gemm;
+import org.backprop.cpu.gemm.GemmBlocking;
+import org.backprop.cpu.gemm.PanelLayout;
 import org.backprop.data.Dataset;
 import org.backprop.nn.Activation;
 import org.backprop.nn.Loss;
@@ -27,8 +30,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Weights held in the GEMM's panels ({@link PanelLayout}): training must give the bits of row-major
- * weights, the three products must read and write panels exactly as they read and write rows,
- * and every op that does not know the layout must still see the row-major values.
+ * weights, and every op that does not know the layout must still see the row-major values (the
+ * products themselves are checked by {@code GemmPanelsTest}).
  */
 class CpuPanelLayoutTest {
 
@@ -42,71 +45,6 @@ class CpuPanelLayoutTest {
 
     private static void assertSameBits(float[] expected, float[] actual, String what) {
         SameBits.assertSameBits(expected, actual, 0, what, "row-major", "panels");
-    }
-
-    @ParameterizedTest(name = "{0}x{1}x{2} transA={3} transB={4} {5}:{6}")
-    @CsvSource({
-        "256, 1024, 784, false, false, 12x2, 256",
-        "256, 784, 1024, false, true, 12x2, 256",
-        "784, 1024, 256, true, false, 12x2, 256",
-        "13, 64, 96, false, false, 12x2, 50",
-        "13, 96, 96, false, true, 12x2, 50",
-        "50, 64, 160, true, true, 12x2, 40",
-        "1, 32, 64, false, true, 12x2, 256",
-        "37, 128, 100, false, false, 4x4, 48",
-        "37, 100, 128, false, true, 4x4, 48",
-        "37, 64, 70, true, false, 6x2, 30",
-        "37, 70, 64, false, true, 6x2, 30",
-    })
-    void productsReadAndWritePanelsWithTheRowMajorBits(int m, int n, int k, boolean transA, boolean transB,
-                                                       String shape, int kc) {
-        assumeTrue(CpuBackend.vectorApiPresent(), "the Vector API module is not loaded in this JVM");
-        MicroKernel kernel = VectorKernels.create(GemmBlocking.parse(shape + ":" + kc));
-        Random r = new Random(m * 31L + n * 7L + k);
-        int bRows = transB ? n : k;
-        int bCols = transB ? k : n;
-        float[] a = dense(r, m * k);
-        float[] b = dense(r, k * n);
-        float[] c0 = dense(r, m * n);
-        try (WorkerPool pool = new WorkerPool(2)) {
-            Gemm gemm = new Gemm(kernel, pool, kc, null, kernel.skipsZeroSteps(), VectorKernels.narrow());
-            int w = gemm.panelWidth();
-            boolean cPanel = PanelLayout.fits(n, w);
-            assertTrue(gemm.readsPanels(transA, transB, n, k, 1f, true, cPanel), "the case must take the panels");
-            float[] rowMajor = c0.clone();
-            gemm.multiply(transA, transB, m, n, k, -0.5f, a, b, 0.75f, rowMajor);
-            float[] bPanels = new float[b.length];
-            PanelLayout.toPanels(b, bRows, bCols, w, bPanels);
-            float[] c = c0.clone();
-            if (cPanel) {
-                PanelLayout.toPanels(c0, m, n, w, c);
-            }
-            gemm.multiply(transA, transB, m, n, k, -0.5f, a, bPanels, 0.75f, c, null, true, cPanel);
-            float[] back = c;
-            if (cPanel) {
-                back = new float[c.length];
-                PanelLayout.toRowMajor(c, m, n, w, back);
-            }
-            assertSameBits(rowMajor, back, "C");
-        }
-    }
-
-    @Test
-    void aProductThatWouldNotTakeTheBlockedPathIsRefusedWithPanels() {
-        assumeTrue(CpuBackend.vectorApiPresent(), "the Vector API module is not loaded in this JVM");
-        MicroKernel kernel = VectorKernels.create(GemmBlocking.parse("12x2:256"));
-        try (WorkerPool pool = new WorkerPool(1)) {
-            Gemm gemm = new Gemm(kernel, pool, 256, null, true, VectorKernels.narrow());
-            assertTrue(!gemm.readsPanels(false, false, 10, 64, 1f, true, false), "10-wide C: the narrow path");
-            assertTrue(!gemm.readsPanels(false, true, 64, 8, 1f, true, false), "k of 8: the short-k path");
-            int w = gemm.panelWidth();
-            assertTrue(!gemm.readsPanels(false, false, 3 * w / 2, 64, 1f, true, false),
-                    3 * w / 2 + " columns are not whole " + w + "-wide strips");
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
-                    gemm.multiply(false, false, 4, 10, 64, 1f, new float[4 * 64], new float[640], 0f, new float[40],
-                            null, true, false));
-            assertTrue(e.getMessage().contains("4x10x64"), e.getMessage());
-        }
     }
 
     private static Dataset randomData(int rows, int features, int classes, long seed) {
@@ -238,7 +176,7 @@ class CpuPanelLayoutTest {
             v[i] = (float) ((r.nextFloat() - 0.5) * Math.pow(10, r.nextInt(9) - 4));
         }
         try (WorkerPool pool = new WorkerPool(1)) {
-            int w = new Gemm(VectorKernels.create(GemmBlocking.parse("12x2:256")), pool).panelWidth();
+            int w = Gemm.vector(pool, GemmBlocking.parse("12x2:256")).panelWidth();
             float[] panels = new float[v.length];
             PanelLayout.toPanels(v, rows, cols, w, panels);
             double inPanelOrder = CpuOps.sumOfSquares(panels, 0, panels.length);

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * bias-and-activation pass per hidden layer forward and an f′ pass per hidden layer backward (4),
  * and 1 SGD update. It was 19 while each GEMM packed in a dispatch of its own; the plain ops took
  * 22: a bias-gradient pass per hidden layer and an SGD call per large tensor more. (With bias,
- * activation and f′ as GEMM epilogues it was fewer, but slower: see the Gemm javadoc.)
+ * activation and f′ as GEMM epilogues it was fewer, but slower: see docs/performance/gemm.md.)
  */
 class CpuStepDispatchTest {
 

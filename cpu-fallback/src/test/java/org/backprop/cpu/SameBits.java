@@ -3,7 +3,7 @@ package org.backprop.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Bit-for-bit comparison of two results (NaN payloads and signed zeros included), for the GEMM tests. */
-final class SameBits {
+public final class SameBits {
 
     private SameBits() {
     }
@@ -12,7 +12,7 @@ final class SameBits {
      * Fails at the first element whose bits differ, naming it as C[row][col] of a matrix
      * {@code cols} wide (or by its index when {@code cols} is 0) and both values by their labels.
      */
-    static void assertSameBits(float[] expected, float[] actual, int cols, String what, String expectedLabel,
+    public static void assertSameBits(float[] expected, float[] actual, int cols, String what, String expectedLabel,
                                String actualLabel) {
         assertEquals(expected.length, actual.length, what + ": length");
         for (int i = 0; i < expected.length; i++) {
