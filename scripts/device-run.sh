@@ -292,7 +292,7 @@ if want bench; then
     done
 fi
 
-# --- call 3 (issue 15), graph: the reference MLP epoch with the step replayed as a CUDA graph and
+# --- call 3, graph: the reference MLP epoch with the step replayed as a CUDA graph and
 # with every op issued (--no-cuda-graph), the launch counts (CudaGraphStepTest), the large MLP
 graph_log="$OUT/graph.log"
 # shellcheck disable=SC2054

@@ -151,7 +151,7 @@ public final class Model implements AutoCloseable {
         for (int l = 0; l <= last; l++) {
             Dense d = layers.get(l);
             Tensor a = b.outputs()[l];
-            // [issue 15 fused ops] one call per layer: the GEMM with bias and activation as its epilogue
+            // one call per layer: the GEMM with bias and activation as its epilogue
             boolean activate = l < last || outputActivation;
             backend.linearForward(x, d.weights, d.bias, activate ? d.activation().pointwise() : Pointwise.IDENTITY, a);
             if (activate && d.activation().rowwise()) {
@@ -183,7 +183,7 @@ public final class Model implements AutoCloseable {
             Dense d = layers.get(l);
             Tensor delta = b.deltas()[l];
             Tensor below = l == 0 ? b.input() : b.passedOn(l - 1);
-            // [issue 15 fused ops] the bias gradient beside the weight gradient; f′ in the δ·Wᵀ product
+            // the bias gradient beside the weight gradient; f′ in the δ·Wᵀ product
             backend.linearGradients(below, delta, d.weightGrad, d.biasGrad);
             if (l > 0) {
                 Dense under = layers.get(l - 1);

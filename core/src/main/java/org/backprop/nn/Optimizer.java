@@ -125,7 +125,7 @@ public abstract class Optimizer implements AutoCloseable {
         update(parameters);
     }
 
-    // [issue 15 recorded steps] a recorded step holds update() but not what changes between
+    // a recorded step holds update() but not what changes between
     // replays: prepare() before each replay puts the learning rate on the device, replayed() counts the step.
 
     /** Whether {@link #update(List)} reads everything that changes between steps from the device. */
@@ -266,7 +266,7 @@ public abstract class Optimizer implements AutoCloseable {
             }
         }
 
-        // [issue 15 fused ops] every parameter tensor in one call, the rate read on the device
+        // every parameter tensor in one call, the rate read on the device
         @Override void update(List<Parameter> parameters) {
             Backend b = params[0].backend();
             if (weightDecay() > 0) {

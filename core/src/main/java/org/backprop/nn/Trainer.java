@@ -287,7 +287,7 @@ public final class Trainer {
     }
 
     /**
-     * [issue 15 recorded steps] Runs training steps, replaying one recording per batch size where
+     * Runs training steps, replaying one recording per batch size where
      * the backend can record: a shape's first step runs directly (it sizes every scratch buffer),
      * its second is recorded and replayed, and every later one is a replay. Where recording is
      * off or refused, every step runs directly.

@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * JMH microbenchmarks of the per-layer ops on one backend, for the op-level work of issue 5
+ * JMH microbenchmarks of the per-layer ops on one backend, for op-level tuning
  * (JMH's forks and blackholes guard against JIT artefacts the self-timed {@code bench ops} cannot
  * rule out). Not run by the build; see bench/README.md for the command.
  */
