@@ -1,16 +1,17 @@
 package org.backprop.charts;
 
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
+import java.awt.Color;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.knowm.xchart.XYChart;
 
 /**
  * Training curves, the one drawer behind {@code train --plot} and the bench's curves: loss per
  * epoch in the left panel and, for a classifier, accuracy in the right one, the training set's
- * beside the held-out set's. A regression has the loss panel alone. Drawn by {@link LinePanel}:
- * both axes get about six round ticks whether the run had 1 epoch or 200.
+ * beside the held-out set's. A regression has the loss panel alone. Two XChart panels side by
+ * side in one PNG ({@link Style#lineChart}): both axes get about six round ticks whether the run
+ * had 1 epoch or 200.
  */
 public final class Curves {
 
@@ -45,6 +46,11 @@ public final class Curves {
 
     /** Writes the chart of {@code epochs} to {@code png}. */
     public static void draw(List<Epoch> epochs, Layout layout, String title, Path png) {
+        Style.write(panels(epochs, layout, title), png);
+    }
+
+    /** The loss panel and, for a classifier, the accuracy panel, left to right. */
+    static List<XYChart> panels(List<Epoch> epochs, Layout layout, String title) {
         int n = epochs.size();
         double[] e = new double[n];
         double[][] v = new double[4][n];
@@ -56,39 +62,56 @@ public final class Curves {
             v[2][i] = 100 * s.trainAccuracy();
             v[3][i] = 100 * s.heldOutAccuracy();
         }
-        int panels = layout.accuracy() ? 2 : 1;
-        BufferedImage img = new BufferedImage(panels * PANEL_WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = Style.canvas(img);
         double lossMax = 0, accMin = 100;
         for (int i = 0; i < n; i++) {
             lossMax = Math.max(lossMax, Math.max(finite(v[0][i]), finite(v[1][i])));
             accMin = Math.min(accMin, Math.min(orElse(v[2][i], 100), orElse(v[3][i], 100)));
         }
         double x0 = n == 0 ? 0 : Math.max(0, e[0] - 1), x1 = n == 0 ? 1 : Math.max(e[n - 1], x0 + 1);
-        LinePanel.Axis epochAxis = new LinePanel.Axis("epoch", x0, x1, false, true);
         String[] names = {"training (running, during the epoch)", layout.heldOut()};
-        LinePanel.draw(g, 0, PANEL_WIDTH, HEIGHT, (layout.accuracy() ? "Loss: " : "") + title, epochAxis,
-                LinePanel.Axis.linear(layout.lossTitle(), 0, lossMax > 0 ? lossMax * 1.05 : 1), lines(e, v[0], v[1], names));
+        List<XYChart> panels = new ArrayList<>();
+        panels.add(panel((layout.accuracy() ? "Loss: " : "") + title, layout.lossTitle(), x0, x1,
+                0, lossMax > 0 ? lossMax * 1.05 : 1, e, v[0], v[1], names));
         if (layout.accuracy()) {
             // the interesting range is the last few percent; keep 100% in view
-            LinePanel.draw(g, PANEL_WIDTH, PANEL_WIDTH, HEIGHT, "Accuracy: " + title, epochAxis,
-                    LinePanel.Axis.linear("accuracy (%)", Math.max(0, Math.floor(accMin - 1)), 100),
-                    lines(e, v[2], v[3], names));
+            panels.add(panel("Accuracy: " + title, "accuracy (%)", x0, x1, Math.max(0, Math.floor(accMin - 1)), 100,
+                    e, v[2], v[3], names));
         }
-        g.dispose();
-        Style.write(img, png);
+        return panels;
     }
 
-    /** The training and held-out lines, each left out where nothing was measured. */
-    private static List<LinePanel.Line> lines(double[] e, double[] train, double[] heldOut, String[] names) {
-        List<LinePanel.Line> out = new ArrayList<>();
+    /** One panel: the training and held-out lines over the epochs, each left out where nothing was measured. */
+    private static XYChart panel(String title, String yTitle, double x0, double x1, double y0, double y1,
+                                 double[] e, double[] train, double[] heldOut, String[] names) {
+        XYChart c = Style.lineChart(PANEL_WIDTH, HEIGHT, title, "epoch", yTitle, x0, x1, false, y0, y1);
+        // epochs are whole numbers: a 1-epoch run gets ticks 0 and 1 only (XChart widens the step
+        // until the labels differ)
+        c.getStyler().setXAxisDecimalPattern("#,##0");
+        c.getStyler().setYAxisDecimalPattern(decimals(y1 - y0));
+        // markers on the axis ends stay whole
+        c.getStyler().setPlotContentSize(0.96);
         double[][] ys = {train, heldOut};
         for (int k = 0; k < 2; k++) {
             if (measured(ys[k])) {
-                out.add(new LinePanel.Line(names[k], e, ys[k], Style.color(k), false, true));
+                Style.line(c, names[k], e, ys[k], Style.color(k), false, true);
             }
         }
-        return out;
+        if (!measured(train) && !measured(heldOut)) {
+            // XChart needs a series to draw the axes
+            Style.line(c, "nothing measured", new double[] {x0}, new double[] {y0}, Color.LIGHT_GRAY, false, false);
+        }
+        Style.legend(c);
+        return c;
+    }
+
+    /**
+     * A pattern with the decimals that ticks about a fifth of {@code range} apart need, alike on
+     * every label (0.0, 0.2 .. 1.2 rather than 0, 0.2 .. 1, 1.2); where XChart picks a finer step,
+     * labels that round alike make it widen the step.
+     */
+    static String decimals(double range) {
+        int d = Math.max(0, (int) Math.ceil(-Math.log10(range / 5) - 1e-9));
+        return d == 0 ? "#,##0" : "0." + "0".repeat(d);
     }
 
     private static double finite(double v) {

@@ -139,7 +139,7 @@ public final class DecisionRegions {
         for (int c = 0; c < classes; c++) {
             all.append(name(names, c)).append("      ");
         }
-        g.setFont(Style.fitting(g, Style.LEGEND, all.toString(), PLOT + RIGHT - 10));
+        g.setFont(Style.fitting(Style.LEGEND, all.toString(), PLOT + RIGHT - 10));
         FontMetrics fm = g.getFontMetrics();
         int lx = LEFT, ly = TOP + PLOT + 66;
         for (int c = 0; c < classes; c++) {

@@ -1,14 +1,13 @@
 package org.backprop.charts;
 
 import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.backprop.nn.EpochStats;
 import org.backprop.nn.Scores;
+import org.knowm.xchart.XYChart;
 
 /**
  * The pictures of a training run and its evaluation: training curves ({@code train --plot}, drawn
@@ -29,6 +28,10 @@ public final class Plots {
      * false-positive axis is logarithmic from 1e-4 there.
      */
     public static void roc(Scores s, String title, Path png) {
+        Style.write(List.of(rocChart(s, title)), png);
+    }
+
+    static XYChart rocChart(Scores s, String title) {
         List<Integer> classes = classes(s);
         boolean log = !s.binary();
         double minAuc = 1;
@@ -37,7 +40,18 @@ public final class Plots {
         }
         // above 0.99 every curve is above 0.8 from a false-positive rate of 1e-4 on: show that band
         double yLo = log && minAuc > 0.99 ? 0.8 : 0;
-        List<LinePanel.Line> lines = new ArrayList<>();
+        String fullTitle = yLo > 0 ? title + " (true positive rate from 0.8)" : title;
+        XYChart c = log
+                ? Style.lineChart(WIDTH, HEIGHT, fullTitle, "false positive rate (log scale)", "true positive rate",
+                        1e-4, 1, true, yLo, 1)
+                : Style.lineChart(WIDTH, HEIGHT, fullTitle, "false positive rate", "true positive rate", 0, 1, false, 0, 1);
+        rateAxis(c, false, yLo);
+        if (log) {
+            c.getStyler().setXAxisDecimalPattern("0.####");
+            c.getStyler().setXAxisLogarithmicDecadeOnly(true);
+        } else {
+            rateAxis(c, true, 0);
+        }
         for (int k : classes) {
             Scores.Curve roc = s.roc(k);
             double[] x = roc.x().clone();
@@ -48,15 +62,13 @@ public final class Plots {
                     y[i] = Math.max(y[i], yLo);
                 }
             }
-            lines.add(line(label(s, k) + String.format(Locale.ROOT, " (AUC %.4f)", roc.area()), x, y, color(s, k)));
+            Style.line(c, label(s, k) + String.format(Locale.ROOT, " (AUC %.4f)", roc.area()), x, y, color(s, k), false, false);
         }
         if (!log) {
-            lines.add(chance("chance"));
+            chance(c, "chance");
         }
-        LinePanel.Axis xa = log ? new LinePanel.Axis("false positive rate (log scale)", 1e-4, 1, true, false)
-                : LinePanel.Axis.linear("false positive rate", 0, 1);
-        draw(yLo > 0 ? title + " (true positive rate from 0.8)" : title, xa,
-                LinePanel.Axis.linear("true positive rate", yLo, 1), lines, png);
+        Style.legend(c);
+        return c;
     }
 
     /**
@@ -65,13 +77,20 @@ public final class Plots {
      * zoomed to [0.9, 1] there, with points below pinned to the edge, and the title says so.
      */
     public static void precisionRecall(Scores s, String title, Path png) {
+        Style.write(List.of(precisionRecallChart(s, title)), png);
+    }
+
+    static XYChart precisionRecallChart(Scores s, String title) {
         double minAp = 1;
         for (int k : classes(s)) {
             minAp = Math.min(minAp, s.precisionRecall(k).area());
         }
         boolean zoom = minAp > 0.98;
         double lo = zoom ? 0.9 : 0;
-        List<LinePanel.Line> lines = new ArrayList<>();
+        XYChart c = Style.lineChart(WIDTH, HEIGHT, zoom ? title + " (zoomed to 0.9-1 on both axes)" : title,
+                "recall", "precision", lo, 1, false, lo, 1);
+        rateAxis(c, true, lo);
+        rateAxis(c, false, lo);
         for (int k : classes(s)) {
             Scores.Curve pr = s.precisionRecall(k);
             double[] x = pr.x().clone();
@@ -80,14 +99,18 @@ public final class Plots {
                 x[i] = Math.max(x[i], lo);
                 y[i] = Math.max(y[i], lo);
             }
-            lines.add(line(label(s, k) + String.format(Locale.ROOT, " (AP %.4f)", pr.area()), x, y, color(s, k)));
+            Style.line(c, label(s, k) + String.format(Locale.ROOT, " (AP %.4f)", pr.area()), x, y, color(s, k), false, false);
         }
-        draw(zoom ? title + " (zoomed to 0.9-1 on both axes)" : title, LinePanel.Axis.linear("recall", lo, 1),
-                LinePanel.Axis.linear("precision", lo, 1), lines, png);
+        Style.legend(c);
+        return c;
     }
 
     /** Accuracy against mean confidence per bin, the diagonal of perfect calibration, and the ECE. */
     public static void reliability(Scores.Calibration cal, String title, Path png) {
+        Style.write(List.of(reliabilityChart(cal, title)), png);
+    }
+
+    static XYChart reliabilityChart(Scores.Calibration cal, String title) {
         List<Double> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();
         StringBuilder counts = new StringBuilder();
@@ -98,13 +121,16 @@ public final class Plots {
                 counts.append(counts.length() == 0 ? "" : ", ").append(cal.count()[b]);
             }
         }
-        List<LinePanel.Line> lines = List.of(chance("perfect calibration"),
-                new LinePanel.Line("model, " + cal.count().length + " bins (samples per non-empty bin: " + counts + ")",
-                        x.stream().mapToDouble(Double::doubleValue).toArray(),
-                        y.stream().mapToDouble(Double::doubleValue).toArray(), Style.color(0), false, true));
-        draw(title + String.format(Locale.ROOT, " (ECE %.4f)", cal.ece()),
-                LinePanel.Axis.linear("confidence (probability of the predicted class)", 0, 1),
-                LinePanel.Axis.linear("accuracy", 0, 1), lines, png);
+        XYChart c = Style.lineChart(WIDTH, HEIGHT, title + String.format(Locale.ROOT, " (ECE %.4f)", cal.ece()),
+                "confidence (probability of the predicted class)", "accuracy", 0, 1, false, 0, 1);
+        rateAxis(c, true, 0);
+        rateAxis(c, false, 0);
+        chance(c, "perfect calibration");
+        Style.line(c, "model, " + cal.count().length + " bins (samples per non-empty bin: " + counts + ")",
+                x.stream().mapToDouble(Double::doubleValue).toArray(),
+                y.stream().mapToDouble(Double::doubleValue).toArray(), Style.color(0), false, true);
+        Style.legend(c);
+        return c;
     }
 
     /**
@@ -154,19 +180,20 @@ public final class Plots {
         return Style.color(s.binary() ? 0 : k);
     }
 
-    private static LinePanel.Line line(String name, double[] x, double[] y, Color col) {
-        return new LinePanel.Line(name, x, y, col, false, false);
+    /**
+     * A rate's axis from {@code lo} to a labelled 1.0: one decimal over [0, 1] (0.0, 0.2 .. 1.0),
+     * two when zoomed (0.90, 0.92 .. 1.00), so no label is rounded onto a neighbour's value.
+     */
+    static void rateAxis(XYChart c, boolean x, double lo) {
+        String pattern = 1 - lo > 0.5 ? "0.0" : "0.00";
+        if (x) {
+            c.getStyler().setXAxisDecimalPattern(pattern);
+        } else {
+            c.getStyler().setYAxisDecimalPattern(pattern);
+        }
     }
 
-    private static LinePanel.Line chance(String name) {
-        return new LinePanel.Line(name, new double[] {0, 1}, new double[] {0, 1}, Color.GRAY, true, false);
-    }
-
-    private static void draw(String title, LinePanel.Axis x, LinePanel.Axis y, List<LinePanel.Line> lines, Path png) {
-        BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = Style.canvas(img);
-        LinePanel.draw(g, 0, WIDTH, HEIGHT, title, x, y, lines);
-        g.dispose();
-        Style.write(img, png);
+    private static void chance(XYChart c, String name) {
+        Style.line(c, name, new double[] {0, 1}, new double[] {0, 1}, Color.GRAY, true, false);
     }
 }

@@ -1,5 +1,6 @@
 package org.backprop.charts;
 
+import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
@@ -13,15 +14,21 @@ import java.nio.file.Path;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The one look of every picture: one palette, one set of fonts, white backgrounds, light grid
  * lines, the same round ticks, and one way of writing the PNG. XChart charts take it through
- * {@link #apply}; the pictures drawn directly (curves, decision regions, weight tiles) through
- * the fonts, {@link #canvas}, {@link #title} and {@link LinePanel}.
+ * {@link #apply}, the line charts (training and evaluation curves) through {@link #lineChart};
+ * the pictures drawn directly (decision regions, weight tiles) through the fonts, {@link #canvas}
+ * and {@link #title}.
  */
 final class Style {
 
@@ -41,6 +48,9 @@ final class Style {
     static final Font AXIS_TITLE = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
     static final Font TICKS = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
     static final Font LEGEND = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
+
+    /** Measures text for layouts decided before anything is drawn. */
+    private static final Graphics2D METRICS = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
 
     private Style() { }
 
@@ -62,6 +72,105 @@ final class Style {
             a.setAxisTickLabelsFont(TICKS);
             a.setPlotGridLinesColor(GRID);
         }
+    }
+
+    /**
+     * An XChart line chart in the shared look whose axes run exactly over the given ranges, with
+     * round ticks chosen from the range alone and both ends labelled: add the series after this.
+     * {@code xLog}: a logarithmic x axis, labelled at the powers of ten.
+     */
+    static XYChart lineChart(int width, int height, String title, String xTitle, String yTitle,
+                             double xLo, double xHi, boolean xLog, double yLo, double yHi) {
+        XYChart c = new XYChartBuilder().width(width).height(height).title(title)
+                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        XYStyler s = c.getStyler();
+        apply(s);
+        s.setChartTitleFont(fitting(TITLE, title, width - 40));
+        s.setLegendPosition(Styler.LegendPosition.OutsideS);
+        s.setPlotBorderColor(Color.DARK_GRAY);
+        // the frame is the axis line: no second line beside it
+        s.setAxisTicksLineVisible(false);
+        s.setXAxisMin(xLo);
+        s.setXAxisMax(xHi);
+        s.setYAxisMin(yLo);
+        s.setYAxisMax(yHi);
+        s.setXAxisLogarithmic(xLog);
+        // XChart lays the data out over plotContentSize of the plot (92% by default), so the frame
+        // ran past the axis ends (a rate's 1.0 sat well below the top); but a label exactly on
+        // the frame is dropped, and a log axis rounds its end down onto the frame: the ends sit
+        // two or three pixels inside it
+        s.setPlotContentSize(1 - 6.0 / Math.min(width, height));
+        // about six ticks a side: the step is the round value nearest range × hint / plot size
+        s.setXAxisTickMarkSpacingHint(width / 7);
+        s.setYAxisTickMarkSpacingHint(height / 6);
+        // XChart puts the ticks on the data's own values instead of round ones when the axis
+        // range and every series' values, in the order added, are evenly spaced (epochs 1, 2, 3;
+        // a ROC curve's k/n rates): a first, hidden series that steps back breaks that spacing
+        double xMid = xLog ? Math.sqrt(xLo * xHi) : (xLo + xHi) / 2;
+        XYSeries guard = c.addSeries(" ", new double[] {xHi, xMid}, new double[] {yHi, (yLo + yHi) / 2});
+        guard.setEnabled(false);
+        guard.setShowInLegend(false);
+        return c;
+    }
+
+    /**
+     * A line of {@code c}: NaN points break it; {@code dashed} for a reference line;
+     * {@code markers}: a dot on every point, left out beyond 30 points.
+     */
+    static XYSeries line(XYChart c, String name, double[] x, double[] y, Color color, boolean dashed, boolean markers) {
+        XYSeries s = c.addSeries(name, x, y);
+        s.setLineColor(color);
+        s.setMarkerColor(color);
+        s.setMarker(markers && x.length <= 30 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+        if (dashed) {
+            s.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+        } else {
+            s.setLineStyle(new BasicStroke(2.5f));
+        }
+        return s;
+    }
+
+    /**
+     * The legend outside the plot: below it in one row when that fits the chart's width; else one
+     * entry a row, below the plot for up to three entries and right of it beyond (ten classes in
+     * a column would leave the plot a strip), an entry too long for its room wrapped at spaces.
+     * Call after the last series is added.
+     */
+    static void legend(XYChart c) {
+        XYStyler st = c.getStyler();
+        FontMetrics fm = METRICS.getFontMetrics(st.getLegendFont());
+        int room = c.getWidth() - 40, row = 0, entries = 0;
+        for (XYSeries s : c.getSeriesMap().values()) {
+            if (s.isShowInLegend()) {
+                row += st.getLegendSeriesLineLength() + 2 * st.getLegendPadding() + fm.stringWidth(s.getLabel());
+                entries++;
+            }
+        }
+        if (row <= room) {
+            st.setLegendLayout(Styler.LegendLayout.Horizontal);
+            return;
+        }
+        st.setLegendLayout(Styler.LegendLayout.Vertical);
+        boolean right = entries > 3;
+        st.setLegendPosition(right ? Styler.LegendPosition.OutsideE : Styler.LegendPosition.OutsideS);
+        int text = (right ? c.getWidth() / 3 : room) - st.getLegendSeriesLineLength() - 3 * st.getLegendPadding();
+        for (XYSeries s : c.getSeriesMap().values()) {
+            s.setLabel(wrap(fm, s.getLabel(), text));
+        }
+    }
+
+    /** {@code text} broken into lines ("\n", as XChart's legend reads them) that fit {@code width}. */
+    static String wrap(FontMetrics fm, String text, int width) {
+        StringBuilder out = new StringBuilder();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            if (line.length() > 0 && fm.stringWidth(line + " " + word) > width) {
+                out.append(line).append('\n');
+                line.setLength(0);
+            }
+            line.append(line.length() > 0 ? " " : "").append(word);
+        }
+        return out.append(line).toString();
     }
 
     /** A white image of the given size and its antialiased graphics. */
@@ -87,9 +196,9 @@ final class Style {
     }
 
     /** {@code font}, made smaller until {@code text} fits {@code width}. */
-    static Font fitting(Graphics2D g, Font font, String text, int width) {
+    static Font fitting(Font font, String text, int width) {
         Font f = font;
-        while (g.getFontMetrics(f).stringWidth(text) > width && f.getSize() > 8) {
+        while (METRICS.getFontMetrics(f).stringWidth(text) > width && f.getSize() > 8) {
             f = f.deriveFont((float) f.getSize() - 1);
         }
         return f;
