@@ -61,6 +61,15 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        java.util.logging.Level before = BACKEND_LOG.getLevel();
+        try {
+            return trainCommand();
+        } finally {
+            BACKEND_LOG.setLevel(before);   // the process (or the next in-process command) logs as before
+        }
+    }
+
+    private Integer trainCommand() throws Exception {
         validate();
         if (out.quiet) {
             BACKEND_LOG.setLevel(java.util.logging.Level.WARNING);   // no backend line: only done: and errors
