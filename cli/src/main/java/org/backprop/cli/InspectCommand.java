@@ -229,6 +229,9 @@ final class InspectCommand implements Callable<Integer> {
 
     private static boolean zeros(String v) {
         for (String part : v.split(",")) {
+            if (part.isBlank()) {
+                continue;   // "dropout=" of a model with no hidden layer: no rates at all
+            }
             try {
                 if (Double.parseDouble(part.trim()) != 0) {
                     return false;
