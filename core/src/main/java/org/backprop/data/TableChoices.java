@@ -23,13 +23,7 @@ public record TableChoices(String label, Task task, String oneHot, Missing missi
         AUTO, CLASSIFICATION, REGRESSION;
 
         public static Task parse(String s) {
-            for (Task t : values()) {
-                if (t.name().equalsIgnoreCase(s.trim())) {
-                    return t;
-                }
-            }
-            throw new IllegalArgumentException("task must be auto, classification or regression, got '"
-                    + Text.printable(s) + "'");
+            return named(values(), s, "task must be auto, classification or regression");
         }
 
         public String id() {
@@ -42,17 +36,22 @@ public record TableChoices(String label, Task task, String oneHot, Missing missi
         ERROR, DROP, MEAN;
 
         public static Missing parse(String s) {
-            for (Missing m : values()) {
-                if (m.name().equalsIgnoreCase(s.trim())) {
-                    return m;
-                }
-            }
-            throw new IllegalArgumentException("missing must be error, drop or mean, got '" + Text.printable(s) + "'");
+            return named(values(), s, "missing must be error, drop or mean");
         }
 
         public String id() {
             return name().toLowerCase(Locale.ROOT);
         }
+    }
+
+    /** The constant named s (case aside), else an error: the rule, then what was given. */
+    private static <E extends Enum<E>> E named(E[] values, String s, String rule) {
+        for (E e : values) {
+            if (e.name().equalsIgnoreCase(s.trim())) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException(rule + ", got '" + Text.printable(s) + "'");
     }
 
     public static TableChoices defaults() {

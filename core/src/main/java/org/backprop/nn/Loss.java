@@ -16,10 +16,7 @@ public enum Loss {
     /** Categorical cross-entropy, −Σ y·log ŷ per sample (PyTorch's CrossEntropyLoss). */
     CROSS_ENTROPY("ce") {
         @Override void checkOutput(Activation output) {
-            if (output != Activation.SOFTMAX) {
-                throw new IllegalArgumentException("cross-entropy needs a softmax output layer, got "
-                        + output.id() + " (use the bce loss for a sigmoid output)");
-            }
+            requireOutput(output, Activation.SOFTMAX, "cross-entropy", "use the bce loss for a sigmoid output");
         }
 
         @Override public Tensor forward(Model model, Activations.Batch b, Tensor logits, Tensor lossSum) {
@@ -36,10 +33,7 @@ public enum Loss {
     /** Binary cross-entropy, −[y·log ŷ + (1 − y)·log(1 − ŷ)] summed over outputs (BCEWithLogitsLoss). */
     BINARY_CROSS_ENTROPY("bce") {
         @Override void checkOutput(Activation output) {
-            if (output != Activation.SIGMOID) {
-                throw new IllegalArgumentException("binary cross-entropy needs a sigmoid output layer, got "
-                        + output.id() + " (use the ce loss for a softmax output)");
-            }
+            requireOutput(output, Activation.SIGMOID, "binary cross-entropy", "use the ce loss for a softmax output");
         }
 
         @Override public Tensor forward(Model model, Activations.Batch b, Tensor logits, Tensor lossSum) {
@@ -92,6 +86,14 @@ public enum Loss {
 
     /** Rejects output activations this loss cannot be trained through, with the pairing to use. */
     abstract void checkOutput(Activation output);
+
+    /** A fused loss trains through its own output activation only; the message names the pairing to use. */
+    private static void requireOutput(Activation output, Activation needed, String loss, String otherwise) {
+        if (output != needed) {
+            throw new IllegalArgumentException(loss + " needs a " + needed.id() + " output layer, got "
+                    + output.id() + " (" + otherwise + ")");
+        }
+    }
 
     /**
      * Adds the batch's summed loss to {@code lossSum} (a 1×1 accumulator), writes δ of the output
