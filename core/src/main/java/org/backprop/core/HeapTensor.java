@@ -7,19 +7,22 @@ package org.backprop.core;
  */
 public abstract class HeapTensor extends Tensor {
 
+    private final Backend backend;
     /** The tensor whose arrays a view shares; null for a tensor that owns its arrays. */
     private final HeapTensor root;
     private boolean closed;
 
     /** A tensor owning its arrays. */
-    protected HeapTensor(int rows, int cols, DType dtype) {
+    protected HeapTensor(Backend backend, int rows, int cols, DType dtype) {
         super(rows, cols, dtype);
+        this.backend = backend;
         this.root = null;
     }
 
     /** A view of the first rows of {@code of}. */
     protected HeapTensor(HeapTensor of, int rows) {
         super(rows, of.cols(), of.dtype());
+        this.backend = of.backend;
         this.root = of.root();
     }
 
@@ -38,6 +41,11 @@ public abstract class HeapTensor extends Tensor {
 
     /** Lets go of the arrays of a tensor that owns them, when it is closed. */
     protected void release() { }
+
+    @Override
+    public final Backend backend() {
+        return backend;
+    }
 
     @Override
     public final Tensor firstRows(int n) {

@@ -14,11 +14,7 @@ import org.backprop.core.Tensor;
  */
 public enum Loss {
     /** Categorical cross-entropy, −Σ y·log ŷ per sample (PyTorch's CrossEntropyLoss). */
-    CROSS_ENTROPY("ce") {
-        @Override void checkOutput(Activation output) {
-            requireOutput(output, Activation.SOFTMAX, "cross-entropy", "use the bce loss for a sigmoid output");
-        }
-
+    CROSS_ENTROPY("ce", "cross-entropy", Activation.SOFTMAX, "use the bce loss for a sigmoid output") {
         @Override public Tensor forward(Model model, Activations.Batch b, Tensor logits, Tensor lossSum) {
             model.backend().softmaxCrossEntropy(logits, b.target(), b.probabilities(), b.outputDelta(), lossSum);
             return b.probabilities();
@@ -31,11 +27,7 @@ public enum Loss {
         }
     },
     /** Binary cross-entropy, −[y·log ŷ + (1 − y)·log(1 − ŷ)] summed over outputs (BCEWithLogitsLoss). */
-    BINARY_CROSS_ENTROPY("bce") {
-        @Override void checkOutput(Activation output) {
-            requireOutput(output, Activation.SIGMOID, "binary cross-entropy", "use the ce loss for a softmax output");
-        }
-
+    BINARY_CROSS_ENTROPY("bce", "binary cross-entropy", Activation.SIGMOID, "use the ce loss for a softmax output") {
         @Override public Tensor forward(Model model, Activations.Batch b, Tensor logits, Tensor lossSum) {
             model.backend().sigmoidBinaryCrossEntropy(logits, b.target(), b.probabilities(), b.outputDelta(), lossSum);
             return b.probabilities();
@@ -46,16 +38,12 @@ public enum Loss {
      * batch: the course notes' cost. PyTorch's MSELoss also averages over the outputs, so it is
      * this divided by the output count; with one output the two agree.
      */
-    SQUARED_ERROR("se") {
+    SQUARED_ERROR("se", "squared error", null, null) {
         @Override void checkOutput(Activation output) {
             if (output == Activation.SOFTMAX) {
                 throw new IllegalArgumentException("squared error with a softmax output is not supported:"
                         + " use the ce loss, or a sigmoid output with the se loss");
             }
-        }
-
-        @Override public boolean fusesOutput() {
-            return false;
         }
 
         @Override public Tensor forward(Model model, Activations.Batch b, Tensor output, Tensor lossSum) {
@@ -67,9 +55,18 @@ public enum Loss {
     };
 
     private final String id;
+    /** The name its errors give it. */
+    private final String title;
+    /** The output activation a fused loss applies itself, or null. */
+    private final Activation fused;
+    /** For a fused loss, the pairing to use with another output. */
+    private final String otherwise;
 
-    Loss(String id) {
+    Loss(String id, String title, Activation fused, String otherwise) {
         this.id = id;
+        this.title = title;
+        this.fused = fused;
+        this.otherwise = otherwise;
     }
 
     public String id() {
@@ -81,16 +78,16 @@ public enum Loss {
      * then stops at the logits ({@code outputActivation = false}).
      */
     public boolean fusesOutput() {
-        return true;
+        return fused != null;
     }
 
-    /** Rejects output activations this loss cannot be trained through, with the pairing to use. */
-    abstract void checkOutput(Activation output);
-
-    /** A fused loss trains through its own output activation only; the message names the pairing to use. */
-    private static void requireOutput(Activation output, Activation needed, String loss, String otherwise) {
-        if (output != needed) {
-            throw new IllegalArgumentException(loss + " needs a " + needed.id() + " output layer, got "
+    /**
+     * Rejects output activations this loss cannot be trained through, with the pairing to use: a
+     * fused loss trains through its own output activation only.
+     */
+    void checkOutput(Activation output) {
+        if (output != fused) {
+            throw new IllegalArgumentException(title + " needs a " + fused.id() + " output layer, got "
                     + output.id() + " (" + otherwise + ")");
         }
     }

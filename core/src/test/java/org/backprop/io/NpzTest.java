@@ -76,6 +76,12 @@ class NpzTest {
         return assertThrows(CheckpointException.class, () -> Npz.load(p)).getMessage();
     }
 
+    /** An archive of layer0's weight and bias arrays must be refused with a message containing expected. */
+    private void assertLayer0Refused(byte[] weight, byte[] bias, String expected) throws IOException {
+        String m = error(layer0(weight, bias));
+        assertTrue(m.contains(expected), m);
+    }
+
     /** An archive of layer0's weight and bias arrays. */
     private static Map<String, byte[]> layer0(byte[] weight, byte[] bias) {
         Map<String, byte[]> e = new LinkedHashMap<>();
@@ -100,16 +106,14 @@ class NpzTest {
 
     @Test
     void anArrayTheCodecRefusesIsNamedWithTheArchive() throws IOException {
-        String m = error(layer0(npy("<i8", false, "(1, 1)", new byte[8]),
-                npy("<f4", false, "(1,)", floats(0))));
-        assertTrue(m.contains("w.npz: layer0.weight.npy: dtype '<i8' is not supported"), m);
+        assertLayer0Refused(npy("<i8", false, "(1, 1)", new byte[8]),
+                npy("<f4", false, "(1,)", floats(0)), "w.npz: layer0.weight.npy: dtype '<i8' is not supported");
     }
 
     @Test
     void biasShapeMismatchNamesBothArrays() throws IOException {
-        String m = error(layer0(npy("<f4", false, "(2, 3)", floats(1, 2, 3, 4, 5, 6)),
-                npy("<f4", false, "(2,)", floats(0, 0))));
-        assertTrue(m.contains("layer0.bias has shape (2,) but layer0.weight (2, 3) needs (3,)"), m);
+        assertLayer0Refused(npy("<f4", false, "(2, 3)", floats(1, 2, 3, 4, 5, 6)),
+                npy("<f4", false, "(2,)", floats(0, 0)), "layer0.bias has shape (2,) but layer0.weight (2, 3) needs (3,)");
     }
 
     @Test
@@ -120,9 +124,8 @@ class NpzTest {
     @Test
     void pytorchLayoutIsCaughtByTheChainCheck() throws IOException {
         // Linear(3→4) then Linear(4→2) saved as PyTorch's (outputs, inputs) without transposing
-        String m = error(layer0(npy("<f4", false, "(4, 3)", new byte[48]),
-                npy("<f4", false, "(4,)", new byte[16])));
-        assertTrue(m.contains("layer0.bias has shape (4,) but layer0.weight (4, 3) needs (3,)"), m);
+        assertLayer0Refused(npy("<f4", false, "(4, 3)", new byte[48]),
+                npy("<f4", false, "(4,)", new byte[16]), "layer0.bias has shape (4,) but layer0.weight (4, 3) needs (3,)");
     }
 
     @Test
@@ -138,11 +141,16 @@ class NpzTest {
         assertTrue(m.contains("not a readable .npz"), m);
     }
 
-    @Test
-    void everyTruncationIsOurError() throws IOException {
+    /** The bytes of a small saved model's archive. */
+    private byte[] savedArchive() throws IOException {
         Path p = dir.resolve("m.npz");
         Npz.save(p, States.random(2, 3, 2));
-        byte[] full = Files.readAllBytes(p);
+        return Files.readAllBytes(p);
+    }
+
+    @Test
+    void everyTruncationIsOurError() throws IOException {
+        byte[] full = savedArchive();
         Path cut = dir.resolve("cut.npz");
         for (int len = 0; len < full.length; len += 7) {
             Files.write(cut, Arrays.copyOf(full, len));
@@ -156,9 +164,7 @@ class NpzTest {
 
     @Test
     void everyFlippedByteLoadsOrIsOurError() throws IOException {
-        Path p = dir.resolve("m.npz");
-        Npz.save(p, States.random(2, 3, 2));
-        byte[] full = Files.readAllBytes(p);
+        byte[] full = savedArchive();
         Path bad = dir.resolve("bad.npz");
         for (int i = 0; i < full.length; i++) {
             byte[] b = full.clone();

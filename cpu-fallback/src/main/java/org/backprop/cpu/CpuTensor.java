@@ -1,6 +1,5 @@
 package org.backprop.cpu;
 
-import org.backprop.core.Backend;
 import org.backprop.core.HeapTensor;
 import org.backprop.core.Tensor;
 
@@ -14,15 +13,13 @@ import org.backprop.core.Tensor;
  */
 public final class CpuTensor extends HeapTensor {
 
-    private final CpuBackend backend;
     float[] data;
     int[] indices;
     /** 0: row-major; otherwise the width of the panels {@link #data} is held in (root tensors only). */
     int panel;
 
     CpuTensor(CpuBackend backend, int rows, int cols, DType dtype) {
-        super(rows, cols, dtype);
-        this.backend = backend;
+        super(backend, rows, cols, dtype);
         if (dtype == DType.FLOAT32) {
             this.data = new float[rows * cols];
         } else {
@@ -32,7 +29,6 @@ public final class CpuTensor extends HeapTensor {
 
     private CpuTensor(CpuTensor parent, int rows) {
         super(parent, rows);
-        this.backend = parent.backend;
         // no float array of its own: the root's may be swapped for another layout, so ops reach it
         // through root()
         this.indices = parent.indices;
@@ -42,11 +38,6 @@ public final class CpuTensor extends HeapTensor {
     @Override
     protected CpuTensor root() {
         return (CpuTensor) super.root();
-    }
-
-    @Override
-    public Backend backend() {
-        return backend;
     }
 
     @Override

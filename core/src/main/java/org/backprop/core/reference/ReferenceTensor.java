@@ -1,6 +1,5 @@
 package org.backprop.core.reference;
 
-import org.backprop.core.Backend;
 import org.backprop.core.HeapTensor;
 import org.backprop.core.Tensor;
 
@@ -10,28 +9,20 @@ import org.backprop.core.Tensor;
  */
 public final class ReferenceTensor extends HeapTensor {
 
-    private final ReferenceBackend backend;
     final double[] values;
     final int[] indices;
 
     ReferenceTensor(ReferenceBackend backend, int rows, int cols, DType dtype) {
-        super(rows, cols, dtype);
-        this.backend = backend;
+        super(backend, rows, cols, dtype);
         this.values = dtype == DType.FLOAT32 ? new double[rows * cols] : null;
         this.indices = dtype == DType.INT32 ? new int[rows * cols] : null;
     }
 
     private ReferenceTensor(ReferenceTensor parent, int rows) {
         super(parent, rows);
-        this.backend = parent.backend;
         // Row-major storage: the first rows are a prefix, so sharing the arrays is the view.
         this.values = parent.values;
         this.indices = parent.indices;
-    }
-
-    @Override
-    public Backend backend() {
-        return backend;
     }
 
     @Override
