@@ -14,7 +14,7 @@ import org.backprop.core.Tensor;
  */
 public enum Loss {
     /** Categorical cross-entropy, −Σ y·log ŷ per sample (PyTorch's CrossEntropyLoss). */
-    CROSS_ENTROPY("ce", "cross-entropy", Activation.SOFTMAX, "use the bce loss for a sigmoid output") {
+    CROSS_ENTROPY("ce", new Fused("cross-entropy", Activation.SOFTMAX, "use the bce loss for a sigmoid output")) {
         @Override public Tensor forward(Model model, Activations.Batch b, Tensor logits, Tensor lossSum) {
             model.backend().softmaxCrossEntropy(logits, b.target(), b.probabilities(), b.outputDelta(), lossSum);
             return b.probabilities();
@@ -27,7 +27,7 @@ public enum Loss {
         }
     },
     /** Binary cross-entropy, −[y·log ŷ + (1 − y)·log(1 − ŷ)] summed over outputs (BCEWithLogitsLoss). */
-    BINARY_CROSS_ENTROPY("bce", "binary cross-entropy", Activation.SIGMOID, "use the ce loss for a softmax output") {
+    BINARY_CROSS_ENTROPY("bce", new Fused("binary cross-entropy", Activation.SIGMOID, "use the ce loss for a softmax output")) {
         @Override public Tensor forward(Model model, Activations.Batch b, Tensor logits, Tensor lossSum) {
             model.backend().sigmoidBinaryCrossEntropy(logits, b.target(), b.probabilities(), b.outputDelta(), lossSum);
             return b.probabilities();
@@ -38,7 +38,7 @@ public enum Loss {
      * batch: the course notes' cost. PyTorch's MSELoss also averages over the outputs, so it is
      * this divided by the output count; with one output the two agree.
      */
-    SQUARED_ERROR("se", "squared error", null, null) {
+    SQUARED_ERROR("se", null) {
         @Override void checkOutput(Activation output) {
             if (output == Activation.SOFTMAX) {
                 throw new IllegalArgumentException("squared error with a softmax output is not supported:"
@@ -54,19 +54,19 @@ public enum Loss {
         }
     };
 
-    private final String id;
-    /** The name its errors give it. */
-    private final String title;
-    /** The output activation a fused loss applies itself, or null. */
-    private final Activation fused;
-    /** For a fused loss, the pairing to use with another output. */
-    private final String otherwise;
+    /**
+     * A loss fused with its output activation: its name in errors, the activation, and the
+     * pairing to use with another output.
+     */
+    private record Fused(String title, Activation output, String otherwise) { }
 
-    Loss(String id, String title, Activation fused, String otherwise) {
+    private final String id;
+    /** Null for a loss that reads the activated outputs. */
+    private final Fused fused;
+
+    Loss(String id, Fused fused) {
         this.id = id;
-        this.title = title;
         this.fused = fused;
-        this.otherwise = otherwise;
     }
 
     public String id() {
@@ -86,9 +86,9 @@ public enum Loss {
      * fused loss trains through its own output activation only.
      */
     void checkOutput(Activation output) {
-        if (output != fused) {
-            throw new IllegalArgumentException(title + " needs a " + fused.id() + " output layer, got "
-                    + output.id() + " (" + otherwise + ")");
+        if (output != fused.output()) {
+            throw new IllegalArgumentException(fused.title() + " needs a " + fused.output().id() + " output layer, got "
+                    + output.id() + " (" + fused.otherwise() + ")");
         }
     }
 

@@ -36,11 +36,9 @@ interface DropoutContract extends ContractSupport {
      */
     @Test
     default void dropoutKeepsTheRateWithinItsBinomialBound() {
-        int rows = 256;
-        int cols = 1031;
-        int n = rows * cols;
-        Tensor x = tensor(rows, cols, 1f);
-        Tensor y = track(backend().allocate(rows, cols));
+        Tensor x = tensor(256, 1031, 1f);
+        int n = x.size();
+        Tensor y = track(backend().allocate(x.rows(), x.cols()));
         for (float p : new float[] {0.1f, 0.5f, 0.9f}) {
             backend().dropout(x, y, p, 42L, 1, 0);
             float[] out = backend().download(y);
@@ -67,10 +65,8 @@ interface DropoutContract extends ContractSupport {
      */
     @Test
     default void dropoutMasksAreIndependentAcrossStepsLayersAndSeeds() {
-        int rows = 128;
-        int cols = 513;
-        int n = rows * cols;
-        Tensor x = tensor(rows, cols, 1f);
+        Tensor x = tensor(128, 513, 1f);
+        int n = x.size();
         float[] base = mask(x, 7L, 10, 0);
         float[][] others = {mask(x, 7L, 11, 0), mask(x, 7L, 10, 1), mask(x, 8L, 10, 0)};
         String[] what = {"next step", "next layer", "next seed"};
