@@ -18,29 +18,30 @@ import java.util.Locale;
  */
 public record TableChoices(String label, Task task, String oneHot, Missing missing, List<String> classNames, int classes) {
 
+    /** A choice among named constants, which metadata and messages write in lower case. */
+    public interface Choice {
+        String name();
+
+        default String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     /** What the label is: classes, a quantity, or decided from the label column's values. */
-    public enum Task {
+    public enum Task implements Choice {
         AUTO, CLASSIFICATION, REGRESSION;
 
         public static Task parse(String s) {
             return named(values(), s, "task must be auto, classification or regression");
         }
-
-        public String id() {
-            return name().toLowerCase(Locale.ROOT);
-        }
     }
 
     /** What a missing cell (empty, NA, NaN, ?) does: stop with its row and column, drop its row, or take the training mean. */
-    public enum Missing {
+    public enum Missing implements Choice {
         ERROR, DROP, MEAN;
 
         public static Missing parse(String s) {
             return named(values(), s, "missing must be error, drop or mean");
-        }
-
-        public String id() {
-            return name().toLowerCase(Locale.ROOT);
         }
     }
 
