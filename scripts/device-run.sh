@@ -242,14 +242,9 @@ if want train; then
         --data "$mnist" --no-progress
 fi
 
-# --- PyTorch on CUDA: the same MLP and rows, the data uploaded to the device once, TF32 off
-torch_log="$OUT/torch.log"
-if ! want torch; then
-    :
-elif [ -n "$python" ]; then
-    cat > "$work/torch_ref.sh" <<EOF
-# the Java side's view of MNIST: pixels / 255 as little-endian float32, labels as int32
-"$python" - "$mnist" "$work" <<'PY'
+# the Java side's view of MNIST for the PyTorch runs: pixels / 255 as little-endian float32,
+# labels as int32, written as x_train.f32, y_train.i32, x_test.f32 and y_test.i32 into a folder
+cat > "$work/mnist_f32.py" <<'PY'
 import gzip, sys, numpy as np
 src, dst = sys.argv[1], sys.argv[2]
 def idx(name):
@@ -264,13 +259,21 @@ for split, pre in (("train", "train"), ("test", "t10k")):
     idx(f"{pre}-labels-idx1-ubyte").astype("<i4").tofile(f"{dst}/y_{split}.i32")
     print(split, x.shape, file=sys.stderr)
 PY
-[ \$? -eq 0 ] || exit 1
+# the rows it writes, as torch_train.py's "data" entry
+torch_data='"data": {"x_train": "'"$work"'/x_train.f32", "y_train": "'"$work"'/y_train.i32",
+          "x_test": "'"$work"'/x_test.f32", "y_test": "'"$work"'/y_test.i32",
+          "n_train": 60000, "n_test": 10000, "features": 784, "classes": 10}'
+
+# --- PyTorch on CUDA: the same MLP and rows, the data uploaded to the device once, TF32 off
+torch_log="$OUT/torch.log"
+if ! want torch; then
+    :
+elif [ -n "$python" ]; then
+    cat > "$work/torch_ref.sh" <<EOF
+"$python" "$work/mnist_f32.py" "$mnist" "$work" || exit 1
 echo "--- torch cuda"
 PYTHONUNBUFFERED=1 "$python" "$root/bench/python/torch_train.py" <<JSON && echo
-{"device": "cuda", "threads": [1],
- "data": {"x_train": "$work/x_train.f32", "y_train": "$work/y_train.i32",
-          "x_test": "$work/x_test.f32", "y_test": "$work/y_test.i32",
-          "n_train": 60000, "n_test": 10000, "features": 784, "classes": 10},
+{"device": "cuda", "threads": [1], $torch_data,
  "workloads": [{"name": "reference", "hidden": [1024, 1024], "activation": "sigmoid",
                 "optimizer": "sgd", "lr": 0.1, "batch": 256, "epochs": 3, "max_samples": 0, "max_test": 0}]}
 JSON
@@ -310,28 +313,13 @@ fi
 # --- call 3, torch: eager and torch.compile on the reference MLP, eager on the large MLP, TF32 off
 if want torchgraph && [ -n "$python" ]; then
     cat > "$work/torch_graph.sh" <<EOF
-"$python" - "$mnist" "$work" <<'PY'
-import gzip, sys, numpy as np
-src, dst = sys.argv[1], sys.argv[2]
-def idx(name):
-    with gzip.open(f"{src}/{name}.gz") as f:
-        b = f.read()
-    dims = b[3]
-    shape = [int.from_bytes(b[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(b, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
-for split, pre in (("train", "train"), ("test", "t10k")):
-    (idx(f"{pre}-images-idx3-ubyte").reshape(-1, 784).astype("<f4") / 255.0).astype("<f4").tofile(f"{dst}/x_{split}.f32")
-    idx(f"{pre}-labels-idx1-ubyte").astype("<i4").tofile(f"{dst}/y_{split}.i32")
-PY
+"$python" "$work/mnist_f32.py" "$mnist" "$work"
 for w in '"name": "reference-eager", "hidden": [1024, 1024], "batch": 256, "epochs": 3' \\
          '"name": "reference-compile", "hidden": [1024, 1024], "batch": 256, "epochs": 3, "compile": true' \\
          '"name": "large-eager", "hidden": [4096, 4096, 4096], "batch": 1024, "epochs": 2'; do
     echo "--- torch cuda \$w"
     PYTHONUNBUFFERED=1 "$python" "$root/bench/python/torch_train.py" <<JSON && echo
-{"device": "cuda", "threads": [1],
- "data": {"x_train": "$work/x_train.f32", "y_train": "$work/y_train.i32",
-          "x_test": "$work/x_test.f32", "y_test": "$work/y_test.i32",
-          "n_train": 60000, "n_test": 10000, "features": 784, "classes": 10},
+{"device": "cuda", "threads": [1], $torch_data,
  "workloads": [{\$w, "activation": "sigmoid", "optimizer": "sgd", "lr": 0.1, "max_samples": 0, "max_test": 0}]}
 JSON
 done
@@ -388,39 +376,30 @@ section "summary (call $phase)"
     echo "total: $((SECONDS - t_start))s of a ${budget}s budget"
 } | tee -a "$runlog"
 short() { sed -E 's/^(### [^ ]+ \(timeout [0-9]+s\)): .*/\1/' | cut -c1-200; }
+# a section of the summary, where its log exists: title, log, how many lines, the pattern they match
+section() {
+    [ -f "$2" ] || return 0
+    echo "--- $1"
+    grep -E "$4" "$2" | short | head -n "$3"
+}
 {
     echo
     echo "--- jit and devices"
     grep -E '^--- .*\.ptx|registers|spill|rror|^(cuda|cpu) |^  (device|driver|kernels|cuBLAS|GEMM)' "$runlog" \
         2>/dev/null | short | head -n 40
-    if [ -f "$tests_log" ]; then
-        echo "--- tests"
-        # the counts of each launcher run, and every test or class that did not pass (✘ failed,
-        # ■ aborted, ↷ skipped) with its reason
-        grep -E '^### |^\[ +[0-9]+ tests (successful|failed|aborted|skipped)|^\[ +[0-9]+ containers failed|✘|■|↷' \
-            "$tests_log" | short | head -n 40
-    fi
+    # the counts of each launcher run, and every test or class that did not pass (✘ failed,
+    # ■ aborted, ↷ skipped) with its reason
+    section tests "$tests_log" 40 \
+        '^### |^\[ +[0-9]+ tests (successful|failed|aborted|skipped)|^\[ +[0-9]+ containers failed|✘|■|↷'
     if [ -f "$OUT/parity.log" ]; then
         echo "--- parity"
         grep -E -v '^WARNING|^###' "$OUT/parity.log" | short | tail -n 12
     fi
-    if [ -f "$train_log" ]; then
-        echo "--- train (data, model, epochs)"
-        grep -E '^###|^data:|^model:|^epoch|^done:|^backprop:|Exception' "$train_log" | short | head -n 50
-    fi
-    if [ -f "$torch_log" ]; then
-        echo "--- torch"
-        grep -E '^---|^torch |unavailable|Error' "$torch_log" | short | head -n 10
-    fi
-    if [ -f "$graph_log" ]; then
-        echo "--- graph (launch counts, epochs with and without CUDA graphs, torch, floors)"
-        grep -E '^###|^\[ +[0-9]+ tests|✘|^steps:|^model:|^epoch|^done:|^backprop:|^--- torch|^torch |^floors:|Exception' \
-            "$graph_log" | short | head -n 60
-    fi
-    if [ -f "$bench_log" ]; then
-        echo "--- bench"
-        grep -E '^###|^backprop:|Exception|^\|' "$bench_log" | short | head -n 60
-    fi
+    section "train (data, model, epochs)" "$train_log" 50 '^###|^data:|^model:|^epoch|^done:|^backprop:|Exception'
+    section torch "$torch_log" 10 '^---|^torch |unavailable|Error'
+    section "graph (launch counts, epochs with and without CUDA graphs, torch, floors)" "$graph_log" 60 \
+        '^###|^\[ +[0-9]+ tests|✘|^steps:|^model:|^epoch|^done:|^backprop:|^--- torch|^torch |^floors:|Exception'
+    section bench "$bench_log" 60 '^###|^backprop:|Exception|^\|'
     echo "--- files in \$OUT: $(cd "$OUT" && ls | tr '\n' ' ')"
 } | tee -a "$runlog"
 rm -rf "$work"

@@ -39,22 +39,14 @@ public final class OpsBench {
             int n = s[1];
             String sh = m + "×" + n;
             double mn = 4.0 * m * n;
-            cases.add(new Case("sigmoid", sh, 2 * mn, (be, r) -> {
-                Tensor x = rand(be, r, m, n);
-                Tensor y = be.allocate(m, n);
-                return new Prepared(() -> be.sigmoid(x, y), List.of(x, y));
-            }));
+            cases.add(elementwise("sigmoid", sh, 2 * mn, m, n, Backend::sigmoid));
             cases.add(new Case("sigmoid backward", sh, 3 * mn, (be, r) -> {
                 Tensor y = rand(be, r, m, n);
                 Tensor dy = rand(be, r, m, n);
                 Tensor dx = be.allocate(m, n);
                 return new Prepared(() -> be.sigmoidBackward(y, dy, dx), List.of(y, dy, dx));
             }));
-            cases.add(new Case("relu", sh, 2 * mn, (be, r) -> {
-                Tensor x = rand(be, r, m, n);
-                Tensor y = be.allocate(m, n);
-                return new Prepared(() -> be.relu(x, y), List.of(x, y));
-            }));
+            cases.add(elementwise("relu", sh, 2 * mn, m, n, Backend::relu));
             cases.add(new Case("bias add", sh, 2 * mn + 4.0 * n, (be, r) -> {
                 Tensor x = rand(be, r, m, n);
                 Tensor b = rand(be, r, 1, n);
@@ -71,11 +63,7 @@ public final class OpsBench {
             int n = s[1];
             String sh = m + "×" + n;
             double mn = 4.0 * m * n;
-            cases.add(new Case("softmax", sh, 2 * mn, (be, r) -> {
-                Tensor x = rand(be, r, m, n);
-                Tensor p = be.allocate(m, n);
-                return new Prepared(() -> be.softmax(x, p), List.of(x, p));
-            }));
+            cases.add(elementwise("softmax", sh, 2 * mn, m, n, Backend::softmax));
             cases.add(new Case("softmax + CE", sh, 4 * mn, (be, r) -> {
                 Tensor x = rand(be, r, m, n);
                 Tensor y = oneHot(be, r, m, n);
@@ -109,6 +97,20 @@ public final class OpsBench {
             }));
         }
         return cases;
+    }
+
+    /** An op from one m×n input to one m×n output. */
+    private interface Elementwise {
+        void run(Backend be, Tensor x, Tensor y);
+    }
+
+    /** The case of an op from a random m×n input to an m×n output, moving {@code bytes}. */
+    private static Case elementwise(String op, String shape, double bytes, int m, int n, Elementwise f) {
+        return new Case(op, shape, bytes, (be, r) -> {
+            Tensor x = rand(be, r, m, n);
+            Tensor y = be.allocate(m, n);
+            return new Prepared(() -> f.run(be, x, y), List.of(x, y));
+        });
     }
 
     static Tensor rand(Backend be, Random r, int m, int n) {

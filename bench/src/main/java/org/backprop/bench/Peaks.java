@@ -54,30 +54,37 @@ public record Peaks(double gflops, String gflopsHow) {
         return MEASURED.computeIfAbsent(threads, t -> org.backprop.cpu.probe.CpuPeak.measureGflops(t, 300));
     }
 
+    /** A device family's fp32 rate (no tensor cores) on its vendor datasheet. */
+    private record Datasheet(String name, double tflops) { }
+
+    /** By name, the first that the device's name contains (so L40 before L4, A100 before A10). */
+    private static final java.util.List<Datasheet> DATASHEETS = java.util.List.of(
+            new Datasheet("H100", 51.2),   // PCIe; SXM and HBM3 parts are matched first
+            new Datasheet("A100", 19.5),
+            new Datasheet("L40", 90.5),
+            new Datasheet("L4", 30.3),
+            new Datasheet("A10", 31.2),
+            new Datasheet("V100", 15.7),
+            new Datasheet("T4", 8.1));
+
     /** GPU: the vendor's dense fp32 (non-tensor-core) peak for the named part, or the given value. */
     public static Peaks gpu(String deviceName, Double givenGflops) {
         if (givenGflops != null) {
             return new Peaks(givenGflops, String.format(Locale.ROOT, "%.0f GFLOP/s, given with --gpu-peak-gflops", givenGflops));
         }
         String n = deviceName == null ? "" : deviceName.toUpperCase(Locale.ROOT);
-        double tflops;
+        double tflops = Double.NaN;
         if (n.contains("H200") || (n.contains("H100") && (n.contains("SXM") || n.contains("HBM3")))) {
             tflops = 66.9;
-        } else if (n.contains("H100")) {
-            tflops = 51.2;   // PCIe
-        } else if (n.contains("A100")) {
-            tflops = 19.5;
-        } else if (n.contains("L40")) {
-            tflops = 90.5;
-        } else if (n.contains("L4")) {
-            tflops = 30.3;
-        } else if (n.contains("A10")) {
-            tflops = 31.2;
-        } else if (n.contains("V100")) {
-            tflops = 15.7;
-        } else if (n.contains("T4")) {
-            tflops = 8.1;
         } else {
+            for (Datasheet d : DATASHEETS) {
+                if (n.contains(d.name())) {
+                    tflops = d.tflops();
+                    break;
+                }
+            }
+        }
+        if (Double.isNaN(tflops)) {
             return new Peaks(Double.NaN, deviceName == null ? "unknown: no device (give --gpu-peak-gflops)"
                     : "unknown for '" + deviceName + "' (give --gpu-peak-gflops)");
         }

@@ -38,8 +38,7 @@ final class EvalCommand implements Callable<Integer> {
     /** Bins of the reliability diagram and of the expected calibration error. */
     static final int CALIBRATION_BINS = 10;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A checkpoint or .npz written by train --save.")
-    Path modelFile;
+    @Mixin SavedModelOption savedModel = new SavedModelOption();
 
     @Mixin EvalDataArgs data = new EvalDataArgs();
 
@@ -67,7 +66,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DataArgs.requireFile(modelFile, "--model");
+        savedModel.requireFile();
         if (batch < 1) {
             throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
         }
@@ -82,13 +81,13 @@ final class EvalCommand implements Callable<Integer> {
                 }
             }
         }
-        ModelState state = TrainCommand.readWeights(modelFile);
+        ModelState state = savedModel.read();
         int inputs = state.layers().get(0).inputs();
         int outputs = state.layers().get(state.layers().size() - 1).outputs();
         ModelData.Scored scored = ModelData.forEval(state, data, seed, outputs);
         if (scored.data().featureCount() != inputs) {
             throw new IllegalArgumentException(scored.data().name() + " has " + scored.data().featureCount()
-                    + " features per row but the model " + modelFile + " takes " + inputs);
+                    + " features per row but the model " + savedModel.file + " takes " + inputs);
         }
         try (Backend backend = backendOption.open();
              Model model = Model.fromState(state, backend);
@@ -107,11 +106,7 @@ final class EvalCommand implements Callable<Integer> {
                 }
                 RegressionMetrics r = RegressionMetrics.of(predictions, test.values());
                 if (json) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("model", model.describe());
-                    m.put("data", scored.description());
-                    m.put("task", "regression");
-                    m.put("samples", r.count());
+                    Map<String, Object> m = header(model, scored.description(), "regression", r.count());
                     m.put("mse", r.mse());
                     m.put("rmse", r.rmse());
                     m.put("mae", r.mae());
@@ -144,7 +139,7 @@ final class EvalCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "calibration: expected calibration error %.4f over %d bins%n",
                         cal.ece(), CALIBRATION_BINS);
             }
-            String name = modelFile.getFileName().toString();
+            String name = savedModel.file.getFileName().toString();
             if (roc != null) {
                 Plots.roc(s, "ROC: " + name, roc);
                 note("roc: " + roc);
@@ -185,13 +180,19 @@ final class EvalCommand implements Callable<Integer> {
         return sb.append(String.format(Locale.ROOT, "macro ROC AUC %.4f", s.macroAuc())).toString();
     }
 
-    private static Map<String, Object> report(Model model, String description, Evaluation e, Scores s,
-                                              Scores.Calibration cal) {
+    /** The JSON report's first fields, shared by both tasks: which model scored which data, and how many rows. */
+    private static Map<String, Object> header(Model model, String description, String task, Object samples) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", model.describe());
         m.put("data", description);
-        m.put("task", "classification");
-        m.put("samples", e.total());
+        m.put("task", task);
+        m.put("samples", samples);
+        return m;
+    }
+
+    private static Map<String, Object> report(Model model, String description, Evaluation e, Scores s,
+                                              Scores.Calibration cal) {
+        Map<String, Object> m = header(model, description, "classification", e.total());
         m.put("loss", e.loss());
         m.put("accuracy", e.accuracy());
         m.put("macro_f1", e.macroF1());

@@ -13,6 +13,7 @@ import org.backprop.data.Text;
 import org.backprop.io.LayerState;
 import org.backprop.io.ModelState;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,8 +26,7 @@ import picocli.CommandLine.Option;
                 + " it was trained with, and the input features it weighs most.")
 final class InspectCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A checkpoint or .npz written by train --save.")
-    Path modelFile;
+    @Mixin SavedModelOption savedModel = new SavedModelOption();
 
     @Option(names = "--top", paramLabel = "N", defaultValue = "10",
             description = "How many input features to list by the size of their weights (default: ${DEFAULT-VALUE}).")
@@ -38,14 +38,14 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DataArgs.requireFile(modelFile, "--model");
+        savedModel.requireFile();
         if (top < 0) {
             throw new IllegalArgumentException("--top must be 0 or more, got " + top);
         }
         if (weightsPng != null && !weightsPng.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
             throw new IllegalArgumentException("--weights-png writes a PNG: give a file name ending in .png, got " + weightsPng);
         }
-        ModelState st = TrainCommand.readWeights(modelFile);
+        ModelState st = savedModel.read();
         List<LayerState> layers = st.layers();
         StringBuilder arch = new StringBuilder().append(layers.get(0).inputs());
         long weights = 0, biases = 0;
@@ -54,7 +54,7 @@ final class InspectCommand implements Callable<Integer> {
             weights += (long) l.inputs() * l.outputs();
             biases += l.outputs();
         }
-        System.out.println("model: " + modelFile);
+        System.out.println("model: " + savedModel.file);
         List<String> acts = new ArrayList<>();
         boolean unnamed = false;
         for (int i = 0; i < layers.size(); i++) {
@@ -94,7 +94,7 @@ final class InspectCommand implements Callable<Integer> {
         if (weightsPng != null) {
             LayerState first = layers.get(0);
             WeightsPicture.draw(first.weights(), first.inputs(), first.outputs(),
-                    "First-layer weights: " + modelFile.getFileName() + " (" + arch + ")", weightsPng);
+                    "First-layer weights: " + savedModel.file.getFileName() + " (" + arch + ")", weightsPng);
             System.out.println("weights: " + weightsPng);
         }
         return 0;

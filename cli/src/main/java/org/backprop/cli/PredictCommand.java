@@ -37,8 +37,7 @@ import picocli.CommandLine.Option;
                         + " likeliest classes; a label column in the input is printed too, and the accuracy said at the end."})
 final class PredictCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A checkpoint or .npz written by train --save.")
-    Path modelFile;
+    @Mixin SavedModelOption savedModel = new SavedModelOption();
 
     @Option(names = "--input", required = true, paramLabel = "FILE",
             description = "A CSV of rows to score, with or without the label column (columns are matched by header name"
@@ -70,7 +69,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DataArgs.requireFile(modelFile, "--model");
+        savedModel.requireFile();
         DataArgs.requireFile(input, "--input");
         if (limit != null && limit < 1) {
             throw new IllegalArgumentException("--limit must be at least 1, got " + limit);
@@ -82,7 +81,7 @@ final class PredictCommand implements Callable<Integer> {
             throw new IllegalArgumentException("cannot write " + output + ": directory " + output.toAbsolutePath().getParent()
                     + " does not exist");
         }
-        ModelState state = TrainCommand.readWeights(modelFile);
+        ModelState state = savedModel.read();
         int inputs = state.layers().get(0).inputs();
         int outputs = state.layers().get(state.layers().size() - 1).outputs();
         TableSpec spec = TableSpec.fromMetadata(state.metadata());

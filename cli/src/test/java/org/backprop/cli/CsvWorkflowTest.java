@@ -60,17 +60,14 @@ class CsvWorkflowTest {
     void evalScoresExactlyTheRowsTrainingHeldOutWithTheModelsSeed() throws Exception {
         Path csv = noisy("noisy.csv", 400, 1);
         Path model = dir.resolve("m.bpm");
-        Cli.Run t = Cli.run(args(new String[] {"train", "--data", csv.toString(), "--seed", "7", "--test-split", "0.1",
+        Cli.Run t = Cli.ok(args(new String[] {"train", "--data", csv.toString(), "--seed", "7", "--test-split", "0.1",
                 "--save", model.toString()}, FAST));
-        assertEquals(0, t.exit(), t.err());
         String acc = done(t);
-        Cli.Run e = Cli.run("eval", "--model", model.toString(), "--data", csv.toString(), "--backend", "cpu");
-        assertEquals(0, e.exit(), e.err());
+        Cli.Run e = Cli.ok("eval", "--model", model.toString(), "--data", csv.toString(), "--backend", "cpu");
         assertTrue(e.out().contains("the 40 rows held out in training (--test-split 0.1, seed 7)"), e.out());
         assertTrue(e.out().contains("accuracy " + acc + "% over 40 samples"), e.out() + t.out());
         // no --data at all: the model's own source
-        Cli.Run own = Cli.run("eval", "--model", model.toString(), "--backend", "cpu");
-        assertEquals(0, own.exit(), own.err());
+        Cli.Run own = Cli.ok("eval", "--model", model.toString(), "--backend", "cpu");
         assertTrue(own.out().contains("accuracy " + acc + "% over 40 samples"), own.out());
         // the class names it was trained with, in the table
         assertTrue(e.out().matches("(?s).*true\\\\pred +down +up .*\\ndown +\\d+.*\\nup +\\d+.*"), e.out());
@@ -92,25 +89,21 @@ class CsvWorkflowTest {
     void evalTestAloneScoresThatFileWholeAndTestSplitZeroTrainsOnEveryRow() throws Exception {
         Path train = noisy("train.csv", 300, 2), test = noisy("test.csv", 50, 3);
         Path model = dir.resolve("m.bpm");
-        Cli.Run t = Cli.run(args(new String[] {"train", "--data", train.toString(), "--test", test.toString(),
+        Cli.Run t = Cli.ok(args(new String[] {"train", "--data", train.toString(), "--test", test.toString(),
                 "--save", model.toString()}, FAST));
-        assertEquals(0, t.exit(), t.err());
-        Cli.Run e = Cli.run("eval", "--model", model.toString(), "--test", test.toString(), "--backend", "cpu");
-        assertEquals(0, e.exit(), e.err());
+        Cli.Run e = Cli.ok("eval", "--model", model.toString(), "--test", test.toString(), "--backend", "cpu");
         assertTrue(e.out().contains("data: " + test + ": all 50 rows"), e.out());
         assertTrue(e.out().contains("accuracy " + done(t) + "% over 50 samples"), e.out());
         assertFalse(e.out().contains("MNIST") || e.err().contains("MNIST"), e.out() + e.err());
         // with neither: the test file the model was trained with
-        Cli.Run own = Cli.run("eval", "--model", model.toString(), "--backend", "cpu");
-        assertEquals(0, own.exit(), own.err());
+        Cli.Run own = Cli.ok("eval", "--model", model.toString(), "--backend", "cpu");
         assertTrue(own.out().contains(test + ": all 50 rows (the model's test set)"), own.out());
         assertTrue(own.out().contains("accuracy " + done(t) + "% over 50 samples"), own.out());
 
         Path all = dir.resolve("all.bpm");
         Path history = dir.resolve("h.csv");
-        Cli.Run z = Cli.run(args(new String[] {"train", "--data", train.toString(), "--test-split", "0",
+        Cli.Run z = Cli.ok(args(new String[] {"train", "--data", train.toString(), "--test-split", "0",
                 "--save", all.toString(), "--history", history.toString()}, FAST));
-        assertEquals(0, z.exit(), z.err());
         // nothing was held out: the history has no test (or validation) numbers to give
         assertTrue(Files.readAllLines(history).get(1).matches("1,[0-9.]+,[0-9.]+,,,,,[0-9.e-]+,[0-9.e-]+"),
                 Files.readString(history));
@@ -121,9 +114,8 @@ class CsvWorkflowTest {
         assertTrue(nothing.err().contains("the model was trained on every row of it (--test-split 0): give a test file"
                 + " with --test"), nothing.err());
         assertEquals(0, Cli.run("eval", "--model", all.toString(), "--test", test.toString(), "--backend", "cpu").exit());
-        Cli.Run v = Cli.run(args(new String[] {"train", "--data", train.toString(), "--test-split", "0",
+        Cli.Run v = Cli.ok(args(new String[] {"train", "--data", train.toString(), "--test-split", "0",
                 "--val-split", "0.2"}, FAST));
-        assertEquals(0, v.exit(), v.err());
         Matcher last = Pattern.compile("epoch 5/5 .* val acc (\\d+\\.\\d{2})%").matcher(v.out());
         assertTrue(last.find(), v.out());
         assertTrue(v.out().contains("done: validation accuracy " + last.group(1) + "%"), v.out());
@@ -139,11 +131,9 @@ class CsvWorkflowTest {
             }
         }
         Path model = dir.resolve("mnist.bpm");
-        Cli.Run t = Cli.run("train", "--data", "mnist-sample", "--layers", "16", "--epochs", "1", "--backend", "cpu",
+        Cli.Run t = Cli.ok("train", "--data", "mnist-sample", "--layers", "16", "--epochs", "1", "--backend", "cpu",
                 "--save", model.toString());
-        assertEquals(0, t.exit(), t.err());
-        Cli.Run e = Cli.run("eval", "--model", model.toString(), "--data", mnist.toString(), "--backend", "cpu");
-        assertEquals(0, e.exit(), e.err());
+        Cli.Run e = Cli.ok("eval", "--model", model.toString(), "--data", mnist.toString(), "--backend", "cpu");
         assertTrue(e.out().contains("accuracy " + done(t) + "% over 1000 samples"), e.out() + t.out());
         assertEquals("mnist-sample", Checkpoint.load(model).metadata().get("data.source"));
         assertEquals("pixels/255", Checkpoint.load(model).metadata().get("data.scaling"));
@@ -157,8 +147,7 @@ class CsvWorkflowTest {
                 .exit());
         // one row, columns reordered, an extra column, no label: x + y = 3 is far on the "up" side
         Path one = Files.writeString(dir.resolve("one.csv"), "note,y,x\nhello,1.5,1.5\n");
-        Cli.Run p = Cli.run("predict", "--model", model.toString(), "--input", one.toString(), "--backend", "cpu");
-        assertEquals(0, p.exit(), p.err());
+        Cli.Run p = Cli.ok("predict", "--model", model.toString(), "--input", one.toString(), "--backend", "cpu");
         List<String> lines = p.out().strip().lines().toList();
         assertEquals("row,predicted,probability,p_down,p_up", lines.get(0));
         String[] cells = lines.get(1).split(",");
@@ -177,9 +166,8 @@ class CsvWorkflowTest {
         // labelled rows that all share one label, --top 1 and --output
         Path same = Files.writeString(dir.resolve("same.csv"), "x,y,outcome\n2,2,up\n1,3,up\n");
         Path out = dir.resolve("pred.csv");
-        Cli.Run l = Cli.run("predict", "--model", model.toString(), "--input", same.toString(), "--top", "1",
+        Cli.Run l = Cli.ok("predict", "--model", model.toString(), "--input", same.toString(), "--top", "1",
                 "--output", out.toString(), "--backend", "cpu");
-        assertEquals(0, l.exit(), l.err());
         assertTrue(l.out().contains("wrote 2 predictions to " + out), l.out());
         assertTrue(l.out().contains("accuracy 100.00% (2 of 2 labelled rows)"), l.out());
         List<String> written = Files.readAllLines(out);
@@ -209,10 +197,9 @@ class CsvWorkflowTest {
     void aContinuousLabelTrainsARegressionThatEvalAndPredictReport() throws Exception {
         Path csv = prices("prices.csv", 400, 5);
         Path model = dir.resolve("r.bpm");
-        Cli.Run t = Cli.run("train", "--data", csv.toString(), "--one-hot", "auto", "--layers", "none",
+        Cli.Run t = Cli.ok("train", "--data", csv.toString(), "--one-hot", "auto", "--layers", "none",
                 "--optimizer", "sgd", "--lr", "0.05", "--lr-schedule", "constant", "--epochs", "40", "--batch", "16",
                 "--backend", "cpu", "--save", model.toString());
-        assertEquals(0, t.exit(), t.err());
         assertTrue(t.out().contains("regression on 'price'"), t.out());
         assertTrue(t.out().contains("model: 4-1 (identity"), t.out());
         assertTrue(t.out().contains("test rmse"), t.out());
@@ -223,16 +210,14 @@ class CsvWorkflowTest {
         assertTrue(Double.parseDouble(d.group(1)) < 0.7, t.out());
         assertTrue(Double.parseDouble(d.group(3)) > 0.95, t.out());
 
-        Cli.Run e = Cli.run("eval", "--model", model.toString(), "--backend", "cpu", "--json");
-        assertEquals(0, e.exit(), e.err());
+        Cli.Run e = Cli.ok("eval", "--model", model.toString(), "--backend", "cpu", "--json");
         Map<String, Object> j = Json.object(Json.parse(e.out()));
         assertEquals("regression", j.get("task"));
         assertEquals(Double.parseDouble(d.group(1)), ((Number) j.get("rmse")).doubleValue(), 5e-5);
         assertEquals(Double.parseDouble(d.group(3)), ((Number) j.get("r2")).doubleValue(), 5e-5);
 
         Path rows = Files.writeString(dir.resolve("new.csv"), "size,age,district\n2,1,north\n2,1,south\n");
-        Cli.Run p = Cli.run("predict", "--model", model.toString(), "--input", rows.toString(), "--backend", "cpu");
-        assertEquals(0, p.exit(), p.err());
+        Cli.Run p = Cli.ok("predict", "--model", model.toString(), "--input", rows.toString(), "--backend", "cpu");
         List<String> lines = p.out().strip().lines().toList();
         assertEquals("row,predicted", lines.get(0));
         double north = Double.parseDouble(lines.get(1).split(",")[1]), south = Double.parseDouble(lines.get(2).split(",")[1]);
@@ -267,9 +252,8 @@ class CsvWorkflowTest {
         Cli.Run strict = Cli.run(args(new String[] {"train", "--data", csv.toString(), "--label", "outcome"}, FAST));
         assertEquals(Main.USAGE, strict.exit());
         assertTrue(strict.err().contains("row 19, column 1 'x': missing value"), strict.err());
-        Cli.Run t = Cli.run(args(new String[] {"train", "--data", csv.toString(), "--label", "outcome", "--missing", "drop"},
+        Cli.Run t = Cli.ok(args(new String[] {"train", "--data", csv.toString(), "--label", "outcome", "--missing", "drop"},
                 FAST));
-        assertEquals(0, t.exit(), t.err());
         assertTrue(t.err().contains("the first column has no name and counts the rows"), t.err());
         assertTrue(t.out().replace("\n  ", " ").contains("159 training rows, 40 held out"), t.out());
         assertTrue(t.out().contains("model: 2-1 (sigmoid"), t.out());
@@ -278,9 +262,8 @@ class CsvWorkflowTest {
         Path piped = Files.writeString(dir.resolve("piped.csv"), "x|y|label\n1.5|2|0\n3.5|4|1\n5|6|0\n7|8|1\n");
         Cli.Run guessed = Cli.run("train", "--data", piped.toString(), "--epochs", "1", "--backend", "cpu");
         assertEquals(Main.USAGE, guessed.exit());
-        Cli.Run given = Cli.run(args(new String[] {"train", "--data", piped.toString(), "--delimiter", "|",
+        Cli.Run given = Cli.ok(args(new String[] {"train", "--data", piped.toString(), "--delimiter", "|",
                 "--test-split", "0.5", "--save", dir.resolve("x.bpm").toString()}, FAST));
-        assertEquals(0, given.exit(), given.err());
         assertTrue(given.out().contains("model: 2-1 (sigmoid"), given.out());
         assertEquals("|", Checkpoint.load(dir.resolve("x.bpm")).metadata().get("data.delimiter"));
 
@@ -299,13 +282,11 @@ class CsvWorkflowTest {
         Checkpoint.save(model, new ModelState(List.of(new LayerState("softmax", 2, 2, new float[4], new float[] {5, 0})),
                 Map.of(), Map.of()));
         Path test = Files.writeString(dir.resolve("t.csv"), "a,b,label\n1,2,0\n3,4,1\n5,6,0\n");
-        Cli.Run e = Cli.run("eval", "--model", model.toString(), "--test", test.toString(), "--backend", "cpu");
-        assertEquals(0, e.exit(), e.err());
+        Cli.Run e = Cli.ok("eval", "--model", model.toString(), "--test", test.toString(), "--backend", "cpu");
         assertTrue(e.out().contains("accuracy 66.67% over 3 samples"), e.out());
         assertTrue(e.out().matches("(?s).*\\n1 +1 +0 +n/a +0\\.0000 +0\\.0000\\n.*"), e.out());
         assertFalse(e.out().contains("NaN"), e.out());
-        Cli.Run j = Cli.run("eval", "--model", model.toString(), "--test", test.toString(), "--backend", "cpu", "--json");
-        assertEquals(0, j.exit(), j.err());
+        Cli.Run j = Cli.ok("eval", "--model", model.toString(), "--test", test.toString(), "--backend", "cpu", "--json");
         Map<String, Object> c1 = Json.object(Json.array(Json.object(Json.parse(j.out())).get("classes")).get(1));
         assertTrue(c1.containsKey("precision"));
         assertNull(c1.get("precision"), j.out());

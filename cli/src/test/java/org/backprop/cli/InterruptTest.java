@@ -113,9 +113,8 @@ class InterruptTest {
         assertEquals(batches, saved.metadata().get(InterruptedRun.BATCHES_DONE));
 
         // the printed command, with a nearer end, continues from the batch after the last one done
-        Cli.Run resumed = Cli.run("train", "--resume", dir.resolve("backprop-checkpoint.bpm").toString(),
+        Cli.Run resumed = Cli.ok("train", "--resume", dir.resolve("backprop-checkpoint.bpm").toString(),
                 "--backend", "cpu", "--threads", "1", "--epochs", Integer.toString(epoch));
-        assertEquals(0, resumed.exit(), resumed.err());
         String after = batches.equals("0") ? "after epoch " + (epoch - 1) + ","
                 : "after epoch " + (epoch - 1) + " and " + batches + " batches of epoch " + epoch + ",";
         assertTrue(resumed.out().replace("\n  ", " ").contains(after), resumed.out());

@@ -75,9 +75,8 @@ class LimitsTest {
     @Test
     void threadsBeyondTheProcessorsAreCappedWithAMessage() {
         int cpus = Runtime.getRuntime().availableProcessors();
-        Cli.Run r = Cli.run("train", "--data", "mnist-sample", "--layers", "none", "--epochs", "1", "--backend", "cpu",
+        Cli.Run r = Cli.ok("train", "--data", "mnist-sample", "--layers", "none", "--epochs", "1", "--backend", "cpu",
                 "--threads", "4096");
-        assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("--threads 4096 is more than the " + cpus + " processors available; using " + cpus), r.err());
         assertTrue(r.err().contains("backend cpu (CPU, " + cpus + (cpus == 1 ? " thread" : " threads")), r.err());
     }

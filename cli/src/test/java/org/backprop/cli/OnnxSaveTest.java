@@ -27,11 +27,10 @@ class OnnxSaveTest {
         Path onnx = dir.resolve("m.onnx"), npz = dir.resolve("m.npz");
         String[] recipe = {"--data", "mnist-sample", "--layers", "16", "--epochs", "1", "--batch", "250",
                 "--backend", "cpu", "--threads", "1", "--seed", "3"};
-        Cli.Run r = Cli.run(concat(new String[] {"train", "--save", onnx.toString()}, recipe));
-        assertEquals(0, r.exit(), r.err());
+        Cli.Run r = Cli.ok(Cli.concat(new String[] {"train", "--save", onnx.toString()}, recipe));
         assertTrue(r.out().contains("saved: " + onnx + " (ONNX opset 13, input scaling x / 255)"), r.out());
         // the same seeded run again, saved as arrays we can load
-        assertEquals(0, Cli.run(concat(new String[] {"train", "--save", npz.toString()}, recipe)).exit());
+        assertEquals(0, Cli.run(Cli.concat(new String[] {"train", "--save", npz.toString()}, recipe)).exit());
 
         Dataset test = Mnist.sample().test();
         float[] ours;
@@ -65,12 +64,5 @@ class OnnxSaveTest {
                 "--checkpoint-every", "1", "--checkpoint", dir.resolve("c.onnx").toString());
         assertEquals(Main.USAGE, r.exit(), r.out());
         assertTrue(r.err().contains("checkpoints are our own format (they resume); export a model with --save"), r.err());
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] out = new String[a.length + b.length];
-        System.arraycopy(a, 0, out, 0, a.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 }

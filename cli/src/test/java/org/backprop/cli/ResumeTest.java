@@ -25,9 +25,8 @@ class ResumeTest {
     @BeforeAll
     static void trainOneEpoch() {
         ckpt = dir.resolve("run.bpm");
-        Cli.Run r = Cli.run("train", "--data", "mnist-sample", "--layers", "16", "--optimizer", "sgd", "--lr", "0.1",
+        Cli.Run r = Cli.ok("train", "--data", "mnist-sample", "--layers", "16", "--optimizer", "sgd", "--lr", "0.1",
                 "--epochs", "1", "--batch", "500", "--backend", "cpu", "--save", ckpt.toString());
-        assertEquals(0, r.exit(), r.err());
     }
 
     private static Cli.Run resume(String... more) {
@@ -54,7 +53,7 @@ class ResumeTest {
             "--test-split 0.5|--test-split 0.5 conflicts with the checkpoint's test-split 0.2;",
             "--init x.npz|--init and --resume both say where training starts"})
     void anOptionThatWouldChangeTheRunIsRefusedNamingBothValues(String option, String message) {
-        Cli.Run r = resume(concat(option.split(" "), "--epochs", "2"));
+        Cli.Run r = resume(Cli.concat(option.split(" "), "--epochs", "2"));
         assertEquals(Main.USAGE, r.exit(), r.out());
         assertTrue(r.err().contains(message), r.err());
         assertFalse(r.out().contains("epoch 2/2"), "refused before training: " + r.out());
@@ -90,9 +89,8 @@ class ResumeTest {
         Map<String, String> m = new LinkedHashMap<>(s.metadata());
         m.remove(ResumeCheck.DATA_SOURCE);
         Checkpoint.save(old, new ModelState(s.layers(), m, s.extras()));
-        Cli.Run r = Cli.run("train", "--resume", old.toString(), "--backend", "cpu", "--data", "mnist-sample",
+        Cli.Run r = Cli.ok("train", "--resume", old.toString(), "--backend", "cpu", "--data", "mnist-sample",
                 "--epochs", "2");
-        assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("resume: the checkpoint does not record its data (written by an older backprop);"
                 + " training on mnist-sample"), r.out());
     }
@@ -106,8 +104,7 @@ class ResumeTest {
         Map<String, String> m = new LinkedHashMap<>(s.metadata());
         m.put("epoch", "1");   // as if interrupted after epoch 1
         Checkpoint.save(half, new ModelState(s.layers(), m, s.extras()));
-        Cli.Run r = Cli.run("train", "--resume", half.toString(), "--backend", "cpu");
-        assertEquals(0, r.exit(), r.err());
+        Cli.Run r = Cli.ok("train", "--resume", half.toString(), "--backend", "cpu");
         assertTrue(r.out().contains("epoch 2/3") && r.out().contains("epoch 3/3"), r.out());
     }
 
@@ -127,9 +124,8 @@ class ResumeTest {
         Path npz = dir.resolve("arch.npz");
         assertEquals(0, Cli.run("train", "--data", "mnist-sample", "--layers", "24,12", "--activation", "tanh",
                 "--epochs", "1", "--batch", "500", "--backend", "cpu", "--save", npz.toString()).exit());
-        Cli.Run r = Cli.run("train", "--data", "mnist-sample", "--init", npz.toString(), "--epochs", "1",
+        Cli.Run r = Cli.ok("train", "--data", "mnist-sample", "--init", npz.toString(), "--epochs", "1",
                 "--batch", "500", "--backend", "cpu");
-        assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().replace("\n  ", " ").contains("architecture: 784-24-12-10 tanh, softmax output, from --init "
                 + npz), r.out());
         assertTrue(r.out().contains("model: 784-24-12-10 (tanh, tanh, softmax;"), r.out());
@@ -148,12 +144,10 @@ class ResumeTest {
         Path unnamed = dir.resolve("unnamed.npz");
         org.backprop.io.Npz.save(unnamed, new ModelState(bare));
         Cli.Run a = Cli.run("eval", "--model", named.toString(), "--data", "mnist-sample", "--backend", "cpu");
-        Cli.Run b = Cli.run("eval", "--model", unnamed.toString(), "--data", "mnist-sample", "--backend", "cpu");
-        assertEquals(0, b.exit(), b.err());
+        Cli.Run b = Cli.ok("eval", "--model", unnamed.toString(), "--data", "mnist-sample", "--backend", "cpu");
         assertEquals(a.out().replace(named.toString(), "M"), b.out().replace(unnamed.toString(), "M"),
                 "ReLU and softmax by default: the same model");
-        Cli.Run i = Cli.run("inspect", "--model", unnamed.toString());
-        assertEquals(0, i.exit(), i.err());
+        Cli.Run i = Cli.ok("inspect", "--model", unnamed.toString());
         assertTrue(i.out().contains("architecture: 784-16-10 (relu, softmax; the file names no activation"), i.out());
     }
 
@@ -187,10 +181,9 @@ class ResumeTest {
     void aCsvRunsTableOptionsAreCheckedOnResume() {
         Path heart = Path.of(System.getProperty("user.dir")).getParent().resolve("docs/examples/heart.csv");
         Path csvRun = dir.resolve("heart.bpm");
-        Cli.Run r = Cli.run("train", "--data", heart.toString(), "--label", "target", "--one-hot", "auto",
+        Cli.Run r = Cli.ok("train", "--data", heart.toString(), "--label", "target", "--one-hot", "auto",
                 "--missing", "mean", "--layers", "none", "--output", "sigmoid", "--loss", "bce", "--epochs", "1",
                 "--backend", "cpu", "--save", csvRun.toString(), "--no-progress");
-        assertEquals(0, r.exit(), r.err());
         String[][] conflicts = {
                 {"--missing", "drop", "--missing drop conflicts with the checkpoint's missing-cell policy mean;"},
                 {"--label", "sex", "--label sex conflicts with the checkpoint's label column target;"},
@@ -201,16 +194,8 @@ class ResumeTest {
             assertEquals(Main.USAGE, x.exit(), x.out());
             assertTrue(x.err().contains(c[2]), x.err());
         }
-        Cli.Run same = Cli.run("train", "--resume", csvRun.toString(), "--backend", "cpu", "--epochs", "2",
+        Cli.Run same = Cli.ok("train", "--resume", csvRun.toString(), "--backend", "cpu", "--epochs", "2",
                 "--label", "target", "--one-hot", "auto", "--missing", "mean", "--no-progress");
-        assertEquals(0, same.exit(), same.err());
         assertTrue(same.out().contains("epoch 2/2"), same.out());
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        String[] out = new String[a.length + b.length];
-        System.arraycopy(a, 0, out, 0, a.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 }

@@ -39,9 +39,8 @@ class TargetUnitsTest {
         }
         Path csv = Files.writeString(dir.resolve("train.csv"), sb);
         Path trained = dir.resolve("trained.bpm");
-        Cli.Run t = Cli.run("train", "--data", csv.toString(), "--task", "regression", "--no-standardize", "--layers", "none",
+        Cli.Run t = Cli.ok("train", "--data", csv.toString(), "--task", "regression", "--no-standardize", "--layers", "none",
                 "--epochs", "1", "--backend", "cpu", "--save", trained.toString());
-        assertEquals(0, t.exit(), t.err());
         ModelState st = Checkpoint.load(trained);
         Map<String, String> meta = new LinkedHashMap<>(st.metadata());
         new TargetScaling(100, 10).writeTo(meta);
@@ -59,8 +58,7 @@ class TargetUnitsTest {
         Path model = dir.resolve("m.bpm");
         Checkpoint.save(model, handMade());
         // predictions 105 and 155 against 110 and 150: errors −5 and +5; R² = 1 − 50 / 800
-        Cli.Run e = Cli.run("eval", "--model", model.toString(), "--test", rows(true).toString(), "--backend", "cpu", "--json");
-        assertEquals(0, e.exit(), e.err());
+        Cli.Run e = Cli.ok("eval", "--model", model.toString(), "--test", rows(true).toString(), "--backend", "cpu", "--json");
         Map<String, Object> j = Json.object(Json.parse(e.out()));
         assertEquals(5.0, ((Number) j.get("rmse")).doubleValue(), 1e-4);
         assertEquals(5.0, ((Number) j.get("mae")).doubleValue(), 1e-4);
@@ -68,8 +66,7 @@ class TargetUnitsTest {
         Cli.Run text = Cli.run("eval", "--model", model.toString(), "--test", rows(true).toString(), "--backend", "cpu");
         assertTrue(text.out().contains("RMSE 5.0000, MAE 5.0000, R² 0.9375 over 2 rows"), text.out());
 
-        Cli.Run p = Cli.run("predict", "--model", model.toString(), "--input", rows(false).toString(), "--backend", "cpu");
-        assertEquals(0, p.exit(), p.err());
+        Cli.Run p = Cli.ok("predict", "--model", model.toString(), "--input", rows(false).toString(), "--backend", "cpu");
         List<String> lines = p.out().strip().lines().toList();
         assertEquals(List.of("row,predicted", "0,105.000", "1,155.000"), lines);
         Cli.Run labelled = Cli.run("predict", "--model", model.toString(), "--input", rows(true).toString(), "--backend", "cpu");
@@ -77,8 +74,7 @@ class TargetUnitsTest {
                 labelled.out().strip().lines().toList());
         assertTrue(labelled.err().contains("RMSE 5.0000, MAE 5.0000, R² 0.9375 over 2 rows"), labelled.err());
 
-        Cli.Run i = Cli.run("inspect", "--model", model.toString());
-        assertEquals(0, i.exit(), i.err());
+        Cli.Run i = Cli.ok("inspect", "--model", model.toString());
         assertTrue(i.out().contains("targets standardised (mean 100.000, std 10.0000)"), i.out());
         assertTrue(i.out().contains("(signed: + raises the prediction)"), i.out());
         assertFalse(i.out().contains("class"), i.out());
@@ -99,8 +95,7 @@ class TargetUnitsTest {
         meta.remove(TargetScaling.STD_KEY);
         Path arraysOnly = dir.resolve("arrays.npz");
         Npz.save(arraysOnly, new ModelState(read.layers(), meta, read.extras()));
-        Cli.Run p = Cli.run("predict", "--model", arraysOnly.toString(), "--input", rows(false).toString(), "--backend", "cpu");
-        assertEquals(0, p.exit(), p.err());
+        Cli.Run p = Cli.ok("predict", "--model", arraysOnly.toString(), "--input", rows(false).toString(), "--backend", "cpu");
         assertEquals(List.of("row,predicted", "0,105.000", "1,155.000"), p.out().strip().lines().toList());
         Cli.Run e = Cli.run("eval", "--model", arraysOnly.toString(), "--test", rows(true).toString(), "--backend", "cpu");
         assertTrue(e.out().contains("RMSE 5.0000, MAE 5.0000, R² 0.9375 over 2 rows"), e.out() + e.err());

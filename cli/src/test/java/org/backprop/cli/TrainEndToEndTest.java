@@ -28,9 +28,8 @@ class TrainEndToEndTest {
     void trainPrintsEpochLinesSavesAndTheModelEvaluatesAndPredicts() throws Exception {
         Path model = dir.resolve("m.bpm");
         Path png = dir.resolve("curves.png");
-        Cli.Run t = Cli.run("train", "--data", "mnist-sample", "--layers", "64", "--epochs", "2", "--batch", "64",
+        Cli.Run t = Cli.ok("train", "--data", "mnist-sample", "--layers", "64", "--epochs", "2", "--batch", "64",
                 "--backend", "cpu", "--save", model.toString(), "--plot", png.toString());
-        assertEquals(0, t.exit(), t.err());
         Matcher m = EPOCH.matcher(t.out());
         int lines = 0;
         double acc = 0;
@@ -43,8 +42,7 @@ class TrainEndToEndTest {
         assertTrue(acc > 85, "test accuracy " + acc);
         assertTrue(Files.size(model) > 0 && Files.size(png) > 0);
 
-        Cli.Run e = Cli.run("eval", "--model", model.toString(), "--data", "mnist-sample", "--backend", "cpu");
-        assertEquals(0, e.exit(), e.err());
+        Cli.Run e = Cli.ok("eval", "--model", model.toString(), "--data", "mnist-sample", "--backend", "cpu");
         assertTrue(e.out().contains(String.format(java.util.Locale.ROOT, "accuracy %.2f%%", acc)), e.out() + "\n" + t.out());
 
         // ~90% accurate after 2 epochs: the one-vs-rest areas are high, the calibration rough
@@ -55,9 +53,8 @@ class TrainEndToEndTest {
         assertTrue(Double.parseDouble(ece.group(1)) < 0.2, e.out());
 
         Path npz = dir.resolve("m.npz");
-        Cli.Run s = Cli.run("train", "--data", "mnist-sample", "--layers", "64", "--epochs", "2", "--batch", "64",
+        Cli.Run s = Cli.ok("train", "--data", "mnist-sample", "--layers", "64", "--epochs", "2", "--batch", "64",
                 "--backend", "cpu", "--save", npz.toString());
-        assertEquals(0, s.exit(), s.err());
         Cli.Run e2 = Cli.run("eval", "--model", npz.toString(), "--data", "mnist-sample", "--backend", "cpu");
         assertEquals(e.out(), e2.out(), "the .npz export evaluates exactly like the checkpoint");
     }
@@ -80,9 +77,8 @@ class TrainEndToEndTest {
         assertEquals(0, Cli.run(concat(common, "train", "--epochs", "4", "--save", straight.toString())).exit());
         assertEquals(0, Cli.run(concat(common, "train", "--epochs", "2", "--save", half.toString())).exit());
         // the resumed run is given none of the recipe's options: they come from the checkpoint
-        Cli.Run r = Cli.run("train", "--data", "mnist-sample", "--backend", "cpu", "--batch", "100", "--seed", "7",
+        Cli.Run r = Cli.ok("train", "--data", "mnist-sample", "--backend", "cpu", "--batch", "100", "--seed", "7",
                 "--epochs", "4", "--resume", half.toString(), "--save", resumed.toString());
-        assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("epoch 3/4") && !r.out().contains("epoch 2/4"), r.out());
         ModelState a = Checkpoint.load(straight), b = Checkpoint.load(resumed);
         for (int i = 0; i < a.layers().size(); i++) {
@@ -96,10 +92,9 @@ class TrainEndToEndTest {
     void validationSplitEarlyStoppingAndHistory() throws Exception {
         Path csv = dir.resolve("h.csv");
         Path best = dir.resolve("best.bpm");
-        Cli.Run t = Cli.run("train", "--data", "mnist-sample", "--layers", "32", "--epochs", "4", "--batch", "100",
+        Cli.Run t = Cli.ok("train", "--data", "mnist-sample", "--layers", "32", "--epochs", "4", "--batch", "100",
                 "--backend", "cpu", "--val-split", "0.2", "--early-stop", "1", "--history", csv.toString(),
                 "--lr-schedule", "cosine", "--warmup", "1", "--save-best", best.toString());
-        assertEquals(0, t.exit(), t.err());
         assertTrue(t.out().contains("validation: 1000 of the 5000 training samples held out"), t.out());
         assertTrue(t.out().contains("cosine-annealed to 0 after 1 warm-up epoch"), t.out());
         assertTrue(t.out().contains("val acc ") && !t.out().contains("test acc "), t.out());
@@ -126,8 +121,7 @@ class TrainEndToEndTest {
         String[] common = {"--data", "mnist-sample", "--layers", "16", "--batch", "250", "--backend", "cpu",
                 "--history", jsonl.toString()};
         assertEquals(0, Cli.run(concat(common, "train", "--epochs", "2", "--save", ck.toString())).exit());
-        Cli.Run r = Cli.run(concat(common, "train", "--epochs", "3", "--resume", ck.toString()));
-        assertEquals(0, r.exit(), r.err());
+        Cli.Run r = Cli.ok(concat(common, "train", "--epochs", "3", "--resume", ck.toString()));
         java.util.List<String> rows = Files.readAllLines(jsonl);
         assertEquals(3, rows.size(), String.join("\n", rows));
         for (int e = 1; e <= 3; e++) {
@@ -139,11 +133,9 @@ class TrainEndToEndTest {
     @Test
     void firstLayerWeightsAsTilesFromTrainAndFromInspect() throws Exception {
         Path model = dir.resolve("w.bpm"), a = dir.resolve("a.png"), b = dir.resolve("b.png");
-        Cli.Run t = Cli.run("train", "--data", "mnist-sample", "--layers", "16", "--epochs", "1", "--backend", "cpu",
+        Cli.Run t = Cli.ok("train", "--data", "mnist-sample", "--layers", "16", "--epochs", "1", "--backend", "cpu",
                 "--weights-png", a.toString(), "--save", model.toString());
-        assertEquals(0, t.exit(), t.err());
-        Cli.Run i = Cli.run("inspect", "--model", model.toString(), "--top", "3", "--weights-png", b.toString());
-        assertEquals(0, i.exit(), i.err());
+        Cli.Run i = Cli.ok("inspect", "--model", model.toString(), "--top", "3", "--weights-png", b.toString());
         assertTrue(i.out().contains("parameters: 12730 = 12704 weights + 26 biases"), i.out());
         assertTrue(i.out().contains("   1. pixel (row "), i.out());
         for (Path png : new Path[] {a, b}) {
@@ -160,10 +152,9 @@ class TrainEndToEndTest {
     @Test
     void syntheticDataAndTheDecisionBoundaryPicture() throws Exception {
         Path png = dir.resolve("xor.png");
-        Cli.Run t = Cli.run("train", "--data", "xor:200", "--layers", "3", "--activation", "tanh", "--output", "sigmoid",
+        Cli.Run t = Cli.ok("train", "--data", "xor:200", "--layers", "3", "--activation", "tanh", "--output", "sigmoid",
                 "--lr", "0.05", "--lr-schedule", "constant", "--epochs", "100", "--batch", "32", "--backend", "cpu",
                 "--plot-boundary", png.toString());
-        assertEquals(0, t.exit(), t.err());
         assertTrue(t.out().contains("xor (synthetic, seed 42): 200 training and 50 test points"), t.out());
         assertTrue(t.out().contains("done: test accuracy 100.00%"), t.out());
         java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
@@ -177,10 +168,8 @@ class TrainEndToEndTest {
         assertTrue(count.err().contains("--data moons:x: 'x' is not a point count"), count.err());
     }
 
+    /** The head arguments, then the common ones. */
     private static String[] concat(String[] common, String... head) {
-        String[] out = new String[head.length + common.length];
-        System.arraycopy(head, 0, out, 0, head.length);
-        System.arraycopy(common, 0, out, head.length, common.length);
-        return out;
+        return Cli.concat(head, common);
     }
 }

@@ -18,41 +18,41 @@ import java.util.Locale;
  */
 public record TableChoices(String label, Task task, String oneHot, Missing missing, List<String> classNames, int classes) {
 
-    /** What the label is: classes, a quantity, or decided from the label column's values. */
-    public enum Task {
-        AUTO, CLASSIFICATION, REGRESSION;
+    /** A choice among named constants, which metadata and messages write in lower case. */
+    public interface Choice {
+        String name();
 
-        public static Task parse(String s) {
-            for (Task t : values()) {
-                if (t.name().equalsIgnoreCase(s.trim())) {
-                    return t;
-                }
-            }
-            throw new IllegalArgumentException("task must be auto, classification or regression, got '"
-                    + Text.printable(s) + "'");
-        }
-
-        public String id() {
+        default String id() {
             return name().toLowerCase(Locale.ROOT);
         }
     }
 
+    /** What the label is: classes, a quantity, or decided from the label column's values. */
+    public enum Task implements Choice {
+        AUTO, CLASSIFICATION, REGRESSION;
+
+        public static Task parse(String s) {
+            return named(values(), s, "task must be auto, classification or regression");
+        }
+    }
+
     /** What a missing cell (empty, NA, NaN, ?) does: stop with its row and column, drop its row, or take the training mean. */
-    public enum Missing {
+    public enum Missing implements Choice {
         ERROR, DROP, MEAN;
 
         public static Missing parse(String s) {
-            for (Missing m : values()) {
-                if (m.name().equalsIgnoreCase(s.trim())) {
-                    return m;
-                }
-            }
-            throw new IllegalArgumentException("missing must be error, drop or mean, got '" + Text.printable(s) + "'");
+            return named(values(), s, "missing must be error, drop or mean");
         }
+    }
 
-        public String id() {
-            return name().toLowerCase(Locale.ROOT);
+    /** The constant named s (case aside), else an error: the rule, then what was given. */
+    private static <E extends Enum<E>> E named(E[] values, String s, String rule) {
+        for (E e : values) {
+            if (e.name().equalsIgnoreCase(s.trim())) {
+                return e;
+            }
         }
+        throw new IllegalArgumentException(rule + ", got '" + Text.printable(s) + "'");
     }
 
     public static TableChoices defaults() {

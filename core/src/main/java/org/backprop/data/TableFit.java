@@ -95,9 +95,8 @@ final class TableFit {
         return out;
     }
 
-    /** The distinct cells of a column, sorted (numerically when every one is a number), as sklearn orders them. */
-    private static List<String> categories(CsvTable t, int j) {
-        boolean numbers = !t.hasWords(j);
+    /** The distinct present cells of column j, in numeric order when {@code numbers}, else in text order. */
+    private static TreeSet<String> distinct(CsvTable t, int j, boolean numbers) {
         TreeSet<String> set = numbers
                 ? new TreeSet<>((a, b) -> Double.compare(Double.parseDouble(a), Double.parseDouble(b)))
                 : new TreeSet<>();
@@ -106,6 +105,12 @@ final class TableFit {
                 set.add(t.text(j, r));
             }
         }
+        return set;
+    }
+
+    /** The distinct cells of a column, sorted (numerically when every one is a number), as sklearn orders them. */
+    private static List<String> categories(CsvTable t, int j) {
+        TreeSet<String> set = distinct(t, j, !t.hasWords(j));
         if (set.isEmpty()) {
             throw new DataException(t.source() + ": " + t.describe(j) + " has no values to encode");
         }
@@ -228,14 +233,7 @@ final class TableFit {
                 return n;
             }
         }
-        TreeSet<String> distinct = numeric
-                ? new TreeSet<>((a, b) -> Double.compare(Double.parseDouble(a), Double.parseDouble(b)))
-                : new TreeSet<>();
-        for (int r = 0; r < t.rows(); r++) {
-            if (!t.isMissing(label, r)) {
-                distinct.add(t.text(label, r));
-            }
-        }
+        TreeSet<String> distinct = distinct(t, label, numeric);
         List<String> n = new ArrayList<>(distinct);
         checkTwoClasses(n, src);
         return n;

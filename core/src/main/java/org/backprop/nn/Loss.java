@@ -14,14 +14,7 @@ import org.backprop.core.Tensor;
  */
 public enum Loss {
     /** Categorical cross-entropy, −Σ y·log ŷ per sample (PyTorch's CrossEntropyLoss). */
-    CROSS_ENTROPY("ce") {
-        @Override void checkOutput(Activation output) {
-            if (output != Activation.SOFTMAX) {
-                throw new IllegalArgumentException("cross-entropy needs a softmax output layer, got "
-                        + output.id() + " (use the bce loss for a sigmoid output)");
-            }
-        }
-
+    CROSS_ENTROPY("ce", new Fused("cross-entropy", Activation.SOFTMAX, "use the bce loss for a sigmoid output")) {
         @Override public Tensor forward(Model model, Activations.Batch b, Tensor logits, Tensor lossSum) {
             model.backend().softmaxCrossEntropy(logits, b.target(), b.probabilities(), b.outputDelta(), lossSum);
             return b.probabilities();
@@ -34,14 +27,7 @@ public enum Loss {
         }
     },
     /** Binary cross-entropy, −[y·log ŷ + (1 − y)·log(1 − ŷ)] summed over outputs (BCEWithLogitsLoss). */
-    BINARY_CROSS_ENTROPY("bce") {
-        @Override void checkOutput(Activation output) {
-            if (output != Activation.SIGMOID) {
-                throw new IllegalArgumentException("binary cross-entropy needs a sigmoid output layer, got "
-                        + output.id() + " (use the ce loss for a softmax output)");
-            }
-        }
-
+    BINARY_CROSS_ENTROPY("bce", new Fused("binary cross-entropy", Activation.SIGMOID, "use the ce loss for a softmax output")) {
         @Override public Tensor forward(Model model, Activations.Batch b, Tensor logits, Tensor lossSum) {
             model.backend().sigmoidBinaryCrossEntropy(logits, b.target(), b.probabilities(), b.outputDelta(), lossSum);
             return b.probabilities();
@@ -52,16 +38,12 @@ public enum Loss {
      * batch: the course notes' cost. PyTorch's MSELoss also averages over the outputs, so it is
      * this divided by the output count; with one output the two agree.
      */
-    SQUARED_ERROR("se") {
+    SQUARED_ERROR("se", null) {
         @Override void checkOutput(Activation output) {
             if (output == Activation.SOFTMAX) {
                 throw new IllegalArgumentException("squared error with a softmax output is not supported:"
                         + " use the ce loss, or a sigmoid output with the se loss");
             }
-        }
-
-        @Override public boolean fusesOutput() {
-            return false;
         }
 
         @Override public Tensor forward(Model model, Activations.Batch b, Tensor output, Tensor lossSum) {
@@ -72,10 +54,19 @@ public enum Loss {
         }
     };
 
-    private final String id;
+    /**
+     * A loss fused with its output activation: its name in errors, the activation, and the
+     * pairing to use with another output.
+     */
+    private record Fused(String title, Activation output, String otherwise) { }
 
-    Loss(String id) {
+    private final String id;
+    /** Null for a loss that reads the activated outputs. */
+    private final Fused fused;
+
+    Loss(String id, Fused fused) {
         this.id = id;
+        this.fused = fused;
     }
 
     public String id() {
@@ -87,11 +78,19 @@ public enum Loss {
      * then stops at the logits ({@code outputActivation = false}).
      */
     public boolean fusesOutput() {
-        return true;
+        return fused != null;
     }
 
-    /** Rejects output activations this loss cannot be trained through, with the pairing to use. */
-    abstract void checkOutput(Activation output);
+    /**
+     * Rejects output activations this loss cannot be trained through, with the pairing to use: a
+     * fused loss trains through its own output activation only.
+     */
+    void checkOutput(Activation output) {
+        if (output != fused.output()) {
+            throw new IllegalArgumentException(fused.title() + " needs a " + fused.output().id() + " output layer, got "
+                    + output.id() + " (" + fused.otherwise() + ")");
+        }
+    }
 
     /**
      * Adds the batch's summed loss to {@code lossSum} (a 1×1 accumulator), writes δ of the output

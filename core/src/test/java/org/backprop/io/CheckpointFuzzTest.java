@@ -4,7 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.CRC32;
-import org.backprop.data.DataException;
+import org.backprop.data.ReaderFuzzTargets;
 
 /** Checkpoint files: load a consistent model or fail with a {@link CheckpointException}. */
 class CheckpointFuzzTest {
@@ -27,11 +27,7 @@ class CheckpointFuzzTest {
     }
 
     private static void decode(byte[] bytes) {
-        try {
-            check(Checkpoint.decode(bytes, "fuzz.bpm"));
-        } catch (DataException expected) {
-            // our own, one-line refusal
-        }
+        ReaderFuzzTargets.loadOrRefuse(() -> check(Checkpoint.decode(bytes, "fuzz.bpm")));
     }
 
     /** Every layer's arrays have the sizes its shape says. */

@@ -43,10 +43,7 @@ class CheckpointTest {
 
     @Test
     void roundTripKeepsEverything() {
-        ModelState s = States.random(1, 7, 5, 3);
-        Path p = dir.resolve("m.bprop");
-        Checkpoint.save(p, s);
-        States.assertSame(s, Checkpoint.load(p));
+        States.assertRoundTrip(States.random(1, 7, 5, 3), dir.resolve("m.bprop"), Checkpoint::save, Checkpoint::load);
     }
 
     @Test

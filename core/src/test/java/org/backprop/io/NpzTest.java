@@ -76,20 +76,29 @@ class NpzTest {
         return assertThrows(CheckpointException.class, () -> Npz.load(p)).getMessage();
     }
 
+    /** An archive of layer0's weight and bias arrays must be refused with a message containing expected. */
+    private void assertLayer0Refused(byte[] weight, byte[] bias, String expected) throws IOException {
+        String m = error(layer0(weight, bias));
+        assertTrue(m.contains(expected), m);
+    }
+
+    /** An archive of layer0's weight and bias arrays. */
+    private static Map<String, byte[]> layer0(byte[] weight, byte[] bias) {
+        Map<String, byte[]> e = new LinkedHashMap<>();
+        e.put("layer0.weight.npy", weight);
+        e.put("layer0.bias.npy", bias);
+        return e;
+    }
+
     @Test
     void roundTripKeepsEverything() {
-        ModelState s = States.random(1, 5, 4, 3);
-        Path p = dir.resolve("m.npz");
-        Npz.save(p, s);
-        States.assertSame(s, Npz.load(p));
+        States.assertRoundTrip(States.random(1, 5, 4, 3), dir.resolve("m.npz"), Npz::save, Npz::load);
     }
 
     @Test
     void archiveOfNumpyArraysWithoutActivationsLoadsWithUnknownActivations() throws IOException {
-        Map<String, byte[]> e = new LinkedHashMap<>();
-        e.put("layer0.weight.npy", npy("<f8", true, "(2, 3)", doubles(ByteOrder.LITTLE_ENDIAN, 1, 4, 2, 5, 3, 6)));
-        e.put("layer0.bias.npy", npy(">f8", false, "(3,)", doubles(ByteOrder.BIG_ENDIAN, 0.5, -1, 2)));
-        LayerState l = Npz.load(zip(e)).layers().get(0);
+        LayerState l = Npz.load(zip(layer0(npy("<f8", true, "(2, 3)", doubles(ByteOrder.LITTLE_ENDIAN, 1, 4, 2, 5, 3, 6)),
+                npy(">f8", false, "(3,)", doubles(ByteOrder.BIG_ENDIAN, 0.5, -1, 2))))).layers().get(0);
         assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, l.weights());
         assertArrayEquals(new float[] {0.5f, -1, 2}, l.bias());
         assertEquals("", l.activation(), "no activations array: unknown");
@@ -97,44 +106,31 @@ class NpzTest {
 
     @Test
     void anArrayTheCodecRefusesIsNamedWithTheArchive() throws IOException {
-        Map<String, byte[]> e = new LinkedHashMap<>();
-        e.put("layer0.weight.npy", npy("<i8", false, "(1, 1)", new byte[8]));
-        e.put("layer0.bias.npy", npy("<f4", false, "(1,)", floats(0)));
-        String m = error(e);
-        assertTrue(m.contains("w.npz: layer0.weight.npy: dtype '<i8' is not supported"), m);
+        assertLayer0Refused(npy("<i8", false, "(1, 1)", new byte[8]),
+                npy("<f4", false, "(1,)", floats(0)), "w.npz: layer0.weight.npy: dtype '<i8' is not supported");
     }
 
     @Test
     void biasShapeMismatchNamesBothArrays() throws IOException {
-        Map<String, byte[]> e = new LinkedHashMap<>();
-        e.put("layer0.weight.npy", npy("<f4", false, "(2, 3)", floats(1, 2, 3, 4, 5, 6)));
-        e.put("layer0.bias.npy", npy("<f4", false, "(2,)", floats(0, 0)));
-        String m = error(e);
-        assertTrue(m.contains("layer0.bias has shape (2,) but layer0.weight (2, 3) needs (3,)"), m);
+        assertLayer0Refused(npy("<f4", false, "(2, 3)", floats(1, 2, 3, 4, 5, 6)),
+                npy("<f4", false, "(2,)", floats(0, 0)), "layer0.bias has shape (2,) but layer0.weight (2, 3) needs (3,)");
     }
 
     @Test
     void missingBiasIsNamed() throws IOException {
-        Map<String, byte[]> e = new LinkedHashMap<>();
-        e.put("layer0.weight.npy", npy("<f4", false, "(1, 1)", floats(1)));
-        assertTrue(error(e).contains("layer0.bias is missing"));
+        assertTrue(error(Map.of("layer0.weight.npy", npy("<f4", false, "(1, 1)", floats(1)))).contains("layer0.bias is missing"));
     }
 
     @Test
     void pytorchLayoutIsCaughtByTheChainCheck() throws IOException {
         // Linear(3→4) then Linear(4→2) saved as PyTorch's (outputs, inputs) without transposing
-        Map<String, byte[]> e = new LinkedHashMap<>();
-        e.put("layer0.weight.npy", npy("<f4", false, "(4, 3)", new byte[48]));
-        e.put("layer0.bias.npy", npy("<f4", false, "(4,)", new byte[16]));
-        String m = error(e);
-        assertTrue(m.contains("layer0.bias has shape (4,) but layer0.weight (4, 3) needs (3,)"), m);
+        assertLayer0Refused(npy("<f4", false, "(4, 3)", new byte[48]),
+                npy("<f4", false, "(4,)", new byte[16]), "layer0.bias has shape (4,) but layer0.weight (4, 3) needs (3,)");
     }
 
     @Test
     void unknownEntriesAreRejected() throws IOException {
-        Map<String, byte[]> e = new LinkedHashMap<>();
-        e.put("layer0.weights.npy", npy("<f4", false, "(1, 1)", floats(1)));
-        assertTrue(error(e).contains("unexpected array 'layer0.weights'"));
+        assertTrue(error(Map.of("layer0.weights.npy", npy("<f4", false, "(1, 1)", floats(1)))).contains("unexpected array 'layer0.weights'"));
     }
 
     @Test
@@ -145,11 +141,16 @@ class NpzTest {
         assertTrue(m.contains("not a readable .npz"), m);
     }
 
-    @Test
-    void everyTruncationIsOurError() throws IOException {
+    /** The bytes of a small saved model's archive. */
+    private byte[] savedArchive() throws IOException {
         Path p = dir.resolve("m.npz");
         Npz.save(p, States.random(2, 3, 2));
-        byte[] full = Files.readAllBytes(p);
+        return Files.readAllBytes(p);
+    }
+
+    @Test
+    void everyTruncationIsOurError() throws IOException {
+        byte[] full = savedArchive();
         Path cut = dir.resolve("cut.npz");
         for (int len = 0; len < full.length; len += 7) {
             Files.write(cut, Arrays.copyOf(full, len));
@@ -163,9 +164,7 @@ class NpzTest {
 
     @Test
     void everyFlippedByteLoadsOrIsOurError() throws IOException {
-        Path p = dir.resolve("m.npz");
-        Npz.save(p, States.random(2, 3, 2));
-        byte[] full = Files.readAllBytes(p);
+        byte[] full = savedArchive();
         Path bad = dir.resolve("bad.npz");
         for (int i = 0; i < full.length; i++) {
             byte[] b = full.clone();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -101,12 +102,24 @@ class SafeSaveTest {
         assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     }
 
+    /** A child process that has written the temporary file of a save to file and pauses there for a minute. */
+    private static Process pausedSave(Path file) throws IOException {
+        Process child = CheckpointCrashTest.child(file, "pause", "-D" + AtomicFile.PAUSE_PROPERTY + "=60000");
+        try {
+            CheckpointCrashTest.awaitLine(child,
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)), "written ");
+            return child;
+        } catch (IOException | RuntimeException | Error e) {
+            child.destroyForcibly();
+            throw e;
+        }
+    }
+
     @Test
     void aSecondProcessSavingTheSameFileIsRefusedNamingTheFirst() throws Exception {
         Path file = dir.resolve("model.bpm");
-        Process child = CheckpointCrashTest.child(file, "pause", "-D" + AtomicFile.PAUSE_PROPERTY + "=60000");
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            CheckpointCrashTest.awaitLine(child, out, "written ");
+        Process child = pausedSave(file);
+        try {
             OutputFileException e = assertThrows(OutputFileException.class,
                     () -> Checkpoint.save(file, States.filled(1, 3, 2)));
             assertTrue(e.getMessage().contains("is being written by another process (pid " + child.pid() + ")"),
@@ -120,13 +133,9 @@ class SafeSaveTest {
     @Test
     void theNextSaveRemovesTheTemporaryFileOfASaveKilledMidway() throws Exception {
         Path file = dir.resolve("model.bpm");
-        Process child = CheckpointCrashTest.child(file, "pause", "-D" + AtomicFile.PAUSE_PROPERTY + "=60000");
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            CheckpointCrashTest.awaitLine(child, out, "written ");
-        } finally {
-            child.destroyForcibly();
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-        }
+        Process child = pausedSave(file);
+        child.destroyForcibly();
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
         assertEquals(1, temporaries().size(), "the killed save should have left its full temporary file");
         Checkpoint.save(file, States.filled(1, 3, 2));
         assertEquals(List.of(), temporaries());

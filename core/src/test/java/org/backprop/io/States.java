@@ -1,10 +1,13 @@
 package org.backprop.io;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /** Model states for tests. */
 final class States {
@@ -46,6 +49,13 @@ final class States {
             layers.add(new LayerState("relu", sizes[i], sizes[i + 1], w, b));
         }
         return new ModelState(layers, Map.of("value", Float.toString(value)), Map.of());
+    }
+
+    /** Saves state to file and checks that loading the file gives it back unchanged. */
+    static void assertRoundTrip(ModelState state, Path file, BiConsumer<Path, ModelState> save,
+            Function<Path, ModelState> load) {
+        save.accept(file, state);
+        assertSame(state, load.apply(file));
     }
 
     static void assertSame(ModelState expected, ModelState actual) {

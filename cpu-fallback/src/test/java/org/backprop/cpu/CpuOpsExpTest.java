@@ -73,17 +73,7 @@ class CpuOpsExpTest {
         x[1] = Float.POSITIVE_INFINITY;
         x[2] = Float.NEGATIVE_INFINITY;
         x[3] = -0f;
-        float[] scalar = new float[n];
-        float[] vector = new float[n];
-        // twice, so the second pass runs compiled code as well as the first's interpreted code
-        for (int pass = 0; pass < 2; pass++) {
-            CpuOps.sigmoid(x, scalar, 0, n);
-            VectorOps.sigmoid(x, vector, 0, n);
-            for (int i = 0; i < n; i++) {
-                assertEquals(Float.floatToIntBits(scalar[i]), Float.floatToIntBits(vector[i]),
-                        "sigmoid(" + x[i] + "): scalar " + scalar[i] + ", vector " + vector[i]);
-            }
-        }
+        assertVectorGivesScalarBits("sigmoid", x, out -> CpuOps.sigmoid(x, out, 0, n), out -> VectorOps.sigmoid(x, out, 0, n));
     }
 
     @Test
@@ -102,19 +92,26 @@ class CpuOpsExpTest {
         x[3] = Float.NEGATIVE_INFINITY;
         x[4] = Float.MIN_VALUE;
         x[5] = -Float.MIN_VALUE;
-        float[] scalar = new float[n];
-        float[] vector = new float[n];
+        assertVectorGivesScalarBits("relu", x, out -> CpuOps.relu(x, out, 0, n), out -> VectorOps.relu(x, out, 0, n));
+        assertVectorGivesScalarBits("reluBackward", x, out -> CpuOps.reluBackward(x, dy, out, 0, n),
+                out -> VectorOps.reluBackward(x, dy, out, 0, n));
+    }
+
+    /** An op writing its result for every element of x into out. */
+    private interface ArrayOp {
+        void apply(float[] out);
+    }
+
+    /** The scalar and the vector form of an op give the same bits for every input, twice: interpreted, then compiled. */
+    private static void assertVectorGivesScalarBits(String op, float[] x, ArrayOp scalarOp, ArrayOp vectorOp) {
+        float[] scalar = new float[x.length];
+        float[] vector = new float[x.length];
         for (int pass = 0; pass < 2; pass++) {
-            CpuOps.relu(x, scalar, 0, n);
-            VectorOps.relu(x, vector, 0, n);
-            for (int i = 0; i < n; i++) {
-                assertEquals(Float.floatToIntBits(scalar[i]), Float.floatToIntBits(vector[i]), "relu(" + x[i] + ")");
-            }
-            CpuOps.reluBackward(x, dy, scalar, 0, n);
-            VectorOps.reluBackward(x, dy, vector, 0, n);
-            for (int i = 0; i < n; i++) {
+            scalarOp.apply(scalar);
+            vectorOp.apply(vector);
+            for (int i = 0; i < x.length; i++) {
                 assertEquals(Float.floatToIntBits(scalar[i]), Float.floatToIntBits(vector[i]),
-                        "reluBackward at y = " + x[i]);
+                        op + "(" + x[i] + "): scalar " + scalar[i] + ", vector " + vector[i]);
             }
         }
     }

@@ -61,30 +61,27 @@ class OptimizerTest {
 
     @Test
     void momentumWithWeightDecay() {
-        double lr = 0.05, mu = 0.9, wd = 0.001;
-        double[] p = P0.clone(), v = new double[3];
-        for (double[] g : G) {
-            for (int i = 0; i < 3; i++) {
-                double gi = g[i] + wd * p[i];
-                v[i] = mu * v[i] + gi;
-                p[i] -= lr * v[i];
-            }
-        }
-        assertNear(p, run(Optimizer.momentum(0.05f, 0.9f).withWeightDecay(0.001f)), "momentum + weight decay");
+        assertNear(momentum(0.05, 0.9, 0.001, false), run(Optimizer.momentum(0.05f, 0.9f).withWeightDecay(0.001f)),
+                "momentum + weight decay");
     }
 
     @Test
     void nesterovLooksAheadAlongTheVelocity() {
-        double lr = 0.05, mu = 0.9, wd = 0.001;
+        assertNear(momentum(0.05, 0.9, 0.001, true), run(Optimizer.nesterov(0.05f, 0.9f).withWeightDecay(0.001f)),
+                "nesterov");
+    }
+
+    /** Momentum SGD with L2 decay folded into the gradient, in double; Nesterov steps along g + mu*v. */
+    private static double[] momentum(double lr, double mu, double wd, boolean nesterov) {
         double[] p = P0.clone(), v = new double[3];
         for (double[] g : G) {
             for (int i = 0; i < 3; i++) {
                 double gi = g[i] + wd * p[i];
                 v[i] = mu * v[i] + gi;
-                p[i] -= lr * (gi + mu * v[i]);
+                p[i] -= lr * (nesterov ? gi + mu * v[i] : v[i]);
             }
         }
-        assertNear(p, run(Optimizer.nesterov(0.05f, 0.9f).withWeightDecay(0.001f)), "nesterov");
+        return p;
     }
 
     @Test

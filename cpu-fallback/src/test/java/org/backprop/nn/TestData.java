@@ -1,7 +1,6 @@
 package org.backprop.nn;
 
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.backprop.core.Backend;
 import org.backprop.core.reference.ReferenceBackend;
@@ -23,18 +22,9 @@ final class TestData {
         return new Dataset("test", x, labels, features, classes);
     }
 
-    /** n random rows in [-1, 1] with random labels. */
+    /** n random rows in [-1, 1] with random labels (the training contract's generator). */
     static Dataset random(int n, int features, int classes, long seed) {
-        Random r = new Random(seed);
-        float[] x = new float[n * features];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = 2 * r.nextFloat() - 1;
-        }
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = r.nextInt(classes);
-        }
-        return dataset(x, features, y, classes);
+        return TrainingContract.random(n, features, classes, seed);
     }
 
     /** The double-precision judge and the real CPU backend, for @MethodSource. */

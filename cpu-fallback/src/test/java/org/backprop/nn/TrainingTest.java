@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.backprop.core.Backend;
 import org.backprop.cpu.CpuBackend;
 import org.backprop.data.Dataset;
@@ -161,15 +162,22 @@ class TrainingTest {
     @Test
     void aStopRequestedBeforeTheFirstBatchTrainsNothing() {
         Dataset d = TestData.random(20, 3, 2, 1);
-        try (Backend b = new CpuBackend(1);
-             Model m = Model.builder(3).dense(2, Activation.SOFTMAX).init(Init.ZEROS).build(b);
-             Optimizer sgd = Optimizer.sgd(1f)) {
+        withZeroSoftmax((m, trainer) -> {
             StopRequest stop = new StopRequest();
             stop.request();
-            TrainResult r = new Trainer(m, Loss.CROSS_ENTROPY, sgd).stopOn(stop).fit(d, d, new FitOptions(5, 2, 1), null);
+            TrainResult r = trainer.stopOn(stop).fit(d, d, new FitOptions(5, 2, 1), null);
             assertEquals(new TrainResult.Interruption(0, 0, 4), r.interrupted());
             assertTrue(r.epochs().isEmpty());
             assertArrayEquals(new float[6], m.weights(0));
+        });
+    }
+
+    /** A softmax layer of two units over 3 inputs from zero weights, trained by SGD at rate 1 on one thread. */
+    private static void withZeroSoftmax(BiConsumer<Model, Trainer> body) {
+        try (Backend b = new CpuBackend(1);
+             Model m = Model.builder(3).dense(2, Activation.SOFTMAX).init(Init.ZEROS).build(b);
+             Optimizer sgd = Optimizer.sgd(1f)) {
+            body.accept(m, new Trainer(m, Loss.CROSS_ENTROPY, sgd));
         }
     }
 
@@ -180,10 +188,8 @@ class TrainingTest {
     @Test
     void gradientClippingBoundsTheUpdate() {
         Dataset d = TestData.random(16, 3, 2, 6);
-        try (Backend b = new CpuBackend(1);
-             Model m = Model.builder(3).dense(2, Activation.SOFTMAX).init(Init.ZEROS).build(b);
-             Optimizer sgd = Optimizer.sgd(1f)) {
-            new Trainer(m, Loss.CROSS_ENTROPY, sgd).fit(d, d, new FitOptions(16, 1, 1).withClipNorm(1e-3f), null);
+        withZeroSoftmax((m, trainer) -> {
+            trainer.fit(d, d, new FitOptions(16, 1, 1).withClipNorm(1e-3f), null);
             double sq = 0;
             for (float v : m.weights(0)) {
                 sq += v * v;
@@ -193,7 +199,7 @@ class TrainingTest {
             }
             // one SGD step of lr 1 from zeros moves the parameters by exactly the clipped gradient
             assertEquals(1e-3, Math.sqrt(sq), 1e-6);
-        }
+        });
     }
 
     /** A dropout run draws the same masks on 1 and 3 threads, so it ends with the same parameters, bit for bit. */

@@ -63,20 +63,21 @@ final class CudaMemory {
                 + "; use a smaller batch", e);
     }
 
-    void free(String what, CUdeviceptr p) {
+    /** Runs one driver call; a failure becomes the op's one-line error. */
+    private static void driver(String op, Runnable call) {
         try {
-            cuMemFree(p);
-        } catch (CudaException e) {
-            throw CudaLaunch.failed(what, e);
-        }
-    }
-
-    void upload(String op, Pointer src, CUdeviceptr dst, long bytes) {
-        try {
-            cuMemcpyHtoD(dst, src, bytes);
+            call.run();
         } catch (CudaException e) {
             throw CudaLaunch.failed(op, e);
         }
+    }
+
+    void free(String what, CUdeviceptr p) {
+        driver(what, () -> cuMemFree(p));
+    }
+
+    void upload(String op, Pointer src, CUdeviceptr dst, long bytes) {
+        driver(op, () -> cuMemcpyHtoD(dst, src, bytes));
     }
 
     /** Reads {@code dst.length} floats, or int32 values converted to float (exact below 2^24). */
@@ -93,19 +94,11 @@ final class CudaMemory {
     }
 
     void download(String op, CUdeviceptr src, Pointer dst, long bytes) {
-        try {
-            cuMemcpyDtoH(dst, src, bytes);
-        } catch (CudaException e) {
-            throw CudaLaunch.failed(op, e);
-        }
+        driver(op, () -> cuMemcpyDtoH(dst, src, bytes));
     }
 
     void copy(String op, CUdeviceptr src, CUdeviceptr dst, long bytes) {
-        try {
-            cuMemcpyDtoD(dst, src, bytes);
-        } catch (CudaException e) {
-            throw CudaLaunch.failed(op, e);
-        }
+        driver(op, () -> cuMemcpyDtoD(dst, src, bytes));
     }
 
     /** A device buffer of at least {@code doubles} doubles, reused across calls, grown on demand. */

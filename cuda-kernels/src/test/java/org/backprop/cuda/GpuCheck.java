@@ -62,7 +62,7 @@ public final class GpuCheck {
             plan = testPlan;
         }
 
-        /** "CudaContractTest > gemmMatchesReference > 1x1x1 ...": the class and method a line is about. */
+        /** "CudaContractTest > catalogueCaseMatchesReference > gemm 1x1x1 ...": the class and method a line is about. */
         private String name(TestIdentifier id) {
             StringBuilder sb = new StringBuilder(id.getDisplayName());
             for (TestIdentifier p = parent(id); p != null; p = parent(p)) {

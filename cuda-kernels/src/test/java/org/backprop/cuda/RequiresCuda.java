@@ -18,21 +18,22 @@ class RequiresCuda implements ExecutionCondition {
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         Availability a = CudaDevice.probe();
         if (a.usable()) {
-            return ConditionEvaluationResult.enabled("CUDA: " + a.detail());
+            return alsoNeeds(ConditionEvaluationResult.enabled("CUDA: " + a.detail()));
         }
         String notBuilt = Emulation.notBuiltReason();
         return ConditionEvaluationResult.disabled("CUDA not usable here: " + a.detail()
                 + (notBuilt == null ? "" : " (" + notBuilt + ")"));
     }
 
+    /** Given a usable CUDA: the condition's result once what else the tests need is checked too. */
+    ConditionEvaluationResult alsoNeeds(ConditionEvaluationResult cuda) {
+        return cuda;
+    }
+
     static final class AndCpu extends RequiresCuda {
 
         @Override
-        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-            ConditionEvaluationResult cuda = super.evaluateExecutionCondition(context);
-            if (cuda.isDisabled()) {
-                return cuda;
-            }
+        ConditionEvaluationResult alsoNeeds(ConditionEvaluationResult cuda) {
             try {
                 Availability cpu = Backends.provider("cpu").availability();
                 return cpu.usable() ? cuda : ConditionEvaluationResult.disabled("cpu backend unusable: " + cpu.detail());
@@ -47,11 +48,7 @@ class RequiresCuda implements ExecutionCondition {
     static final class AndCublas extends RequiresCuda {
 
         @Override
-        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-            ConditionEvaluationResult cuda = super.evaluateExecutionCondition(context);
-            if (cuda.isDisabled()) {
-                return cuda;
-            }
+        ConditionEvaluationResult alsoNeeds(ConditionEvaluationResult cuda) {
             CudaDevice d = CudaDevice.get();
             return d.cublasLoaded() ? cuda : ConditionEvaluationResult.disabled("cuBLAS unavailable ("
                     + d.cublasProblem + "): the PTX GEMM path is CudaPtxGemmContractTest's, not run twice");

@@ -212,30 +212,15 @@ public final class OnnxExport {
         private final CodedOutputStream out = CodedOutputStream.newInstance(buf);
 
         Message int64(int field, long v) {
-            try {
-                out.writeInt64(field, v);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return this;
+            return write(() -> out.writeInt64(field, v));
         }
 
         Message string(int field, String s) {
-            try {
-                out.writeString(field, s);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return this;
+            return write(() -> out.writeString(field, s));
         }
 
         Message bytesField(int field, byte[] b) {
-            try {
-                out.writeByteArray(field, b);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return this;
+            return write(() -> out.writeByteArray(field, b));
         }
 
         /** An embedded message has the same wire form as a bytes field: its length, then its bytes. */
@@ -244,12 +229,22 @@ public final class OnnxExport {
         }
 
         byte[] bytes() {
+            write(out::flush);
+            return buf.toByteArray();
+        }
+
+        /** One write to the stream; an I/O error (none is expected in memory) escapes unchecked. */
+        private Message write(Write w) {
             try {
-                out.flush();
+                w.run();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return buf.toByteArray();
+            return this;
+        }
+
+        private interface Write {
+            void run() throws IOException;
         }
     }
 }

@@ -2,20 +2,21 @@ package org.backprop.core.contract;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.backprop.core.Backend;
 import org.backprop.core.Tensor;
+import org.backprop.core.reference.OpCase;
 import org.backprop.core.reference.OpCatalogue;
 import org.backprop.core.reference.ReferenceBackend;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every op of a backend against the double-precision {@link ReferenceBackend}: each case of the
  * {@link OpCatalogue} (seeded random inputs over many shapes, each output held to the float32
- * bound stated beside it there), and, family by family, the behaviour random inputs cannot show:
+ * bound stated beside it there; one parameterised test runs them all), and, family by family, the behaviour random inputs cannot show:
  * special values, ties, views, accumulation and the rejections. The families are the interfaces
  * this class implements ({@link MemoryContract}, {@link GemmContract}, {@link BiasContract},
  * {@link ActivationContract}, {@link LossContract}, {@link MetricContract},
@@ -29,21 +30,11 @@ import org.junit.jupiter.api.TestInstance;
  * emulated driver). Index tensors are read back only through {@code gatherRows}, so no backend
  * needs an int download.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class BackendContract implements MemoryContract, GemmContract, BiasContract, ActivationContract,
+public abstract class BackendContract extends BackendPerClass implements MemoryContract, GemmContract, BiasContract, ActivationContract,
         LossContract, MetricContract, OptimizerContract, DataContract, DropoutContract {
 
     private final ReferenceBackend ref = new ReferenceBackend();
     private final List<Tensor> open = new ArrayList<>();
-    private Backend backend;
-
-    /** Opens the backend under test; called once per test class and closed after it. */
-    protected abstract Backend createBackend();
-
-    @Override
-    public final Backend backend() {
-        return backend;
-    }
 
     @Override
     public final ReferenceBackend reference() {
@@ -56,16 +47,18 @@ public abstract class BackendContract implements MemoryContract, GemmContract, B
         return t;
     }
 
-    @BeforeAll
-    void openBackend() {
-        backend = createBackend();
+    /**
+     * Every catalogue case, family by family, over the shapes the system property
+     * {@value OpCatalogue#SHAPES_PROPERTY} picks ({@code standard} unless it says {@code reduced}).
+     */
+    static Stream<OpCase> catalogue() {
+        return OpCatalogue.cases(OpCatalogue.Shapes.fromProperty()).stream();
     }
 
-    @AfterAll
-    void closeBackend() {
-        if (backend != null) {
-            backend.close();
-        }
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("catalogue")
+    void catalogueCaseMatchesReference(OpCase c) {
+        check(c);
     }
 
     @AfterEach

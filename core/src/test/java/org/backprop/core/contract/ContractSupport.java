@@ -29,6 +29,13 @@ interface ContractSupport {
     /** Closed after the test. */
     Tensor track(Tensor t);
 
+    /** A tensor of the backend under test filled with value, closed after the test. */
+    default Tensor tensor(int rows, int cols, float value) {
+        Tensor t = track(backend().allocate(rows, cols));
+        backend().fill(t, value);
+        return t;
+    }
+
     /** The same host data on the reference and on the backend under test. */
     default Pair pair(float[] host, int rows, int cols) {
         return new Pair(this, host, rows, cols);

@@ -8,19 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.backprop.core.Tensor;
-import org.backprop.core.reference.OpCase;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /** Softmax and the fused losses: softmax + cross-entropy, sigmoid + binary cross-entropy, squared error. */
 interface LossContract extends ContractSupport {
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.backprop.core.contract.Catalogue#losses")
-    default void lossMatchesReference(OpCase c) {
-        check(c);
-    }
 
     @Test
     default void softmaxOfHugeLogitsStaysFinite() {
@@ -57,16 +48,13 @@ interface LossContract extends ContractSupport {
 
     @Test
     default void lossOpsRejectANonScalarAccumulatorAndMismatchedTargets() {
-        Tensor z = track(backend().allocate(2, 3));
-        Tensor y = track(backend().allocate(2, 3));
+        Tensor z = tensor(2, 3, 0f);
+        Tensor y = tensor(2, 3, 0f);
         Tensor yWrong = track(backend().allocate(3, 2));
         Tensor p = track(backend().allocate(2, 3));
         Tensor g = track(backend().allocate(2, 3));
-        Tensor acc = track(backend().allocate(1, 1));
+        Tensor acc = tensor(1, 1, 0f);
         Tensor notScalar = track(backend().allocate(1, 2));
-        backend().fill(z, 0f);
-        backend().fill(y, 0f);
-        backend().fill(acc, 0f);
         assertThrows(IllegalArgumentException.class, () -> backend().softmaxCrossEntropy(z, y, p, g, notScalar));
         assertThrows(IllegalArgumentException.class, () -> backend().softmaxCrossEntropy(z, yWrong, p, g, acc));
         assertThrows(IllegalArgumentException.class, () -> backend().sigmoidBinaryCrossEntropy(z, yWrong, p, g, acc));

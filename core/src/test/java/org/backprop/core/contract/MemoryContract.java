@@ -7,20 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.backprop.core.Tensor;
-import org.backprop.core.reference.OpCase;
 import org.backprop.core.reference.ReferenceBackend;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /** Memory: upload, download, fill, copy, scalar reads, row views, and what a backend must refuse. */
 interface MemoryContract extends ContractSupport {
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.backprop.core.contract.Catalogue#memory")
-    default void memoryCaseMatchesReference(OpCase c) {
-        check(c);
-    }
 
     @Test
     default void uploadIntoExistingTensorOverwritesIt() {

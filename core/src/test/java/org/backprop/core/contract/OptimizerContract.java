@@ -3,34 +3,22 @@ package org.backprop.core.contract;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.backprop.core.Tensor;
-import org.backprop.core.reference.OpCase;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /** SGD, momentum, Nesterov, RMSprop and Adam updates in place, and axpy (weight decay). */
 interface OptimizerContract extends ContractSupport {
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("org.backprop.core.contract.Catalogue#optimisers")
-    default void optimiserMatchesReference(OpCase c) {
-        check(c);
-    }
-
     @Test
     default void adamRejectsStepZero() {
-        Tensor t = track(backend().allocate(1, 2));
-        backend().fill(t, 0f);
+        Tensor t = tensor(1, 2, 0f);
         assertThrows(IllegalArgumentException.class,
                 () -> backend().adamUpdate(t, t, t, t, 0.1f, 0.9f, 0.999f, 1e-8f, 0));
     }
 
     @Test
     default void optimisersRejectMismatchedShapes() {
-        Tensor a = track(backend().allocate(2, 3));
-        Tensor b = track(backend().allocate(3, 2));
-        backend().fill(a, 0f);
-        backend().fill(b, 0f);
+        Tensor a = tensor(2, 3, 0f);
+        Tensor b = tensor(3, 2, 0f);
         assertThrows(IllegalArgumentException.class, () -> backend().sgdUpdate(a, b, 0.1f));
         assertThrows(IllegalArgumentException.class, () -> backend().momentumUpdate(a, a, b, 0.1f, 0.9f));
         assertThrows(IllegalArgumentException.class,

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.backprop.cpu.CpuBackend;
 import org.backprop.cpu.WorkerPool;
 
 /**
@@ -40,8 +39,7 @@ class GemmNarrowTest {
     })
     void narrowProductsAreWithinTheFloatSumBound(int m, int n, int k, boolean transA, boolean transB, float alpha,
                                                  float beta) {
-        assumeTrue(CpuBackend.vectorApiPresent(), "the Vector API module is not loaded in this JVM");
-        MicroKernel kernel = VectorGemmKernels.create(GemmBlocking.parse("12x2:256"));
+        MicroKernel kernel = VectorKernelFixture.vectorKernel("12x2:256");
         assumeTrue(transB || n <= Math.max(NarrowKernel.COLUMNS_MAX, VectorGemmKernels.narrow().width()),
                 "vectors narrower than " + n + " floats");
         Random r = new Random(m * 131L + n * 17L + k);

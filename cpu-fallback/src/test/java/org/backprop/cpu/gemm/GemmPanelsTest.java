@@ -2,11 +2,9 @@ package org.backprop.cpu.gemm;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Random;
 
-import org.backprop.cpu.CpuBackend;
 import org.backprop.cpu.SameBits;
 import org.backprop.cpu.WorkerPool;
 import org.junit.jupiter.api.Test;
@@ -36,8 +34,7 @@ class GemmPanelsTest {
     })
     void productsReadAndWritePanelsWithTheRowMajorBits(int m, int n, int k, boolean transA, boolean transB,
                                                        String shape, int kc) {
-        assumeTrue(CpuBackend.vectorApiPresent(), "the Vector API module is not loaded in this JVM");
-        MicroKernel kernel = VectorGemmKernels.create(GemmBlocking.parse(shape + ":" + kc));
+        MicroKernel kernel = VectorKernelFixture.vectorKernel(shape + ":" + kc);
         Random r = new Random(m * 31L + n * 7L + k);
         int bRows = transB ? n : k;
         int bCols = transB ? k : n;
@@ -69,8 +66,7 @@ class GemmPanelsTest {
 
     @Test
     void aProductThatWouldNotTakeTheBlockedPathIsRefusedWithPanels() {
-        assumeTrue(CpuBackend.vectorApiPresent(), "the Vector API module is not loaded in this JVM");
-        MicroKernel kernel = VectorGemmKernels.create(GemmBlocking.parse("12x2:256"));
+        MicroKernel kernel = VectorKernelFixture.vectorKernel("12x2:256");
         try (WorkerPool pool = new WorkerPool(1)) {
             Gemm gemm = new Gemm(kernel, pool, 256, null, true, VectorGemmKernels.narrow());
             assertTrue(!gemm.readsPanels(false, false, 10, 64, 1f, true, false), "10-wide C: the narrow path");

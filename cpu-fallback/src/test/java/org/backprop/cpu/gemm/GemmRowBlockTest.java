@@ -2,13 +2,11 @@ package org.backprop.cpu.gemm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.backprop.cpu.CpuBackend;
 import org.backprop.cpu.WorkerPool;
 import org.backprop.cpu.SameBits;
 import org.backprop.cpu.CpuInfo;
@@ -36,8 +34,7 @@ class GemmRowBlockTest {
         "1300, 40, 50, false, false, 1024, true",
     })
     void tallRowBlocksKeepEveryBit(int m, int n, int k, boolean transA, boolean transB, int kc, boolean sparse) {
-        assumeTrue(CpuBackend.vectorApiPresent(), "the Vector API module is not loaded in this JVM");
-        MicroKernel kernel = VectorGemmKernels.create(GemmBlocking.parse("12x2:" + kc));
+        MicroKernel kernel = VectorKernelFixture.vectorKernel("12x2:" + kc);
         Random r = new Random(m + 17L * n + k);
         float[] a = values(r, m * k, sparse);
         float[] b = values(r, k * n, false);
@@ -59,8 +56,7 @@ class GemmRowBlockTest {
 
     @Test
     void theHeightFillsTheL2WithinItsBounds() {
-        assumeTrue(CpuBackend.vectorApiPresent(), "the Vector API module is not loaded in this JVM");
-        MicroKernel kernel = VectorGemmKernels.create(GemmBlocking.parse("12x2:1024"));
+        MicroKernel kernel = VectorKernelFixture.vectorKernel("12x2:1024");
         try (WorkerPool pool = new WorkerPool(1)) {
             Gemm g = new Gemm(kernel, pool, 1024, null, true, VectorGemmKernels.narrow());
             assertEquals(96, g.rowsPerBlock(TiledProduct.LARGE_B_BYTES, 1024), "a B of 32 MB is not large");

@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
-import org.backprop.cpu.CpuBackend;
 import org.backprop.cpu.WorkerPool;
 import org.backprop.cpu.SameBits;
 
@@ -62,8 +60,7 @@ class GemmZeroSkipTest {
     })
     void skippingKeepsEveryBitOfTheFullProduct(int m, int n, int k, boolean transA, int kc, float alpha, float beta,
                                                String shape) {
-        assumeTrue(CpuBackend.vectorApiPresent(), "the Vector API module is not loaded in this JVM");
-        MicroKernel kernel = VectorGemmKernels.create(GemmBlocking.parse(shape + ":" + kc));
+        MicroKernel kernel = VectorKernelFixture.vectorKernel(shape + ":" + kc);
         Random r = new Random(m * 31L + n * 7L + k);
         float[] a = sparse(r, transA ? k : m, transA ? m : k);
         float[] b = dense(r, k * n);
@@ -83,8 +80,7 @@ class GemmZeroSkipTest {
 
     @Test
     void anAllZeroAKeepsNoStepAndGivesZerosUnderBetaZero() {
-        assumeTrue(CpuBackend.vectorApiPresent(), "the Vector API module is not loaded in this JVM");
-        MicroKernel kernel = VectorGemmKernels.create(GemmBlocking.parse("12x2:256"));
+        MicroKernel kernel = VectorKernelFixture.vectorKernel("12x2:256");
         int m = 24, n = 64, k = 100;
         float[] c = new float[m * n];
         java.util.Arrays.fill(c, Float.NaN);
@@ -98,8 +94,7 @@ class GemmZeroSkipTest {
 
     @Test
     void aDenseAIsMultipliedWholeAfterTheProbe() {
-        assumeTrue(CpuBackend.vectorApiPresent(), "the Vector API module is not loaded in this JVM");
-        MicroKernel kernel = VectorGemmKernels.create(GemmBlocking.parse("12x2:256"));
+        MicroKernel kernel = VectorKernelFixture.vectorKernel("12x2:256");
         Random r = new Random(2);
         int m = 48, n = 64, k = 300;
         float[] a = dense(r, m * k);
