@@ -102,7 +102,8 @@ class EmulatedCudaCliTest {
         String[] backends = {"cpu", "cuda"};
         for (int k = 0; k < 2; k++) {
             Cli.Run run = Cli.run("train", "--backend", backends[k], "--data", csv.toString(), "--layers", "8",
-                    "--epochs", "3", "--batch", "16", "--seed", "7", "--optimizer", "sgd", "--lr", "0.05");
+                    "--epochs", "8", "--batch", "16", "--seed", "7", "--optimizer", "sgd", "--lr", "0.05",
+                    "--lr-schedule", "constant");
             assertEquals(0, run.exit(), run.out() + run.err());
             Matcher m = done.matcher(run.out());
             assertTrue(m.find(), run.out());
