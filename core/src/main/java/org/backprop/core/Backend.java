@@ -187,27 +187,11 @@ public interface Backend extends AutoCloseable {
      * Keras's {@code MaxNorm} on a weight matrix (inputs × outputs, so unit j's incoming weights
      * are column j): with n_j = √(Σ_i w_ij²), every w_ij ← w_ij·min(n_j, c)/(ε + n_j), ε = 1e-7
      * ({@link #MAX_NORM_EPS}); a column of norm above c ends at norm c, a shorter one is (almost)
-     * unchanged. c must be a positive finite number. This default reads the tensor back to the host
-     * (float math, each column's sum in row order); the backends override it with a kernel.
+     * unchanged. c must be a positive finite number. The reference computes in double; the CPU and
+     * CUDA backends sum each column's squares in float32 in row order, so their bits depend on
+     * neither thread count nor launch shape.
      */
-    default void maxNorm(Tensor weights, float c) {
-        Checks.maxNorm(this, weights, c);
-        float[] w = download(weights);
-        int rows = weights.rows();
-        int cols = weights.cols();
-        for (int j = 0; j < cols; j++) {
-            float sum = 0f;
-            for (int i = 0; i < rows; i++) {
-                sum += w[i * cols + j] * w[i * cols + j];
-            }
-            float norm = (float) Math.sqrt(sum);
-            float scale = Math.min(norm, c) / (MAX_NORM_EPS + norm);
-            for (int i = 0; i < rows; i++) {
-                w[i * cols + j] *= scale;
-            }
-        }
-        upload(w, weights);
-    }
+    void maxNorm(Tensor weights, float c);
 
     /** The ε of {@link #maxNorm}: Keras's {@code backend.epsilon()}. */
     float MAX_NORM_EPS = 1e-7f;
