@@ -1,5 +1,6 @@
 // Optimiser updates in place over tensors of n floats: Backend.sgdUpdate, Backend.momentumUpdate,
-// Backend.nesterovUpdate, Backend.rmspropUpdate, Backend.adamUpdate. CPU twin: CpuBackend's
+// Backend.nesterovUpdate, Backend.rmspropUpdate, Backend.adamUpdate; and the constraint applied
+// after them, Backend.maxNorm (max_norm, at the end). CPU twin: CpuBackend's
 // methods of the same names; judge: ReferenceBackend's.
 //
 //   sgd_update       p -= lr * g
@@ -93,5 +94,29 @@ extern "C" __global__ void sgd_update_many(const float *lr, int count, float *p0
     unsigned stride = blockDim.x * gridDim.x;
     for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < (unsigned) n; i += stride) {
         p[i] -= rate * g[i];
+    }
+}
+
+// max_norm (Backend.maxNorm, Keras's MaxNorm): w is rows x cols row-major (inputs x outputs), so a
+// unit's incoming weights are a column. One thread per column, grid-stride over the columns: it
+// sums the column's squares in row order (adjacent threads read adjacent floats: coalesced), then
+// scales the column by min(norm, c) / (1e-7 + norm). Each column's sum has one order, so the bits
+// never depend on the launch shape. Launch: 1-D, 256 threads, grid = min(ceil(cols/256), 65535).
+//
+// Versions tried: v1 (this one). Speed: not yet measured on a GPU; it reads the weights twice and
+// writes them once, and a layer of under ~10k units leaves most of a large GPU idle.
+extern "C" __global__ void max_norm(float *w, int rows, int cols, float c) {
+    unsigned stride = blockDim.x * gridDim.x;
+    for (unsigned j = blockIdx.x * blockDim.x + threadIdx.x; j < (unsigned) cols; j += stride) {
+        float sum = 0.0f;
+        for (int i = 0; i < rows; i++) {
+            float x = w[(size_t) i * cols + j];
+            sum += x * x;
+        }
+        float norm = sqrtf(sum);
+        float scale = fminf(norm, c) / (1e-7f + norm);
+        for (int i = 0; i < rows; i++) {
+            w[(size_t) i * cols + j] *= scale;
+        }
     }
 }

@@ -27,7 +27,7 @@ const emu::KernelEntry emu::kernels[] = {
     KERNEL(sigmoid_binary_cross_entropy), KERNEL(squared_error),
     KERNEL(count_correct), KERNEL(argmax), KERNEL(sum_of_squares),
     KERNEL(sgd_update), KERNEL(momentum_update), KERNEL(adam_update), KERNEL(sgd_update_many),
-    KERNEL(nesterov_update), KERNEL(rmsprop_update),
+    KERNEL(nesterov_update), KERNEL(rmsprop_update), KERNEL(max_norm),
     KERNEL(add_partials),
     KERNEL(softmax), KERNEL(softmax_cross_entropy), KERNEL(softmax_cross_entropy_count),
     KERNEL(gemm_nn), KERNEL(gemm_nt), KERNEL(gemm_tn), KERNEL(gemm_tt),

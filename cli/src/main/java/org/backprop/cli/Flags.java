@@ -14,7 +14,9 @@ final class Flags {
             Map.entry("learning-rate schedule", "--lr-schedule"), Map.entry("learning-rate decay", "--lr-decay"),
             Map.entry("learning-rate step", "--lr-step"), Map.entry("warmup", "--warmup"), Map.entry("seed", "--seed"),
             Map.entry("batch", "--batch"), Map.entry("epochs", "--epochs"), Map.entry("steps per sync", "--sync-every"),
-            Map.entry("task", "--task"));
+            Map.entry("task", "--task"), Map.entry("input dropout", "--input-dropout"),
+            Map.entry("max-norm", "--max-norm"), Map.entry("momentum ramp", "--momentum-ramp"), Map.entry("rho", "--rho"),
+            Map.entry("eps", "--eps"));
 
     private Flags() { }
 

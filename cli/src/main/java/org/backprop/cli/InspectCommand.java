@@ -160,8 +160,8 @@ final class InspectCommand implements Callable<Integer> {
 
     /**
      * The recipe's settings that applied to this run: momentum only for the optimisers that use
-     * it, the decay and step only for the schedules that read them, and the regularisers, warm-up
-     * and validation split only where they were on.
+     * it (or its ramp), ρ and ε only for the rules that read them, the decay and step only for the
+     * schedules that read them, and the regularisers, warm-up and validation split only where they were on.
      */
     static List<String> recipe(Map<String, String> meta) {
         String optimizer = meta.getOrDefault("optimizer", "");
@@ -171,10 +171,14 @@ final class InspectCommand implements Callable<Integer> {
         for (Map.Entry<String, String> e : meta.entrySet()) {
             String k = e.getKey(), v = e.getValue();
             boolean applies = switch (k) {
-                case "momentum" -> optimizer.equals("momentum") || optimizer.equals("nesterov");
+                case "momentum" -> (optimizer.equals("momentum") || optimizer.equals("nesterov"))
+                        && meta.getOrDefault("momentum-ramp", "none").equals("none");
+                case "momentum-ramp" -> !v.equals("none");
+                case "rho" -> optimizer.equals("rmsprop");
+                case "eps" -> optimizer.equals("rmsprop") || optimizer.startsWith("adam");
                 case "lr-decay" -> schedule.equals("exponential") || schedule.equals("step");
                 case "lr-step" -> schedule.equals("step");
-                case "warmup", "weight-decay", "clip-norm", "val-split", "dropout" -> !zeros(v);
+                case "warmup", "weight-decay", "clip-norm", "val-split", "dropout", "input-dropout", "max-norm" -> !zeros(v);
                 case "test-split" -> !split;   // the data line has it, with the split's seed
                 case "epoch" -> false;         // beside epochs, below
                 default -> !k.startsWith("data.") && !k.equals(TrainCommand.FEATURES_KEY);

@@ -28,6 +28,15 @@ final class ModelOptions {
             description = "Inverted dropout after the hidden layers: one rate, or one per layer (default: none).")
     String dropout;
 
+    @Option(names = "--input-dropout", paramLabel = "P",
+            description = "Inverted dropout on the input features, e.g. 0.2 (default: none).")
+    Float inputDropout;
+
+    @Option(names = "--max-norm", paramLabel = "C",
+            description = "After every step, rescale each hidden unit's incoming weights to norm <= C"
+                    + " (Keras's MaxNorm; default: off).")
+    Float maxNorm;
+
     @Option(names = "--weight-init", paramLabel = "auto|xavier|he|zeros", defaultValue = "auto",
             description = "Initial weights: auto = He for ReLU, Xavier otherwise, zeros with no hidden layer"
                     + " (default: ${DEFAULT-VALUE}).")

@@ -18,6 +18,17 @@ final class OptimiserOptions {
             description = "Momentum of --optimizer momentum or nesterov (default: 0.9).")
     Float momentum;
 
+    @Option(names = "--momentum-ramp", paramLabel = "START:END:STEPS",
+            description = "Momentum rising linearly from START to END over the first STEPS updates, then END"
+                    + " (momentum and nesterov; e.g. 0.5:0.99:500000).")
+    String momentumRamp;
+
+    @Option(names = "--rho", paramLabel = "RHO", description = "RMSprop's smoothing constant (default: 0.99).")
+    Float rho;
+
+    @Option(names = "--eps", paramLabel = "EPS", description = "The epsilon of rmsprop, adam and adamw (default: 1e-8).")
+    Float eps;
+
     @Option(names = "--weight-decay", paramLabel = "LAMBDA",
             description = "L2 weight decay (decoupled for adamw) (default: 0; 0.01 for adamw).")
     Float weightDecay;

@@ -8,6 +8,7 @@ import org.backprop.nn.Init;
 import org.backprop.nn.Loss;
 import org.backprop.nn.LrSchedule;
 import org.backprop.nn.Model;
+import org.backprop.nn.MomentumRamp;
 import org.backprop.nn.TrainingRecipe;
 
 /** {@code train}'s options as a recipe: defaults filled in, options that do not apply refused. */
@@ -26,6 +27,28 @@ final class OptionsRecipe {
         if (!resuming && o.momentum != null && !opt.equals("momentum") && !opt.equals("nesterov")) {
             throw new IllegalArgumentException("--momentum applies to --optimizer momentum or nesterov, not " + opt
                     + "; leave it out");
+        }
+        if (!resuming && o.momentumRamp != null && !opt.equals("momentum") && !opt.equals("nesterov")) {
+            throw new IllegalArgumentException("--momentum-ramp applies to --optimizer momentum or nesterov, not " + opt
+                    + "; leave it out");
+        }
+        if (o.momentumRamp != null && o.momentum != null) {
+            throw new IllegalArgumentException("--momentum-ramp sets the momentum of every step: leave out --momentum");
+        }
+        if (!resuming && o.rho != null && !opt.equals("rmsprop")) {
+            throw new IllegalArgumentException("--rho applies to --optimizer rmsprop, not " + opt + "; leave it out");
+        }
+        if (!resuming && o.eps != null && !opt.equals("rmsprop") && !opt.equals("adam") && !opt.equals("adamw")) {
+            throw new IllegalArgumentException("--eps applies to --optimizer rmsprop, adam or adamw, not " + opt
+                    + "; leave it out");
+        }
+        if (m.maxNorm != null && !(m.maxNorm > 0 && Float.isFinite(m.maxNorm))) {
+            throw new IllegalArgumentException("--max-norm must be a positive number (leave it out for none), got "
+                    + m.maxNorm);
+        }
+        if (m.maxNorm != null && m.layers.trim().equalsIgnoreCase("none")) {
+            throw new IllegalArgumentException("--max-norm bounds the hidden units' incoming weights, and --layers none"
+                    + " has no hidden layer");
         }
         if (!resuming && o.lrDecay != null && !kind.equals("exponential") && !kind.equals("step")) {
             throw new IllegalArgumentException("--lr-decay applies to --lr-schedule exponential or step, not " + kind
@@ -86,6 +109,9 @@ final class OptionsRecipe {
                     : Loss.BINARY_CROSS_ENTROPY;
         }
         String opt = o.optimizer.toLowerCase(Locale.ROOT);
+        if (r.resume != null && initial != null && !given.test("--optimizer") && initial.metadata().get("optimizer") != null) {
+            opt = initial.metadata().get("optimizer").trim().toLowerCase(Locale.ROOT);   // compared as the run's own
+        }
         float rate = o.lr != null ? o.lr : TrainingRecipe.defaultLr(opt, hidden.length);
         float decay = o.weightDecay != null ? o.weightDecay : opt.equals("adamw") ? 0.01f : 0f;
         float[] drop = m.dropout == null || hidden.length == 0 ? null : TrainingRecipe.parseRates(m.dropout, hidden.length);
@@ -102,7 +128,9 @@ final class OptionsRecipe {
         LrSchedule schedule = new LrSchedule(kind, gamma, o.lrStep != null ? o.lrStep : 5, o.warmup);
         float momentum = o.momentum != null ? o.momentum : 0.9f;
         return new TrainingRecipe(hidden, act, out, l, opt, rate, schedule, momentum, decay, drop, in, r.seed, r.batch,
-                r.epochs);
+                r.epochs, m.inputDropout != null ? m.inputDropout : 0f, m.maxNorm != null ? m.maxNorm : 0f,
+                o.momentumRamp != null ? MomentumRamp.parse(o.momentumRamp) : null,
+                o.rho != null ? o.rho : TrainingRecipe.DEFAULT_RHO, o.eps != null ? o.eps : TrainingRecipe.DEFAULT_EPS);
     }
 
     static int[] parseLayers(String s) {

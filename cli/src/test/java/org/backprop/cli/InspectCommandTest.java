@@ -41,6 +41,18 @@ class InspectCommandTest {
         assertTrue(sgd.containsAll(List.of("momentum=0.9", "lr-decay=0.8", "lr-step=5", "dropout=0.5,0.0")), sgd.toString());
         List<String> exp = InspectCommand.recipe(recipe("nesterov", "exponential", "0.0"));
         assertTrue(exp.contains("lr-decay=0.8") && !exp.toString().contains("lr-step"), exp.toString());
+        Map<String, String> tuned = recipe("nesterov", "constant", "0.0");
+        tuned.put("input-dropout", "0.2");
+        tuned.put("max-norm", "0.0");
+        tuned.put("momentum-ramp", "0.5:0.99:500000");
+        tuned.put("rho", "0.99");
+        tuned.put("eps", "1.0E-8");
+        List<String> ramped = InspectCommand.recipe(tuned);
+        assertTrue(ramped.containsAll(List.of("input-dropout=0.2", "momentum-ramp=0.5:0.99:500000")), ramped.toString());
+        assertTrue(!ramped.toString().contains("momentum=") && !ramped.toString().contains("max-norm")
+                && !ramped.toString().contains("rho") && !ramped.toString().contains("eps"), ramped.toString());
+        tuned.put("optimizer", "rmsprop");
+        assertTrue(InspectCommand.recipe(tuned).containsAll(List.of("rho=0.99", "eps=1.0E-8")));
     }
 
     @Test

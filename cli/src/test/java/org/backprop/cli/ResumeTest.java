@@ -50,6 +50,8 @@ class ResumeTest {
             "--seed 7|--seed 7 conflicts with the checkpoint's seed 42;",
             "--activation tanh|--activation tanh conflicts with the checkpoint's activation relu;",
             "--dropout 0.5|--dropout 0.5 conflicts with the checkpoint's dropout 0.0;",
+            "--input-dropout 0.2|--input-dropout 0.2 conflicts with the checkpoint's input-dropout 0.0;",
+            "--max-norm 3|--max-norm 3 conflicts with the checkpoint's max-norm 0.0;",
             "--test-split 0.5|--test-split 0.5 conflicts with the checkpoint's test-split 0.2;",
             "--init x.npz|--init and --resume both say where training starts"})
     void anOptionThatWouldChangeTheRunIsRefusedNamingBothValues(String option, String message) {

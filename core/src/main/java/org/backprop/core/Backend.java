@@ -183,6 +183,19 @@ public interface Backend extends AutoCloseable {
     void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v,
                     float lr, float beta1, float beta2, float eps, int step);
 
+    /**
+     * Keras's {@code MaxNorm} on a weight matrix (inputs × outputs, so unit j's incoming weights
+     * are column j): with n_j = √(Σ_i w_ij²), every w_ij ← w_ij·min(n_j, c)/(ε + n_j), ε = 1e-7
+     * ({@link #MAX_NORM_EPS}); a column of norm above c ends at norm c, a shorter one is (almost)
+     * unchanged. c must be a positive finite number. The reference computes in double; the CPU and
+     * CUDA backends sum each column's squares in float32 in row order, so their bits depend on
+     * neither thread count nor launch shape.
+     */
+    void maxNorm(Tensor weights, float c);
+
+    /** The ε of {@link #maxNorm}: Keras's {@code backend.epsilon()}. */
+    float MAX_NORM_EPS = 1e-7f;
+
     // ---------------------------------------------------------------- data
 
     /**

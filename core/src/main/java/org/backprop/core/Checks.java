@@ -47,6 +47,14 @@ public final class Checks {
         }
     }
 
+    /** The operands of {@link Backend#maxNorm}: a float tensor of this backend and a positive finite bound. */
+    public static void maxNorm(Backend backend, Tensor weights, float c) {
+        owned(backend, "maxNorm", weights);
+        if (!(c > 0) || !Float.isFinite(c)) {
+            throw new IllegalArgumentException("maxNorm: the bound must be a positive finite number, got " + c);
+        }
+    }
+
     public static void scalar(String op, Tensor t) {
         if (t.size() != 1) {
             throw new IllegalArgumentException(op + ": accumulator must be 1x1, got " + t.shape());

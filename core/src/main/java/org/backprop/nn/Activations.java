@@ -19,10 +19,10 @@ public final class Activations implements AutoCloseable {
      * for the last layer when the loss fuses its output activation), {@code dropped[l]} the same
      * after dropout (null for a layer without dropout: the next layer then reads
      * {@code outputs[l]}), {@code deltas[l]} the gradient of the loss with respect to layer l's
-     * pre-activation.
+     * pre-activation; {@code droppedInput} the input after input dropout (null for a model without).
      */
     public record Batch(int rows, Tensor input, Tensor target, Tensor probabilities,
-                        Tensor[] outputs, Tensor[] dropped, Tensor[] deltas) {
+                        Tensor[] outputs, Tensor[] dropped, Tensor[] deltas, Tensor droppedInput) {
 
         /** What layer l passes on to layer l + 1 (or to the loss). */
         Tensor passedOn(int l) {
@@ -46,9 +46,12 @@ public final class Activations implements AutoCloseable {
         Tensor[] outs = new Tensor[n];
         Tensor[] dropped = new Tensor[n];
         Tensor[] deltas = new Tensor[n];
-        Tensor input = null, target = null, probs = null;
+        Tensor input = null, target = null, probs = null, droppedInput = null;
         try {
             input = backend.allocate(capacity, model.inputs());
+            if (model.inputDropout() > 0) {
+                droppedInput = backend.allocate(capacity, model.inputs());
+            }
             target = backend.allocate(capacity, model.outputs());
             probs = backend.allocate(capacity, model.outputs());
             for (int l = 0; l < n; l++) {
@@ -59,13 +62,13 @@ public final class Activations implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            Dense.closeAll(input, target, probs);
+            Dense.closeAll(input, target, probs, droppedInput);
             Dense.closeAll(outs);
             Dense.closeAll(dropped);
             Dense.closeAll(deltas);
             throw e;
         }
-        this.full = new Batch(capacity, input, target, probs, outs, dropped, deltas);
+        this.full = new Batch(capacity, input, target, probs, outs, dropped, deltas, droppedInput);
         byRows.put(capacity, full);
     }
 
@@ -80,7 +83,7 @@ public final class Activations implements AutoCloseable {
         }
         return byRows.computeIfAbsent(n, k -> new Batch(k, full.input().firstRows(k), full.target().firstRows(k),
                 full.probabilities().firstRows(k), firstRows(full.outputs(), k), firstRows(full.dropped(), k),
-                firstRows(full.deltas(), k)));
+                firstRows(full.deltas(), k), full.droppedInput() == null ? null : full.droppedInput().firstRows(k)));
     }
 
     private static Tensor[] firstRows(Tensor[] ts, int k) {
@@ -93,7 +96,7 @@ public final class Activations implements AutoCloseable {
 
     @Override
     public void close() {
-        Dense.closeAll(full.input(), full.target(), full.probabilities());
+        Dense.closeAll(full.input(), full.target(), full.probabilities(), full.droppedInput());
         Dense.closeAll(full.outputs());
         Dense.closeAll(full.dropped());
         Dense.closeAll(full.deltas());

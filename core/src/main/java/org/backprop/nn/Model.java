@@ -38,14 +38,22 @@ public final class Model implements AutoCloseable {
     private final int inputs;
     private final List<Dense> layers;
     private final List<Parameter> parameters;
+    private final float inputDropout;
     // the dropout key of the last forward pass: backward draws the same masks again from it
     private long passSeed;
     private int passStep;
     private boolean passTraining;
 
-    private Model(Backend backend, int inputs, List<Dense> layers) {
+    /**
+     * The layer key of input dropout's mask: hidden layer l draws with key l (0 or more), so the
+     * input takes -1 (0xFFFFFFFF as Philox's counter word), which no layer index can reach.
+     */
+    public static final int INPUT_DROPOUT_KEY = -1;
+
+    private Model(Backend backend, int inputs, List<Dense> layers, float inputDropout) {
         this.backend = backend;
         this.inputs = inputs;
+        this.inputDropout = inputDropout;
         this.layers = Collections.unmodifiableList(layers);
         List<Parameter> ps = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
@@ -70,7 +78,12 @@ public final class Model implements AutoCloseable {
 
     /** Whether any layer drops units in training. */
     public boolean hasDropout() {
-        return layers.stream().anyMatch(d -> d.dropout() > 0);
+        return inputDropout > 0 || layers.stream().anyMatch(d -> d.dropout() > 0);
+    }
+
+    /** The probability of zeroing each input feature in training (0: no input dropout). */
+    public float inputDropout() {
+        return inputDropout;
     }
 
     public Activation outputActivation() { return layers.get(layers.size() - 1).activation(); }
@@ -115,6 +128,9 @@ public final class Model implements AutoCloseable {
             sb.append('-').append(d.outputs());
         }
         sb.append(" (");
+        if (inputDropout > 0) {
+            sb.append("input dropout ").append(inputDropout).append(", ");
+        }
         for (int i = 0; i < layers.size(); i++) {
             Dense d = layers.get(i);
             sb.append(i == 0 ? "" : ", ").append(d.activation().id());
@@ -139,7 +155,8 @@ public final class Model implements AutoCloseable {
     /**
      * Training forward pass: as {@link #forward(Activations.Batch, boolean)}, with each layer's
      * dropout on, its mask drawn from (seed, step, layer, row, column) so any backend and any
-     * thread count draws the same one, and {@link #backward} finds it again.
+     * thread count draws the same one, and {@link #backward} finds it again. Input dropout, when
+     * on, draws its mask the same way with the layer key {@link #INPUT_DROPOUT_KEY}.
      */
     public Tensor forward(Activations.Batch b, boolean outputActivation, long seed, int step) {
         return forward(b, outputActivation, true, seed, step);
@@ -147,6 +164,10 @@ public final class Model implements AutoCloseable {
 
     private Tensor forward(Activations.Batch b, boolean outputActivation, boolean training, long seed, int step) {
         Tensor x = b.input();
+        if (training && inputDropout > 0) {
+            backend.dropout(x, b.droppedInput(), inputDropout, seed, step, INPUT_DROPOUT_KEY);
+            x = b.droppedInput();
+        }
         int last = layers.size() - 1;
         for (int l = 0; l <= last; l++) {
             Dense d = layers.get(l);
@@ -182,7 +203,7 @@ public final class Model implements AutoCloseable {
         for (int l = layers.size() - 1; l >= 0; l--) {
             Dense d = layers.get(l);
             Tensor delta = b.deltas()[l];
-            Tensor below = l == 0 ? b.input() : b.passedOn(l - 1);
+            Tensor below = l > 0 ? b.passedOn(l - 1) : passTraining && inputDropout > 0 ? b.droppedInput() : b.input();
             // the bias gradient beside the weight gradient; f′ in the δ·Wᵀ product
             backend.linearGradients(below, delta, d.weightGrad, d.biasGrad);
             if (l > 0) {
@@ -343,6 +364,7 @@ public final class Model implements AutoCloseable {
         private final List<Float> dropouts = new ArrayList<>();
         private Init init = Init.AUTO;
         private long seed = 42;
+        private float inputDropout;
 
         private Builder(int inputs) {
             if (inputs < 1) {
@@ -373,6 +395,19 @@ public final class Model implements AutoCloseable {
                 throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + rate);
             }
             dropouts.set(dropouts.size() - 1, rate);
+            return this;
+        }
+
+        /**
+         * Inverted dropout on the input features (Srivastava et al.'s p = 0.2 for MNIST): in
+         * training each feature is zeroed with probability {@code rate} and the rest scaled by
+         * 1/(1 − rate); off in evaluation.
+         */
+        public Builder inputDropout(float rate) {
+            if (!(rate >= 0 && rate < 1)) {
+                throw new IllegalArgumentException("input dropout rate must be in [0, 1), got " + rate);
+            }
+            inputDropout = rate;
             return this;
         }
 
@@ -416,7 +451,7 @@ public final class Model implements AutoCloseable {
                 layers.forEach(Dense::close);
                 throw e;
             }
-            return new Model(backend, inputs, layers);
+            return new Model(backend, inputs, layers, inputDropout);
         }
     }
 }

@@ -49,6 +49,17 @@ public abstract class Optimizer implements AutoCloseable {
         return new Momentum(lr, momentum, true);
     }
 
+    /**
+     * Momentum (or Nesterov) whose μ follows {@code ramp}: update t uses {@link MomentumRamp#at}(t).
+     * Like every rule but SGD its step is issued op by op (not recorded), so μ travels as a kernel
+     * argument each step.
+     */
+    public static Optimizer momentum(float lr, MomentumRamp ramp, boolean nesterov) {
+        Momentum m = new Momentum(lr, ramp.end(), nesterov);
+        m.ramp = ramp;
+        return m;
+    }
+
     /** PyTorch's RMSprop (not centred, no momentum): s = α·s + (1 − α)·g²; p −= lr·g/(√s + ε). */
     public static Optimizer rmsprop(float lr, float alpha, float eps) {
         return new RmsProp(lr, alpha, eps);
@@ -68,7 +79,12 @@ public abstract class Optimizer implements AutoCloseable {
 
     /** Adam with decoupled weight decay (Loshchilov and Hutter; PyTorch's AdamW, default λ 0.01). */
     public static Optimizer adamw(float lr, float weightDecay) {
-        return new Adam(lr, 0.9f, 0.999f, 1e-8f, true).withWeightDecay(weightDecay);
+        return adamw(lr, weightDecay, 1e-8f);
+    }
+
+    /** AdamW with this ε (PyTorch's default 1e-8). */
+    public static Optimizer adamw(float lr, float weightDecay, float eps) {
+        return new Adam(lr, 0.9f, 0.999f, eps, true).withWeightDecay(weightDecay);
     }
 
     /** Sets the weight decay λ (0: none) before the first step; returns this optimiser. */
@@ -300,6 +316,7 @@ public abstract class Optimizer implements AutoCloseable {
     static final class Momentum extends Optimizer {
         private final float momentum;
         private final boolean nesterov;
+        private MomentumRamp ramp;   // null: μ is momentum at every step
 
         Momentum(float lr, float momentum, boolean nesterov) {
             super(lr);
@@ -316,15 +333,17 @@ public abstract class Optimizer implements AutoCloseable {
         @Override protected int slotsPerParameter() { return 1; }
 
         @Override protected void update(Backend b, Tensor p, Tensor g, int slot) {
+            float mu = ramp == null ? momentum : ramp.at(step);   // step: this update's number, from 1
             if (nesterov) {
-                b.nesterovUpdate(p, g, state.get(slot), lr, momentum);
+                b.nesterovUpdate(p, g, state.get(slot), lr, mu);
             } else {
-                b.momentumUpdate(p, g, state.get(slot), lr, momentum);
+                b.momentumUpdate(p, g, state.get(slot), lr, mu);
             }
         }
 
         @Override public String toString() {
-            return "SGD(lr=" + lr + ", momentum=" + momentum + (nesterov ? ", nesterov" : "") + decaySuffix() + ")";
+            return "SGD(lr=" + lr + ", momentum=" + (ramp == null ? Float.toString(momentum) : ramp + " ramp")
+                    + (nesterov ? ", nesterov" : "") + decaySuffix() + ")";
         }
     }
 

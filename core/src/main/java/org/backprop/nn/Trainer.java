@@ -34,6 +34,7 @@ public final class Trainer {
     private final Backend backend;
     private BatchListener batchListener;
     private StopRequest stop;
+    private float maxNorm;
 
     public Trainer(Model model, Loss loss, Optimizer optimizer) {
         loss.checkOutput(model.outputActivation());
@@ -58,6 +59,21 @@ public final class Trainer {
     /** Polled after every batch: once requested, {@link #fit} finishes the batch and returns (null: never). */
     public Trainer stopOn(StopRequest request) {
         this.stop = request;
+        return this;
+    }
+
+    /**
+     * Max-norm regularisation (Srivastava et al. 2014; Keras's {@code MaxNorm}): after every
+     * optimiser step each hidden unit's incoming weight vector is rescaled to norm ≤ {@code c}
+     * ({@link Backend#maxNorm}); 0 turns it off. The output layer is left free, as the paper
+     * constrains "the incoming weight vector at each hidden unit". The constraint is part of the
+     * step, so a recorded step holds it too. Returns this trainer.
+     */
+    public Trainer maxNorm(float c) {
+        if (!(c >= 0) || !Float.isFinite(c)) {
+            throw new InvalidSetting("max-norm", "must be a positive number (0: off), got " + c);
+        }
+        this.maxNorm = c;
         return this;
     }
 
@@ -120,6 +136,7 @@ public final class Trainer {
                         step(trainData, batchStart, v, lossSum, correct, options.seed());
                         clip(norm, options.clipNorm());
                         optimizer.step(model.parameters());
+                        constrain();
                     } else {
                         recorded.step(n, () -> step(trainData, batchStart, v, lossSum, correct, options.seed()));
                     }
@@ -310,6 +327,7 @@ public final class Trainer {
                 r = backend.record(() -> {
                     work.run();
                     optimizer.update(ps);
+                    constrain();
                 });
                 if (r == null) {
                     refused.add(rows);
@@ -321,6 +339,7 @@ public final class Trainer {
             if (r == null) {
                 work.run();
                 optimizer.step(ps);
+                constrain();
             } else {
                 optimizer.prepare(ps);
                 r.replay();
@@ -332,6 +351,16 @@ public final class Trainer {
         public void close() {
             byRows.values().forEach(Backend.Recording::close);
             byRows.clear();
+        }
+    }
+
+    /** The max-norm constraint on every hidden layer's weights, after an optimiser step (none when off). */
+    private void constrain() {
+        if (maxNorm > 0) {
+            List<Dense> layers = model.layers();
+            for (int l = 0; l < layers.size() - 1; l++) {
+                backend.maxNorm(layers.get(l).weights(), maxNorm);
+            }
         }
     }
 

@@ -26,10 +26,22 @@ import org.backprop.core.Backend;
  * @param seed        seed of initialisation, shuffling and dropout
  * @param batch       minibatch size
  * @param epochs      epochs to train to
+ * @param inputDropout dropout rate on the input features (0 = none)
+ * @param maxNorm     bound on each hidden unit's incoming weight norm after every step (0 = off)
+ * @param momentumRamp μ rising over the first updates for momentum and nesterov (null = constant μ)
+ * @param rho         RMSprop's smoothing constant (PyTorch's alpha, Keras's rho)
+ * @param eps         the ε of RMSprop, Adam and AdamW
  */
 public record TrainingRecipe(int[] hidden, Activation activation, Activation output, Loss loss, String optimizer,
                              float lr, LrSchedule schedule, float momentum, float weightDecay, float[] dropout,
-                             Init init, long seed, int batch, int epochs) {
+                             Init init, long seed, int batch, int epochs, float inputDropout, float maxNorm,
+                             MomentumRamp momentumRamp, float rho, float eps) {
+
+    /** RMSprop's ρ when none is given (PyTorch's alpha). */
+    public static final float DEFAULT_RHO = 0.99f;
+
+    /** The ε of RMSprop, Adam and AdamW when none is given (PyTorch's). */
+    public static final float DEFAULT_EPS = 1e-8f;
 
     /** The optimiser names {@link #optimizer()} accepts. */
     public static final String OPTIMIZERS = "sgd, momentum, nesterov, rmsprop, adam or adamw";
@@ -61,6 +73,29 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
         InvalidSetting.require(epochs >= 1 && epochs <= 100_000, "epochs", "must be between 1 and 100000, got " + epochs);
         InvalidSetting.require(schedule.warmup() < epochs, "warmup", "must be between 0 and the epochs - 1, got "
                 + schedule.warmup());
+        InvalidSetting.require(inputDropout >= 0 && inputDropout < 1, "input dropout", "rate must be in [0, 1), got "
+                + inputDropout);
+        InvalidSetting.require(maxNorm >= 0 && Float.isFinite(maxNorm), "max-norm",
+                "must be a positive number (0: off), got " + maxNorm);
+        InvalidSetting.require(maxNorm == 0 || hidden.length > 0, "max-norm",
+                "bounds the hidden units' incoming weights, and a model without hidden layers has none");
+        boolean momentumRule = optimizer.equals("momentum") || optimizer.equals("nesterov");
+        InvalidSetting.require(momentumRamp == null || momentumRule, "momentum ramp",
+                "applies to the momentum and nesterov optimizers, not " + optimizer);
+        InvalidSetting.require(rho >= 0 && rho < 1, "rho", "must be in [0, 1), got " + rho);
+        InvalidSetting.require(rho == DEFAULT_RHO || optimizer.equals("rmsprop"), "rho",
+                "applies to the rmsprop optimizer, not " + optimizer);
+        InvalidSetting.require(eps > 0 && eps < 1, "eps", "must be in (0, 1), got " + eps);
+        InvalidSetting.require(eps == DEFAULT_EPS || optimizer.equals("rmsprop") || optimizer.startsWith("adam"),
+                "eps", "applies to the rmsprop, adam and adamw optimizers, not " + optimizer);
+    }
+
+    /** A recipe without input dropout, max-norm or a momentum ramp, with PyTorch's ρ and ε. */
+    public TrainingRecipe(int[] hidden, Activation activation, Activation output, Loss loss, String optimizer,
+                          float lr, LrSchedule schedule, float momentum, float weightDecay, float[] dropout,
+                          Init init, long seed, int batch, int epochs) {
+        this(hidden, activation, output, loss, optimizer, lr, schedule, momentum, weightDecay, dropout, init, seed,
+                batch, epochs, 0f, 0f, null, DEFAULT_RHO, DEFAULT_EPS);
     }
 
     /**
@@ -90,7 +125,13 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
             new Field("warmup", "warmup", true, r -> Integer.toString(r.schedule.warmup())),
             new Field("seed", "seed", true, r -> Long.toString(r.seed)),
             new Field("batch", "batch", true, r -> Integer.toString(r.batch)),
-            new Field("epochs", "epochs", false, r -> Integer.toString(r.epochs)));
+            new Field("epochs", "epochs", false, r -> Integer.toString(r.epochs)),
+            new Field("input dropout", "input-dropout", true, r -> Float.toString(r.inputDropout)),
+            new Field("max-norm", "max-norm", true, r -> Float.toString(r.maxNorm)),
+            new Field("momentum ramp", "momentum-ramp", true,
+                    r -> r.momentumRamp == null ? "none" : r.momentumRamp.toString()),
+            new Field("rho", "rho", true, r -> Float.toString(r.rho)),
+            new Field("eps", "eps", true, r -> Float.toString(r.eps)));
 
     private static String joinInts(int[] widths) {
         StringBuilder b = new StringBuilder();
@@ -112,17 +153,17 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
 
     public TrainingRecipe withHidden(int[] h, float[] drop) {
         return new TrainingRecipe(h, activation, output, loss, optimizer, lr, schedule, momentum, weightDecay, drop,
-                init, seed, batch, epochs);
+                init, seed, batch, epochs, inputDropout, maxNorm, momentumRamp, rho, eps);
     }
 
     public TrainingRecipe withActivation(Activation a) {
         return new TrainingRecipe(hidden, a, output, loss, optimizer, lr, schedule, momentum, weightDecay, dropout,
-                init, seed, batch, epochs);
+                init, seed, batch, epochs, inputDropout, maxNorm, momentumRamp, rho, eps);
     }
 
     public TrainingRecipe withOptimizer(String name, float rate) {
         return new TrainingRecipe(hidden, activation, output, loss, name, rate, schedule, momentum, weightDecay, dropout,
-                init, seed, batch, epochs);
+                init, seed, batch, epochs, inputDropout, maxNorm, momentumRamp, rho, eps);
     }
 
     /** An exponential schedule with this factor per epoch (1: constant). */
@@ -132,7 +173,7 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
 
     public TrainingRecipe withSchedule(LrSchedule s) {
         return new TrainingRecipe(hidden, activation, output, loss, optimizer, lr, s, momentum, weightDecay, dropout,
-                init, seed, batch, epochs);
+                init, seed, batch, epochs, inputDropout, maxNorm, momentumRamp, rho, eps);
     }
 
     /** The per-epoch factor of an exponential schedule, 1 for any other (what the PyTorch peer replays). */
@@ -142,37 +183,45 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
 
     public TrainingRecipe withWeightDecay(float lambda) {
         return new TrainingRecipe(hidden, activation, output, loss, optimizer, lr, schedule, momentum, lambda, dropout,
-                init, seed, batch, epochs);
+                init, seed, batch, epochs, inputDropout, maxNorm, momentumRamp, rho, eps);
     }
 
     public TrainingRecipe withBatch(int b) {
         return new TrainingRecipe(hidden, activation, output, loss, optimizer, lr, schedule, momentum, weightDecay, dropout,
-                init, seed, b, epochs);
+                init, seed, b, epochs, inputDropout, maxNorm, momentumRamp, rho, eps);
     }
 
     public TrainingRecipe withEpochs(int e) {
         return new TrainingRecipe(hidden, activation, output, loss, optimizer, lr, schedule, momentum, weightDecay, dropout,
-                init, seed, batch, e);
+                init, seed, batch, e, inputDropout, maxNorm, momentumRamp, rho, eps);
+    }
+
+    /** Input dropout, max-norm, a momentum ramp (null: none), ρ and ε: the regularisation and tuning settings. */
+    public TrainingRecipe withTuning(float inputRate, float bound, MomentumRamp ramp, float r, float e) {
+        return new TrainingRecipe(hidden, activation, output, loss, optimizer, lr, schedule, momentum, weightDecay,
+                dropout, init, seed, batch, epochs, inputRate, bound, ramp, r, e);
     }
 
     /** The network for {@code inputs} features and {@code outputs} output units, initialised from the seed. */
     public Model build(Backend backend, int inputs, int outputs) {
-        Model.Builder b = Model.builder(inputs);
+        Model.Builder b = Model.builder(inputs).inputDropout(inputDropout);
         for (int i = 0; i < hidden.length; i++) {
             b.dense(hidden[i], activation).dropout(dropout[i]);
         }
         return b.dense(outputs, output).init(init).seed(seed).build(backend);
     }
 
-    /** A fresh optimiser with this recipe's rule, rate, momentum and weight decay. */
+    /** A fresh optimiser with this recipe's rule, rate, momentum (or its ramp), ρ, ε and weight decay. */
     public Optimizer newOptimizer() {
         Optimizer o = switch (optimizer) {
             case "sgd" -> Optimizer.sgd(lr);
-            case "momentum" -> Optimizer.momentum(lr, momentum);
-            case "nesterov" -> Optimizer.nesterov(lr, momentum);
-            case "rmsprop" -> Optimizer.rmsprop(lr);
-            case "adam" -> Optimizer.adam(lr);
-            case "adamw" -> Optimizer.adamw(lr, 0f);
+            case "momentum" -> momentumRamp != null ? Optimizer.momentum(lr, momentumRamp, false)
+                    : Optimizer.momentum(lr, momentum);
+            case "nesterov" -> momentumRamp != null ? Optimizer.momentum(lr, momentumRamp, true)
+                    : Optimizer.nesterov(lr, momentum);
+            case "rmsprop" -> Optimizer.rmsprop(lr, rho, eps);
+            case "adam" -> Optimizer.adam(lr, 0.9f, 0.999f, eps);
+            case "adamw" -> Optimizer.adamw(lr, 0f, eps);
             default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "': expected " + OPTIMIZERS);
         };
         return o.withWeightDecay(weightDecay);
@@ -221,6 +270,15 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
         if (weightDecay > 0) {
             sb.append(", weight decay ").append(weightDecay);
         }
+        if (inputDropout > 0) {
+            sb.append(", input dropout ").append(inputDropout);
+        }
+        if (maxNorm > 0) {
+            sb.append(", max-norm ").append(maxNorm);
+        }
+        if (momentumRamp != null) {
+            sb.append(", momentum ramp ").append(momentumRamp);
+        }
         return sb.append(", batch ").append(batch).toString();
     }
 
@@ -242,6 +300,11 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
         m.put("init", init.name().toLowerCase(Locale.ROOT));
         m.put("seed", Long.toString(seed));
         m.put("batch", Integer.toString(batch));
+        m.put("input-dropout", Float.toString(inputDropout));
+        m.put("max-norm", Float.toString(maxNorm));
+        m.put("momentum-ramp", momentumRamp == null ? "none" : momentumRamp.toString());
+        m.put("rho", Float.toString(rho));
+        m.put("eps", Float.toString(eps));
         return m;
     }
 
@@ -262,13 +325,18 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
         Activation out = Model.savedActivation(st, n - 1);
         String drop = m.getOrDefault("dropout", "");
         float[] rates = drop.isEmpty() ? new float[hidden.length] : parseRates(drop, hidden.length);
+        String ramp = m.getOrDefault("momentum-ramp", "none");   // older checkpoints: no ramp
         return new TrainingRecipe(hidden, act, out, Loss.parse(require(m, "loss")), require(m, "optimizer"),
                 Float.parseFloat(require(m, "lr")),
                 new LrSchedule(m.getOrDefault("lr-schedule", "exponential"), Float.parseFloat(m.getOrDefault("lr-decay", "1")),
                         Integer.parseInt(m.getOrDefault("lr-step", "1")), Integer.parseInt(m.getOrDefault("warmup", "0"))),
                 Float.parseFloat(m.getOrDefault("momentum", "0.9")), Float.parseFloat(m.getOrDefault("weight-decay", "0")),
                 rates, Init.parse(m.getOrDefault("init", "auto")), Long.parseLong(require(m, "seed")),
-                Integer.parseInt(require(m, "batch")), Integer.parseInt(m.getOrDefault("epochs", require(m, "epoch"))));
+                Integer.parseInt(require(m, "batch")), Integer.parseInt(m.getOrDefault("epochs", require(m, "epoch"))),
+                Float.parseFloat(m.getOrDefault("input-dropout", "0")), Float.parseFloat(m.getOrDefault("max-norm", "0")),
+                ramp.equals("none") ? null : MomentumRamp.parse(ramp),
+                Float.parseFloat(m.getOrDefault("rho", Float.toString(DEFAULT_RHO))),
+                Float.parseFloat(m.getOrDefault("eps", Float.toString(DEFAULT_EPS))));
     }
 
     private static String require(Map<String, String> m, String key) {
@@ -331,7 +399,8 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
                 && output == r.output && loss == r.loss && optimizer.equals(r.optimizer) && lr == r.lr
                 && schedule.equals(r.schedule) && momentum == r.momentum && weightDecay == r.weightDecay
                 && Arrays.equals(dropout, r.dropout) && init == r.init && seed == r.seed && batch == r.batch
-                && epochs == r.epochs;
+                && epochs == r.epochs && inputDropout == r.inputDropout && maxNorm == r.maxNorm
+                && java.util.Objects.equals(momentumRamp, r.momentumRamp) && rho == r.rho && eps == r.eps;
     }
 
     @Override

@@ -29,10 +29,41 @@ class RecipeValidationTest {
     @Test
     void everyFieldReadsTheRecipe() {
         TrainingRecipe r = TrainingRecipe.defaults();
-        assertEquals(17, TrainingRecipe.FIELDS.size());
+        assertEquals(22, TrainingRecipe.FIELDS.size());
         for (TrainingRecipe.Field f : TrainingRecipe.FIELDS) {
             assertFalse(f.value().apply(r).isEmpty(), f.setting());
         }
         assertEquals("cosine", r.schedule().kind());
+    }
+
+    private static InvalidSetting refused(Runnable make) {
+        InvalidSetting e = assertThrows(InvalidSetting.class, make::run);
+        assertFalse(e.getMessage().contains("--"), e.getMessage());
+        return e;
+    }
+
+    @Test
+    void theTuningSettingsAreCheckedAndRefusedWhereTheyDoNotApply() {
+        TrainingRecipe adam = with(0.1f, 10, 5, 0);
+        TrainingRecipe momentum = adam.withOptimizer("momentum", 0.05f);
+        assertEquals("input dropout", refused(() -> adam.withTuning(1f, 0f, null, 0.99f, 1e-8f)).setting());
+        assertEquals("max-norm", refused(() -> adam.withTuning(0f, -1f, null, 0.99f, 1e-8f)).setting());
+        assertEquals("max-norm", refused(() -> adam.withHidden(new int[0], null).withTuning(0f, 3f, null, 0.99f,
+                1e-8f)).setting());
+        MomentumRamp ramp = new MomentumRamp(0.5f, 0.99f, 100);
+        assertEquals("momentum ramp", refused(() -> adam.withTuning(0f, 0f, ramp, 0.99f, 1e-8f)).setting());
+        assertEquals("rho", refused(() -> adam.withTuning(0f, 0f, null, 0.9f, 1e-8f)).setting());
+        assertEquals("rho", refused(() -> adam.withOptimizer("rmsprop", 0.01f).withTuning(0f, 0f, null, 1f, 1e-8f))
+                .setting());
+        assertEquals("eps", refused(() -> momentum.withTuning(0f, 0f, null, 0.99f, 1e-3f)).setting());
+        assertEquals("eps", refused(() -> adam.withTuning(0f, 0f, null, 0.99f, 0f)).setting());
+        assertEquals("momentum ramp", refused(() -> new MomentumRamp(0.5f, 1f, 10)).setting());
+        assertEquals("momentum ramp", refused(() -> new MomentumRamp(0.5f, 0.9f, 0)).setting());
+        assertEquals("momentum ramp", refused(() -> MomentumRamp.parse("0.5:0.99")).setting());
+        assertEquals(new MomentumRamp(0.5f, 0.99f, 500_000), MomentumRamp.parse(" 0.5:0.99:500000 "));
+        // accepted where they apply
+        momentum.withTuning(0.2f, 3f, ramp, 0.99f, 1e-8f);
+        adam.withOptimizer("rmsprop", 0.01f).withTuning(0f, 0f, null, 0.9f, 1e-6f);
+        adam.withTuning(0f, 0f, null, 0.99f, 1e-6f);
     }
 }

@@ -371,6 +371,11 @@ public final class CpuBackend implements Backend {
         optimisers.adam(param, grad, m, v, lr, beta1, beta2, eps, step);
     }
 
+    @Override
+    public void maxNorm(Tensor weights, float c) {
+        optimisers.maxNorm(weights, c);
+    }
+
     /** Every parameter's SGD step in one dispatch (see {@link OptimiserOps#sgd(Tensor[], Tensor[], Tensor)}). */
     @Override
     public void sgdUpdate(Tensor[] params, Tensor[] grads, Tensor lr) {

@@ -52,6 +52,17 @@ final class OptimiserOps extends OpFamily {
     private int manyCount;
     private final WorkerPool.Body manySgdBody = (t, w) -> manySgd(t);
 
+    // a max-norm in flight: the weights as held (row-major, or panels this wide), the bound, and
+    // each column's sum of squares, then its scale
+    private float[] maxNormData;
+    private int maxNormRows;
+    private int maxNormCols;
+    private int maxNormWidth;
+    private int maxNormColsPerTask;
+    private float maxNormBound;
+    private float[] columnScales = new float[0];
+    private final WorkerPool.Body maxNormBody = (t, w) -> maxNormColumns(t);
+
     OptimiserOps(Backend owner, OpRunner run) {
         super(owner, run, false);
     }
@@ -123,6 +134,75 @@ final class OptimiserOps extends OpFamily {
         this.grad = null;
         this.state = null;
         this.secondMoment = null;
+    }
+
+    /**
+     * Keras's max-norm of each column (see {@link Backend#maxNorm}), on the weights as they are held:
+     * a task owns a range of columns and sums each column's squares in row order in float32, so
+     * the bits depend neither on the thread count nor on the layout.
+     */
+    void maxNorm(Tensor weights, float c) {
+        Checks.maxNorm(owner, weights, c);
+        CpuTensor t = (CpuTensor) weights;
+        boolean panels = TensorArrays.inPanels(t);
+        maxNormData = raw(t);
+        maxNormRows = t.rows();
+        maxNormCols = t.cols();
+        maxNormWidth = panels ? t.panel : t.cols();
+        maxNormBound = c;
+        maxNormColsPerTask = Math.max(1, CHUNK / maxNormRows);
+        if (columnScales.length < maxNormCols) {
+            columnScales = new float[maxNormCols];
+        }
+        int tasks = (maxNormCols + maxNormColsPerTask - 1) / maxNormColsPerTask;
+        try {
+            run.pool.run(tasks, maxNormBody, weights.size() < PARALLEL_MIN);
+        } finally {
+            maxNormData = null;
+        }
+    }
+
+    /** Task t of a max-norm: its columns' sums of squares row by row, their scales, then the products. */
+    private void maxNormColumns(int task) {
+        int from = task * maxNormColsPerTask;
+        int to = Math.min(maxNormCols, from + maxNormColsPerTask);
+        float[] s = columnScales;
+        java.util.Arrays.fill(s, from, to, 0f);
+        for (int i = 0; i < maxNormRows; i++) {
+            maxNormRow(i, from, to, true);
+        }
+        for (int j = from; j < to; j++) {
+            float norm = (float) Math.sqrt(s[j]);
+            s[j] = Math.min(norm, maxNormBound) / (Backend.MAX_NORM_EPS + norm);
+        }
+        for (int i = 0; i < maxNormRows; i++) {
+            maxNormRow(i, from, to, false);
+        }
+    }
+
+    /**
+     * Columns [from, to) of row i: adds their squares to the column sums, or multiplies them by the
+     * column scales. Element (i, j) sits at {@code (j / w)·rows·w + i·w + j mod w}
+     * ({@link org.backprop.cpu.gemm.PanelLayout}; row-major is one strip as wide as the matrix).
+     */
+    private void maxNormRow(int i, int from, int to, boolean sum) {
+        float[] a = maxNormData;
+        float[] s = columnScales;
+        int w = maxNormWidth;
+        for (int j = from; j < to; ) {
+            int strip = j / w;
+            int end = Math.min(to, (strip + 1) * w);
+            int at = strip * maxNormRows * w + i * w + (j - strip * w);
+            if (sum) {
+                for (; j < end; j++, at++) {
+                    s[j] += a[at] * a[at];
+                }
+            } else {
+                for (; j < end; j++, at++) {
+                    a[at] *= s[j];
+                }
+            }
+        }
     }
 
     /**

@@ -61,7 +61,7 @@ class CpuPanelLayoutTest {
     }
 
     /** Trains a few steps; returns every parameter, downloaded, and whether any weight was in panels. */
-    private static float[][] train(boolean panels, String optimizer, Activation act, boolean clip) {
+    private static float[][] train(boolean panels, String optimizer, Activation act, boolean clip, float maxNorm) {
         Dataset data = randomData(300, 100, 10, 5);
         TrainingRecipe recipe = TrainingRecipe.defaults().withHidden(new int[] {64, 96}, null)
                 .withActivation(act).withOptimizer(optimizer, 0.05f).withBatch(64);
@@ -84,6 +84,12 @@ class CpuPanelLayoutTest {
                     }
                 }
                 opt.step(model.parameters());
+                if (maxNorm > 0) {
+                    // every weight matrix (even parameters), each column to norm ≤ maxNorm, in whatever layout
+                    for (int i = 0; i < model.parameters().size(); i += 2) {
+                        backend.maxNorm(model.parameters().get(i).value(), maxNorm);
+                    }
+                }
                 for (Parameter p : model.parameters()) {
                     sawPanels |= ((CpuTensor) p.value()).panel != 0;
                 }
@@ -98,18 +104,20 @@ class CpuPanelLayoutTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} {1} clip={2}")
+    @ParameterizedTest(name = "{0} {1} clip={2} max-norm={3}")
     @CsvSource({
-        "sgd, SIGMOID, false",
-        "adam, RELU, false",
-        "momentum, TANH, true",
-        "rmsprop, RELU, true",
-        "adamw, SIGMOID, false",
+        "sgd, SIGMOID, false, 0",
+        "adam, RELU, false, 0",
+        "momentum, TANH, true, 0",
+        "rmsprop, RELU, true, 0",
+        "adamw, SIGMOID, false, 0",
+        "momentum, RELU, false, 0.6",
     })
-    void trainingWithWeightsInPanelsGivesTheRowMajorBits(String optimizer, Activation act, boolean clip) {
+    void trainingWithWeightsInPanelsGivesTheRowMajorBits(String optimizer, Activation act, boolean clip,
+                                                         float maxNorm) {
         assumeTrue(CpuBackend.vectorApiPresent(), "the Vector API module is not loaded in this JVM");
-        float[][] rowMajor = train(false, optimizer, act, clip);
-        float[][] panels = train(true, optimizer, act, clip);
+        float[][] rowMajor = train(false, optimizer, act, clip, maxNorm);
+        float[][] panels = train(true, optimizer, act, clip, maxNorm);
         assertEquals(0f, rowMajor[rowMajor.length - 1][0], "panels were off, yet a weight was in panels");
         assertEquals(1f, panels[panels.length - 1][0], "no weight went into panels, so nothing was tested");
         for (int i = 0; i < rowMajor.length - 1; i++) {

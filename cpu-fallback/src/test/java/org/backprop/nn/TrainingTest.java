@@ -220,6 +220,101 @@ class TrainingTest {
         assertArrayEquals(weights[0], weights[1]);
     }
 
+    /**
+     * Input dropout, hidden dropout, max-norm and a momentum ramp together: 1 and 3 threads draw the
+     * same masks and end with the same parameters, bit for bit; and input dropout changes the run.
+     */
+    @Test
+    void trainingWithInputDropoutDoesNotDependOnTheThreadCount() {
+        Dataset d = TestData.random(300, 12, 3, 21);
+        float[][] weights = new float[3][];
+        int[] threads = {1, 3, 3};
+        float[] inputRates = {0.2f, 0.2f, 0f};
+        for (int k = 0; k < 3; k++) {
+            try (Backend b = new CpuBackend(threads[k]);
+                 Model m = Model.builder(12).inputDropout(inputRates[k]).dense(40, Activation.RELU).dropout(0.5f)
+                         .dense(3, Activation.SOFTMAX).seed(4).build(b);
+                 Optimizer opt = Optimizer.momentum(0.05f, new MomentumRamp(0.5f, 0.9f, 20), false)) {
+                new Trainer(m, Loss.CROSS_ENTROPY, opt).maxNorm(0.8f).fit(d, d, new FitOptions(32, 3, 11), null);
+                weights[k] = m.weights(0);
+            }
+        }
+        assertArrayEquals(weights[0], weights[1], "1 and 3 threads");
+        assertTrue(!java.util.Arrays.equals(weights[1], weights[2]), "input dropout changed nothing");
+    }
+
+    /** Input dropout is on in training only, and keyed by (seed, step) like hidden dropout. */
+    @Test
+    void inputDropoutIsOffInPredictionAndKeyedByStep() {
+        Dataset d = TestData.random(20, 6, 2, 3);
+        try (Backend b = new CpuBackend(2);
+             Model with = Model.builder(6).inputDropout(0.5f).dense(8, Activation.RELU).dense(2, Activation.SOFTMAX)
+                     .seed(5).build(b);
+             Model without = Model.builder(6).dense(8, Activation.RELU).dense(2, Activation.SOFTMAX).seed(5).build(b);
+             Optimizer sgd = Optimizer.sgd(0.1f)) {
+            assertTrue(with.hasDropout());
+            assertArrayEquals(without.predict(d.features(), d.size()), with.predict(d.features(), d.size()));
+            Trainer t = new Trainer(with, Loss.CROSS_ENTROPY, sgd);
+            double a = t.lossAndGradients(d, 1L, 1);
+            assertEquals(a, t.lossAndGradients(d, 1L, 1), "the same key draws the same mask");
+            assertTrue(a != t.lossAndGradients(d, 1L, 2), "another step draws another mask");
+            assertTrue(a != new Trainer(without, Loss.CROSS_ENTROPY, sgd).evaluate(d, 20).loss(),
+                    "the training loss with input dropout differs from the loss without it");
+        }
+    }
+
+    /**
+     * After training with max-norm 0.3 every hidden unit's incoming weights have norm ≤ 0.3 (to float
+     * rounding), while the output layer, left free, has a unit above it (its initial norms are ≈ 1.3).
+     */
+    @Test
+    void maxNormBoundsEveryHiddenUnitButNotTheOutputLayer() {
+        Dataset d = TestData.random(200, 10, 3, 5);
+        try (Backend b = new CpuBackend(2);
+             Model m = Model.builder(10).dense(20, Activation.RELU).dense(16, Activation.TANH)
+                     .dense(3, Activation.SOFTMAX).seed(3).build(b);
+             Optimizer adam = Optimizer.adam(0.05f)) {
+            new Trainer(m, Loss.CROSS_ENTROPY, adam).maxNorm(0.3f).fit(d, d, new FitOptions(16, 2, 1), null);
+            for (int l = 0; l < 3; l++) {
+                Dense layer = m.layers().get(l);
+                float[] w = m.weights(l);
+                double largest = 0;
+                for (int j = 0; j < layer.outputs(); j++) {
+                    double sq = 0;
+                    for (int i = 0; i < layer.inputs(); i++) {
+                        sq += (double) w[i * layer.outputs() + j] * w[i * layer.outputs() + j];
+                    }
+                    largest = Math.max(largest, Math.sqrt(sq));
+                }
+                if (l < 2) {
+                    assertTrue(largest <= 0.3 * (1 + 1e-5), "hidden layer " + l + ": a unit's norm is " + largest);
+                    assertTrue(largest > 0.29, "hidden layer " + l + ": no unit reached the bound (" + largest + ")");
+                } else {
+                    assertTrue(largest > 0.5, "the output layer was constrained too: largest norm " + largest);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRecipeWithTuningSurvivesCheckpointMetadataAndBuildsItsParts() {
+        TrainingRecipe r = TrainingRecipe.defaults().withHidden(new int[] {9}, null).withOptimizer("nesterov", 0.05f)
+                .withTuning(0.2f, 3.5f, new MomentumRamp(0.5f, 0.99f, 500_000), TrainingRecipe.DEFAULT_RHO,
+                        TrainingRecipe.DEFAULT_EPS);
+        try (Backend b = new CpuBackend(1); Model m = r.build(b, 5, 3); Optimizer o = r.newOptimizer()) {
+            ModelState st = m.state(null, r.metadata(2));
+            assertEquals(r, TrainingRecipe.fromMetadata(st));
+            assertEquals("0.5:0.99:500000", st.metadata().get("momentum-ramp"));
+            assertEquals(0.2f, m.inputDropout());
+            assertTrue(o.toString().contains("0.5:0.99:500000 ramp"), o.toString());
+        }
+        TrainingRecipe rms = TrainingRecipe.defaults().withOptimizer("rmsprop", 0.001f)
+                .withTuning(0f, 0f, null, 0.9f, 1e-7f);
+        try (Backend b = new CpuBackend(1); Model m = rms.build(b, 5, 3)) {
+            assertEquals(rms, TrainingRecipe.fromMetadata(m.state(null, rms.metadata(1))));
+        }
+    }
+
     /** Dropout is on in training only: prediction is deterministic and equals the model without dropout. */
     @Test
     void dropoutIsOffInPrediction() {

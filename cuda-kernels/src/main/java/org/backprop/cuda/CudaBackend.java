@@ -376,6 +376,11 @@ public final class CudaBackend implements Backend {
         optimisers.adamUpdate(param, grad, m, v, lr, beta1, beta2, eps, step);
     }
 
+    @Override
+    public void maxNorm(Tensor weights, float c) {
+        optimisers.maxNorm(weights, c);
+    }
+
     // ------------------------------------------------------------------------------ recorded steps (CudaGraphs)
 
     /**

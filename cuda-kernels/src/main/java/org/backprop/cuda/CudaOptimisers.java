@@ -89,6 +89,13 @@ record CudaOptimisers(CudaBackend backend, CudaLaunch launch) {
         }
     }
 
+    /** Keras's max-norm, one thread per column (each column's sum in row order: no atomics). */
+    void maxNorm(Tensor weights, float c) {
+        Checks.maxNorm(backend, weights, c);
+        CudaTensor w = backend.owned("maxNorm", weights);
+        launch.elementwise("maxNorm", Kernel.MAX_NORM, w.cols(), w.pointer, w.rows(), w.cols(), c);
+    }
+
     /** The tensors as this backend's, after checking that they share one shape. */
     private CudaTensor[] sameShape(String op, Tensor... tensors) {
         CudaTensor[] t = new CudaTensor[tensors.length];

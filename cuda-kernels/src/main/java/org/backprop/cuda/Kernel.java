@@ -43,6 +43,7 @@ enum Kernel {
 
     NESTEROV_UPDATE("optimizers", "nesterov_update", "pppffi"),
     RMSPROP_UPDATE("optimizers", "rmsprop_update", "pppfffi"),
+    MAX_NORM("optimizers", "max_norm", "piif"),
     AXPY("elementwise", "axpy", "fppi"),
 
     DROPOUT("dropout", "dropout", "ppiiiiiiif"),

@@ -62,12 +62,16 @@ class CudaGraphStepTest {
     private record Run(List<float[]> parameters, List<CudaBackend.Counts> perEpoch, List<Double> losses) { }
 
     private static Run train(CudaBackend b, Dataset train, int epochs, boolean graphs) {
+        return train(b, train, epochs, graphs, 0f);
+    }
+
+    private static Run train(CudaBackend b, Dataset train, int epochs, boolean graphs, float maxNorm) {
         try (Model m = model(b); Optimizer sgd = Optimizer.sgd(0.5f)) {
             List<CudaBackend.Counts> marks = new ArrayList<>();
             List<Double> losses = new ArrayList<>();
             marks.add(b.counts());
             FitOptions o = new FitOptions(BATCH, epochs, 11L).withLrDecay(0.5f).withRecordSteps(graphs);
-            new Trainer(m, Loss.CROSS_ENTROPY, sgd).fit(train, train, o, s -> {
+            new Trainer(m, Loss.CROSS_ENTROPY, sgd).maxNorm(maxNorm).fit(train, train, o, s -> {
                 marks.add(b.counts());
                 losses.add(s.trainLoss());
             });
@@ -95,6 +99,26 @@ class CudaGraphStepTest {
             }
             assertEquals(plain.losses(), graph.losses());
             assertTrue(plain.losses().get(2) < plain.losses().get(0), "training lowers the loss: " + plain.losses());
+        }
+    }
+
+    /** Max-norm is part of the recorded step: one max_norm kernel per hidden layer, the same bits replayed. */
+    @Test
+    void replayedStepsWithMaxNormGiveTheBitsOfStepsIssuedOneByOne() {
+        Dataset train = data(STEPS_PER_EPOCH * BATCH);
+        try (CudaBackend b = ptxBackend()) {
+            Run plain = train(b, train, 2, false, 0.7f);
+            Run graph = train(b, train, 2, true, 0.7f);
+            Run free = train(b, train, 2, false, 0f);
+            for (int i = 0; i < plain.parameters().size(); i++) {
+                assertArrayEquals(plain.parameters().get(i), graph.parameters().get(i), 0f, "parameter tensor " + i);
+            }
+            assertTrue(!java.util.Arrays.equals(plain.parameters().get(0), free.parameters().get(0)),
+                    "max-norm 0.7 changed nothing");
+            assertEquals(STEPS_PER_EPOCH, graph.perEpoch().get(1).graphLaunches(), "one graph launch per step");
+            // the 15 kernels of a plain step and one max_norm per hidden layer (2)
+            assertEquals(STEPS_PER_EPOCH * 17L, plain.perEpoch().get(1).kernelLaunches()
+                    - graph.perEpoch().get(1).kernelLaunches(), "kernels per step");
         }
     }
 

@@ -111,6 +111,7 @@ public final class OpCatalogue {
         GemmCases.fusedLinear(list);
         LossCases.withCorrectCount(list);
         OptimiserCases.sgdMany(list);
+        OptimiserCases.maxNorm(list);
         gatherAtDeviceOffset(list);
         return list.cases();
     }
@@ -163,6 +164,14 @@ public final class OpCatalogue {
             Tensor x = r.upload(r.uniform(rows * cols, 0.5, 3), rows, cols);
             Tensor y = r.nan(rows, cols);
             r.backend().dropout(x, y, 0.3f, 0x1234_5678_9ABCL, 17, 2);
+            r.output("y", y, Tolerance.relAbs(2 * U, 0, "the same Philox mask; kept: x·(1/(1 − p)), the scale rounded"
+                    + " to float32 once and one product"));
+        });
+        list.eachMatrix("dropout", "input layer key -1", Family.DROPOUT, (r, rows, cols) -> {
+            // input dropout's key (Model.INPUT_DROPOUT_KEY): 0xFFFFFFFF as Philox's layer word
+            Tensor x = r.upload(r.uniform(rows * cols, 0.5, 3), rows, cols);
+            Tensor y = r.nan(rows, cols);
+            r.backend().dropout(x, y, 0.2f, 0x1234_5678_9ABCL, 17, -1);
             r.output("y", y, Tolerance.relAbs(2 * U, 0, "the same Philox mask; kept: x·(1/(1 − p)), the scale rounded"
                     + " to float32 once and one product"));
         });

@@ -57,6 +57,20 @@ final class OptimiserCases {
         });
     }
 
+    /**
+     * Keras's max-norm on weights (inputs × outputs), the bound at the columns' typical norm
+     * √(rows/3) so that some columns are rescaled and some are not.
+     */
+    static void maxNorm(CaseList list) {
+        list.eachMatrix("maxNorm", "about half the columns over the bound", Family.OPTIMISERS, (r, rows, cols) -> {
+            Tensor w = r.upload(r.uniform(rows * cols, -1, 1), rows, cols);
+            r.backend().maxNorm(w, (float) Math.sqrt(rows / 3.0));
+            r.output("weights", w, Tolerance.relAbs(8 * (Math.sqrt(rows) + 4) * U, 0, "each column's sum of "
+                    + rows + " squares in float32 (√N·u on random data), its square root, the min, one division"
+                    + " and one product"));
+        });
+    }
+
     /** SGD over tensors of three shapes in one call, with the learning rate read from a device tensor. */
     static void sgdMany(CaseList list) {
         list.eachMatrix("sgdUpdate", "many tensors, rate on the device", Family.OPTIMISERS, (r, rows, cols) -> {

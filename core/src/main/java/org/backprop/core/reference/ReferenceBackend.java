@@ -400,6 +400,11 @@ public final class ReferenceBackend implements Backend {
         ReferenceOptimisers.adam(this, param, grad, m, v, lr, beta1, beta2, eps, step);
     }
 
+    @Override
+    public void maxNorm(Tensor weights, float c) {
+        ReferenceOptimisers.maxNorm(this, weights, c);
+    }
+
     // ---------------------------------------------------------------- data
 
     @Override

@@ -3,6 +3,7 @@ package org.backprop.core.reference;
 import static org.backprop.core.reference.ReferenceBackend.in;
 import static org.backprop.core.reference.ReferenceBackend.out;
 
+import org.backprop.core.Backend;
 import org.backprop.core.Checks;
 import org.backprop.core.Tensor;
 
@@ -75,6 +76,25 @@ final class ReferenceOptimisers {
             mv[i] = beta1 * mv[i] + (1 - (double) beta1) * g[i];
             vv[i] = beta2 * vv[i] + (1 - (double) beta2) * g[i] * g[i];
             p[i] -= lr * (mv[i] / correction1) / (Math.sqrt(vv[i] / correction2) + eps);
+        }
+    }
+
+    /** Keras's MaxNorm over each column, in double: w·min(n, c)/(ε + n) with n the column's norm. */
+    static void maxNorm(ReferenceBackend b, Tensor weights, float c) {
+        Checks.maxNorm(b, weights, c);
+        double[] w = out(weights);
+        int rows = weights.rows();
+        int cols = weights.cols();
+        for (int j = 0; j < cols; j++) {
+            double sum = 0;
+            for (int i = 0; i < rows; i++) {
+                sum += w[i * cols + j] * w[i * cols + j];
+            }
+            double norm = Math.sqrt(sum);
+            double scale = Math.min(norm, c) / ((double) Backend.MAX_NORM_EPS + norm);
+            for (int i = 0; i < rows; i++) {
+                w[i * cols + j] *= scale;
+            }
         }
     }
 }
