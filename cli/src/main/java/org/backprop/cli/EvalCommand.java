@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
  * and precision/recall areas, and calibration, of a saved model on a test set.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
+        customSynopsis = "backprop eval --model FILE [--data SOURCE | --test FILE] [OPTIONS]",
         description = "Evaluate a saved model on the rows its training held out (or --test FILE, whole): loss, accuracy, confusion matrix, precision,"
                 + " recall and F1, ROC AUC and average precision (one class against the rest beyond two classes),"
                 + " expected calibration error; RMSE, MAE and R² for a regression.")

@@ -32,6 +32,7 @@ import picocli.CommandLine.Option;
 
 /** {@code backprop predict}: the predicted class, its probability and every class's, for each input row. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
+        customSynopsis = "backprop predict --model FILE --input FILE [OPTIONS]",
         description = {"Predict a class (or, for a regression, a value) for each row of an input file with a saved model.",
                 "Prints CSV: row,predicted,probability, then one probability per class (p_NAME) or, with --top K, the K"
                         + " likeliest classes; a label column in the input is printed too, and the accuracy said at the end."})
