@@ -27,9 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StandaloneClusterIT {
 
-    /** 10,000 rows in batches of 1,000: 20 synchronous steps, each one Spark job. */
+    /** 5,000 rows in batches of 500: 20 synchronous steps, each one Spark job. */
     private static final List<String> RECIPE = List.of("train", "--data", "mnist-sample", "--layers", "64",
-            "--epochs", "2", "--batch", "1000", "--backend", "cpu", "--progress=false");
+            "--epochs", "2", "--batch", "500", "--backend", "cpu", "--progress=false");
 
     @TempDir static Path dir;
     static StandaloneCluster cluster;
@@ -55,6 +55,7 @@ class StandaloneClusterIT {
         Map<String, float[]> local = train("local", List.of("--master", "local[2]"));
         Map<String, float[]> onCluster = train("cluster", List.of("--master", cluster.masterUrl()));
         assertEquals(local.keySet(), onCluster.keySet());
+        assertTrue(local.size() >= 4, "parameters saved: " + local.keySet());
         for (String name : local.keySet()) {
             // two partitions on two executors add up the same two sums as two threads of local[2]
             assertArrayEquals(local.get(name), onCluster.get(name), 0f, name + ": cluster against local[2]");
@@ -117,7 +118,7 @@ class StandaloneClusterIT {
         return out;
     }
 
-    /** The float32 arrays of an .npz, by entry name. */
+    /** The float32 arrays of an .npz (the parameters), by entry name. */
     static Map<String, float[]> npz(Path file) throws IOException {
         Map<String, float[]> out = new TreeMap<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {
@@ -128,7 +129,9 @@ class StandaloneClusterIT {
                 int headerLen = major == 1 ? Short.toUnsignedInt(buf.getShort(8)) : buf.getInt(8);
                 int start = (major == 1 ? 10 : 12) + headerLen;
                 String header = new String(b, major == 1 ? 10 : 12, headerLen, StandardCharsets.ISO_8859_1);
-                assertTrue(header.contains("'<f4'"), e.getName() + " is not float32: " + header);
+                if (!header.contains("'<f4'")) {
+                    continue; // names and settings beside the parameters
+                }
                 float[] v = new float[(b.length - start) / 4];
                 buf.position(start).asFloatBuffer().get(v);
                 out.put(e.getName(), v);
