@@ -18,13 +18,17 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ./backprop train --master spark://...} as a user runs it, with no settings of its own,
  * against a standalone Master and two Workers on loopback ({@link StandaloneCluster}).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {
 
     /** 5,000 rows in batches of 500: 20 synchronous steps, each one Spark job. */
@@ -33,6 +37,8 @@ class StandaloneClusterIT {
 
     @TempDir static Path dir;
     static StandaloneCluster cluster;
+    /** The fault-free run on the cluster, for the run that loses a Worker. */
+    static Map<String, float[]> faultFree;
 
     @BeforeAll
     static void startCluster() throws Exception {
@@ -50,10 +56,12 @@ class StandaloneClusterIT {
     }
 
     @Test
+    @Order(1)
     void synchronousTrainingOnTheClusterEqualsLocalSparkBitForBitAndOneProcessWithinTolerance() throws Exception {
         Map<String, float[]> one = train("one", List.of());
         Map<String, float[]> local = train("local", List.of("--master", "local[2]"));
         Map<String, float[]> onCluster = train("cluster", List.of("--master", cluster.masterUrl()));
+        faultFree = onCluster;
         assertEquals(local.keySet(), onCluster.keySet());
         assertTrue(local.size() >= 4, "parameters saved: " + local.keySet());
         for (String name : local.keySet()) {
@@ -72,6 +80,7 @@ class StandaloneClusterIT {
     }
 
     @Test
+    @Order(2)
     void anUnreachableMasterIsOneLineAtOnce() throws Exception {
         String url = "spark://127.0.0.1:" + StandaloneCluster.freePort();
         ChildJvm.Run r = launcher(concat(RECIPE, List.of("--master", url)));
@@ -82,11 +91,51 @@ class StandaloneClusterIT {
     }
 
     @Test
+    @Order(3)
     void yarnIsRefusedWithTheSparkSubmitCommand() throws Exception {
         ChildJvm.Run r = launcher(concat(RECIPE, List.of("--master", "yarn")));
         assertEquals(2, r.exit(), r.out());
         assertTrue(lastLine(r.out()).startsWith("backprop: --master yarn: YARN runs through spark-submit: spark-submit"),
                 r.out());
+    }
+
+    /** Last: it leaves the cluster one Worker short. */
+    @Test
+    @Order(9)
+    void aWorkerKilledMidRunLeavesTheFaultFreeResult() throws Exception {
+        if (faultFree == null) {
+            faultFree = train("cluster", List.of("--master", cluster.masterUrl()));
+        }
+        Path npz = dir.resolve("killed.npz");
+        Path script = Path.of(System.getProperty("backprop.launcher", "../backprop")).toAbsolutePath();
+        List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
+        cmd.addAll(concat(RECIPE, List.of("--master", cluster.masterUrl(), "--save", npz.toString())));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        Process p = pb.start();
+        StringBuilder out = new StringBuilder();
+        boolean killed = false;
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                out.append(line).append('\n');
+                if (!killed && line.startsWith("epoch 1/")) {
+                    StandaloneCluster.kill(cluster.worker(1)); // kill -9 of the Worker and its executor
+                    killed = true;
+                }
+            }
+        } finally {
+            if (!p.waitFor(3, java.util.concurrent.TimeUnit.MINUTES)) {
+                StandaloneCluster.kill(p);
+            }
+        }
+        System.out.println("with a Worker killed after epoch 1:\n" + out);
+        assertTrue(killed, out.toString());
+        assertEquals(0, p.exitValue(), () -> out + "\n" + cluster.logs());
+        Map<String, float[]> after = npz(npz);
+        assertEquals(faultFree.keySet(), after.keySet());
+        for (String name : faultFree.keySet()) {
+            assertArrayEquals(faultFree.get(name), after.get(name), 0f, name + ": after losing a Worker");
+        }
     }
 
     private Map<String, float[]> train(String name, List<String> extra) throws Exception {
