@@ -16,4 +16,16 @@ final class Errors {
                 || e.getClass().getName().startsWith("org.backprop.data.")
                 || e.getClass().getName().startsWith("org.backprop.io.");
     }
+
+    /**
+     * An error's first line: a message that carries another process's stack trace (a Spark task's)
+     * is cut there, and says where the rest is.
+     */
+    static String firstLine(String msg, boolean verbose) {
+        int nl = msg.indexOf('\n');
+        if (nl < 0) {
+            return msg;
+        }
+        return msg.substring(0, nl).strip() + (verbose ? "" : " (the rest with --verbose)");
+    }
 }

@@ -81,7 +81,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             e.printStackTrace(err);
         }
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : Flags.message(e);
-        err.println("backprop: " + Text.printable(msg));
+        err.println("backprop: " + Text.printable(Errors.firstLine(msg, verbose)));
         err.flush();
         return Errors.isBadInput(e) ? USAGE : FAILED;
     }

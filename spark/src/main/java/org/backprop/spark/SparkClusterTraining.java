@@ -16,6 +16,25 @@ public final class SparkClusterTraining implements ClusterTraining {
     /** Spark's own INFO lines drown the epoch lines; a user's log4j2 configuration still wins. */
     private static final String QUIET_LOGGING = "org/backprop/spark/log4j2-quiet.properties";
 
+    /**
+     * Spark's INFO lines drown the epoch lines: unless the user gave a log4j2 configuration, warnings
+     * and errors only, also under spark-submit, where Spark has configured logging before we run.
+     */
+    private static void quietLogging() {
+        if (System.getProperty("log4j2.configurationFile") != null) {
+            return;
+        }
+        ClassLoader cl = SparkClusterTraining.class.getClassLoader();
+        boolean own = cl.getResource("log4j2.properties") != null || cl.getResource("log4j2.xml") != null;
+        if (ClusterLaunch.underSparkSubmit()) {
+            if (!own) {
+                org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.WARN);
+            }
+        } else {
+            System.setProperty("log4j2.configurationFile", QUIET_LOGGING);
+        }
+    }
+
     @Override
     public String name() {
         return "spark";
@@ -27,9 +46,7 @@ public final class SparkClusterTraining implements ClusterTraining {
             throw new IllegalArgumentException("--spark without a master URL needs one from spark-submit;"
                     + " outside it give one, e.g. --spark local[2] or --master spark://host:7077");
         }
-        if (System.getProperty("log4j2.configurationFile") == null) {
-            System.setProperty("log4j2.configurationFile", QUIET_LOGGING);
-        }
+        quietLogging();
         boolean joined = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
         SparkSession.Builder builder = SparkSession.builder().appName("backprop train");
         if (!job.master().isEmpty()) {
@@ -39,8 +56,15 @@ public final class SparkClusterTraining implements ClusterTraining {
             // one process: nothing needs to listen beyond loopback, and no web UI
             builder.config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
                     .config("spark.ui.enabled", "false");
+        } else if (!job.master().isEmpty() && !joined && !ClusterLaunch.underSparkSubmit()) {
+            ClusterLaunch.configure(builder, job.master());
         }
-        SparkSession spark = builder.getOrCreate();
+        SparkSession spark;
+        try {
+            spark = builder.getOrCreate();
+        } catch (RuntimeException e) {
+            throw job.master().startsWith("local") ? e : SparkErrors.ofStart(job.master(), e);
+        }
         try {
             SparkTrainer trainer = new SparkTrainer(spark, job.model(), job.loss(), job.optimizer(), job.spec())
                     .withSyncEvery(job.syncEvery())

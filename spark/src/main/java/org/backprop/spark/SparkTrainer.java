@@ -180,7 +180,7 @@ public final class SparkTrainer {
         try {
             return train(run, blocks, test, options, listener);
         } catch (SparkException e) {
-            throw rootCause(e);
+            throw SparkErrors.ofJob(e);
         } finally {
             if (Replicas.count() > 0 || !jsc.master().startsWith("local")) {
                 try {
@@ -363,17 +363,6 @@ public final class SparkTrainer {
     }
 
     /** A failed Spark job as the error its task hit, so a bad row reads as one line naming the row. */
-    private static RuntimeException rootCause(SparkException e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        if (t instanceof IllegalArgumentException iae) {
-            return new IllegalArgumentException(iae.getMessage(), e);
-        }
-        return new IllegalStateException("Spark job failed: " + e.getMessage(), e);
-    }
-
     /** Sends piece i to partition key. */
     private static final class ByIndex extends Partitioner {
         private final int n;
