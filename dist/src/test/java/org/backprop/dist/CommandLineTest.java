@@ -61,10 +61,10 @@ class CommandLineTest {
         ChildJvm.Run dropout = backprop("train", "--spark", "local[2]", "--data", "mnist-sample", "--layers", "32",
                 "--dropout", "0.5", "--epochs", "1");
         assertEquals(2, dropout.exit(), dropout.out());
-        assertTrue(dropout.out().contains("backprop: --spark does not support --dropout yet"), dropout.out());
+        assertTrue(dropout.out().contains("backprop: cluster training does not support dropout yet"), dropout.out());
         ChildJvm.Run rmsprop = backprop("train", "--spark", "local[2]", "--data", "mnist-sample", "--optimizer", "rmsprop",
                 "--epochs", "1");
         assertEquals(2, rmsprop.exit(), rmsprop.out());
-        assertTrue(rmsprop.out().contains("backprop: --spark trains with sgd, momentum or adam, not rmsprop"), rmsprop.out());
+        assertTrue(rmsprop.out().contains("backprop: cluster training uses sgd, momentum or adam as its optimizer, not rmsprop"), rmsprop.out());
     }
 }
