@@ -103,8 +103,9 @@ public record Deformation(boolean affine, boolean elastic, float rotate, float s
         return b.append(')').toString();
     }
 
+    /** At most four decimals, no trailing zeros: 15, 0.5, 12.5. */
     private static String fmt(float f) {
-        return f == Math.rint(f) ? Integer.toString((int) f) : Float.toString(f);
+        return java.math.BigDecimal.valueOf(Math.round(f * 1e4) / 1e4).stripTrailingZeros().toPlainString();
     }
 
     /** The side of a square image of {@code features} pixels, or -1 when it is not a square. */
