@@ -36,6 +36,7 @@ final class Augmenting {
                         + (kind == null ? " give --augment too" : " leave it out with --augment " + kind));
             }
         }
+        of(r);   // the kind and the parameters' ranges, each refusal naming its option
         if (o.augmentPreview != null && kind == null && r.resume == null) {
             throw new IllegalArgumentException("--augment-preview draws the deformations of --augment: give --augment");
         }
