@@ -95,8 +95,10 @@ final class TrainCommand implements Callable<Integer> {
             }
             ModelState initial = resumed == null && model.init != null ? readWeights(model.init) : null;
             TrainingRecipe recipe = resumed != null ? resumed.recipe()
-                    : OptionsRecipe.of(model, opt, run, initial, tt.train().isRegression(), this::given)
-                            .withAugment(Augmenting.of(run));
+                    : OptionsRecipe.of(model, opt, run, initial, tt.train().isRegression(), this::given);
+            if (recipe.augment() != null) {
+                say("augment: " + recipe.augment().describe() + ", the training images only, drawn afresh each epoch");
+            }
             if (out.augmentPreview != null) {
                 if (recipe.augment() == null) {
                     throw new IllegalArgumentException("--augment-preview draws the deformations of --augment, and"
