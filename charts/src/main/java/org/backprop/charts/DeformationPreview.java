@@ -1,7 +1,6 @@
 package org.backprop.charts;
 
 import java.awt.Color;
-import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -51,10 +50,7 @@ public final class DeformationPreview {
         int split = x0 + tile + SPLIT / 2;
         g.drawLine(split, top, split, top + rows * (tile + GAP) - GAP);
         Style.title(g, title, w / 2, w - 2 * margin, 30);
-        g.setFont(Style.fitting(Style.LEGEND, caption, w - 2 * margin));
-        FontMetrics fm = g.getFontMetrics();
-        g.setColor(Color.DARK_GRAY);
-        g.drawString(caption, (w - fm.stringWidth(caption)) / 2, h - 16);
+        Style.caption(g, caption, w, margin, h - 16);
         g.dispose();
         Style.write(img, png);
     }
