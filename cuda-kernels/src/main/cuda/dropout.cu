@@ -18,25 +18,13 @@
 // for the simple indexing. Speed: not yet measured on a GPU; ten rounds of
 // two 32-bit multiplies per element are far below a current GPU's integer rate at MNIST sizes.
 
+#include "philox.cuh"
+
 __device__ __forceinline__ unsigned philox_word(unsigned c0, unsigned c1, unsigned c2, unsigned c3,
                                                  unsigned k0, unsigned k1, unsigned which) {
-    const unsigned M0 = 0xD2511F53u, M1 = 0xCD9E8D57u, W0 = 0x9E3779B9u, W1 = 0xBB67AE85u;
-#pragma unroll
-    for (int round = 0; round < 10; round++) {
-        if (round > 0) {
-            k0 += W0;
-            k1 += W1;
-        }
-        unsigned hi0 = __umulhi(M0, c0), lo0 = M0 * c0;
-        unsigned hi1 = __umulhi(M1, c2), lo1 = M1 * c2;
-        unsigned n0 = hi1 ^ c1 ^ k0;
-        unsigned n2 = hi0 ^ c3 ^ k1;
-        c0 = n0;
-        c1 = lo1;
-        c2 = n2;
-        c3 = lo0;
-    }
-    return which == 0 ? c0 : which == 1 ? c1 : which == 2 ? c2 : c3;
+    unsigned w[4];
+    philox_block(c0, c1, c2, c3, k0, k1, w);
+    return which == 0 ? w[0] : which == 1 ? w[1] : which == 2 ? w[2] : w[3];   // constant indices: registers
 }
 
 extern "C" __global__ void dropout(const float *in, float *out, int m, int n, int k0, int k1,

@@ -6,6 +6,7 @@
 
 #include "../../main/cuda/activations.cu"
 #include "../../main/cuda/bias.cu"
+#include "../../main/cuda/deform.cu"
 #include "../../main/cuda/dropout.cu"
 #include "../../main/cuda/elementwise.cu"
 #include "../../main/cuda/gather.cu"
@@ -24,6 +25,7 @@ const emu::KernelEntry emu::kernels[] = {
     KERNEL(fill), KERNEL(scale), KERNEL(axpy),
     KERNEL(dropout),
     KERNEL(gather_rows), KERNEL(gather_rows_at), KERNEL(advance_index),
+    KERNEL(deform_images),
     KERNEL(sigmoid_binary_cross_entropy), KERNEL(squared_error),
     KERNEL(count_correct), KERNEL(argmax), KERNEL(sum_of_squares),
     KERNEL(sgd_update), KERNEL(momentum_update), KERNEL(adam_update), KERNEL(sgd_update_many),

@@ -195,6 +195,14 @@ final class Style {
         g.drawString(title, Math.max(4, centre - fm.stringWidth(title) / 2), baseline);
     }
 
+    /** A grey legend line centred across an image {@code width} wide, with {@code margin} each side. */
+    static void caption(Graphics2D g, String text, int width, int margin, int baseline) {
+        g.setFont(fitting(LEGEND, text, width - 2 * margin));
+        FontMetrics fm = g.getFontMetrics();
+        g.setColor(Color.DARK_GRAY);
+        g.drawString(text, (width - fm.stringWidth(text)) / 2, baseline);
+    }
+
     /** {@code font}, made smaller until {@code text} fits {@code width}. */
     static Font fitting(Font font, String text, int width) {
         Font f = font;

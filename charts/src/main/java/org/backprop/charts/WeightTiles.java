@@ -1,7 +1,6 @@
 package org.backprop.charts;
 
 import java.awt.Color;
-import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -59,10 +58,7 @@ public final class WeightTiles {
         Style.title(g, title, w / 2, w - 2 * margin, 30);
         String legend = units + " hidden units, one " + side + "x" + side + " tile each: blue negative, white 0,"
                 + " red positive (each tile scaled to its largest |w|)";
-        g.setFont(Style.fitting(Style.LEGEND, legend, w - 2 * margin));
-        FontMetrics fm = g.getFontMetrics();
-        g.setColor(Color.DARK_GRAY);
-        g.drawString(legend, (w - fm.stringWidth(legend)) / 2, h - 14);
+        Style.caption(g, legend, w, margin, h - 14);
         g.dispose();
         Style.write(img, png);
     }

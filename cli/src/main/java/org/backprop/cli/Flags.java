@@ -16,7 +16,9 @@ final class Flags {
             Map.entry("batch", "--batch"), Map.entry("epochs", "--epochs"), Map.entry("steps per sync", "--sync-every"),
             Map.entry("task", "--task"), Map.entry("input dropout", "--input-dropout"),
             Map.entry("max-norm", "--max-norm"), Map.entry("momentum ramp", "--momentum-ramp"), Map.entry("rho", "--rho"),
-            Map.entry("eps", "--eps"));
+            Map.entry("eps", "--eps"), Map.entry("augment", "--augment"), Map.entry("rotation", "--rotate"),
+            Map.entry("scale", "--scale"), Map.entry("shift", "--shift"), Map.entry("elastic sigma", "--elastic-sigma"),
+            Map.entry("elastic alpha", "--elastic-alpha"));
 
     private Flags() { }
 

@@ -174,6 +174,8 @@ final class InspectCommand implements Callable<Integer> {
                 case "momentum" -> (optimizer.equals("momentum") || optimizer.equals("nesterov"))
                         && meta.getOrDefault("momentum-ramp", "none").equals("none");
                 case "momentum-ramp" -> !v.equals("none");
+                case "augment" -> !v.equals("none");
+                case "augment-rotate", "augment-scale", "augment-shift", "elastic-sigma", "elastic-alpha" -> !v.equals("-");
                 case "rho" -> optimizer.equals("rmsprop");
                 case "eps" -> optimizer.equals("rmsprop") || optimizer.startsWith("adam");
                 case "lr-decay" -> schedule.equals("exponential") || schedule.equals("step");

@@ -130,7 +130,8 @@ final class OptionsRecipe {
         return new TrainingRecipe(hidden, act, out, l, opt, rate, schedule, momentum, decay, drop, in, r.seed, r.batch,
                 r.epochs, m.inputDropout != null ? m.inputDropout : 0f, m.maxNorm != null ? m.maxNorm : 0f,
                 o.momentumRamp != null ? MomentumRamp.parse(o.momentumRamp) : null,
-                o.rho != null ? o.rho : TrainingRecipe.DEFAULT_RHO, o.eps != null ? o.eps : TrainingRecipe.DEFAULT_EPS);
+                o.rho != null ? o.rho : TrainingRecipe.DEFAULT_RHO, o.eps != null ? o.eps : TrainingRecipe.DEFAULT_EPS,
+                Augmenting.of(r));
     }
 
     static int[] parseLayers(String s) {

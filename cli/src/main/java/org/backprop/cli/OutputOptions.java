@@ -38,6 +38,10 @@ final class OutputOptions {
             description = "Draw an image model's first-layer weights, one tile per hidden unit.")
     Path weightsPng;
 
+    @Option(names = "--augment-preview", paramLabel = "FILE.png",
+            description = "A few training images beside deformed versions of each, as --augment makes them.")
+    Path augmentPreview;
+
     @Option(names = "--plot-boundary", paramLabel = "FILE.png",
             description = "Draw the decision regions of a model with two inputs.")
     Path plotBoundary;

@@ -75,6 +75,7 @@ final class TrainCommand implements Callable<Integer> {
             BACKEND_LOG.setLevel(java.util.logging.Level.WARNING);   // no backend line: only done: and errors
         }
         OptionsRecipe.refuseNonApplying(model, opt, run, device);
+        Augmenting.refuseNonApplying(run, out, data.data == null ? DataArgs.DEFAULT_SOURCE : data.data);
         data.validate();
         // A resumed run's data split and scaling come from its checkpoint, so read it before the data.
         resumed = run.resume != null ? Resumed.read(run.resume, this) : null;
@@ -95,6 +96,17 @@ final class TrainCommand implements Callable<Integer> {
             ModelState initial = resumed == null && model.init != null ? readWeights(model.init) : null;
             TrainingRecipe recipe = resumed != null ? resumed.recipe()
                     : OptionsRecipe.of(model, opt, run, initial, tt.train().isRegression(), this::given);
+            if (recipe.augment() != null) {
+                say("augment: " + recipe.augment().describe() + ", the training images only, drawn afresh each epoch");
+            }
+            if (out.augmentPreview != null) {
+                if (recipe.augment() == null) {
+                    throw new IllegalArgumentException("--augment-preview draws the deformations of --augment, and"
+                            + " this run has none");
+                }
+                Augmenting.preview(recipe.augment(), tt.train(), recipe.seed(), out.augmentPreview);
+                say("augment preview: " + out.augmentPreview);
+            }
             if (initial != null && !given("--layers")) {
                 say("architecture: " + recipe.describe(tt.train().featureCount(), initial.layers()
                         .get(initial.layers().size() - 1).outputs()).split(",")[0] + ", " + recipe.output().id()
@@ -299,7 +311,7 @@ final class TrainCommand implements Callable<Integer> {
         check(device.fallback == null || device.fallback.equalsIgnoreCase("cpu"), "--fallback takes only 'cpu', got '"
                 + device.fallback + "'");
         for (Path p : new Path[] {out.save, out.plot, out.checkpointEvery > 0 ? out.checkpointFile() : null, out.saveBest,
-                out.history, out.plotBoundary, out.weightsPng}) {
+                out.history, out.plotBoundary, out.weightsPng, out.augmentPreview}) {
             Path dir = p == null ? null : p.toAbsolutePath().getParent();
             check(dir == null || Files.isDirectory(dir), "cannot write " + p + ": directory " + dir + " does not exist");
         }
@@ -310,6 +322,7 @@ final class TrainCommand implements Callable<Integer> {
         pngOption("--weights-png", out.weightsPng);
         pngOption("--plot-boundary", out.plotBoundary);
         pngOption("--plot", out.plot);
+        pngOption("--augment-preview", out.augmentPreview);
     }
 
     private static void pngOption(String option, Path p) {

@@ -221,6 +221,22 @@ public interface Backend extends AutoCloseable {
         uploadIndices(new int[] {(int) download(counter)[0] + by}, counter);
     }
 
+    /**
+     * dst = src with each row, a side×side image, deformed as {@link org.backprop.data.Deformation}
+     * defines for (seed, epoch, firstRow + r): the training batch's augmentation. src and dst are
+     * m×side² and must not alias. This default is the definition: the deformation computed on the
+     * host between a download and an upload (what the reference backend runs, and the path of any
+     * backend without a kernel of its own).
+     */
+    default void deformImages(Tensor src, Tensor dst, int side, org.backprop.data.Deformation d, long seed, int epoch,
+                              int firstRow) {
+        Checks.deform(src, dst, side, d);
+        float[] in = download(src);
+        float[] out = new float[in.length];
+        d.apply(in, out, src.rows(), side, seed, epoch, firstRow);
+        upload(out, dst);
+    }
+
     // ---------------------------------------------------------------- fused ops
     //
     // Each default body is the op's definition in terms of the plain ops above; the reference

@@ -55,6 +55,21 @@ public final class Checks {
         }
     }
 
+    /** The operands of {@link Backend#deformImages}: same m×side² shapes, distinct tensors, a deformation. */
+    public static void deform(Tensor src, Tensor dst, int side, org.backprop.data.Deformation d) {
+        if (src == null || dst == null || d == null) {
+            throw new IllegalArgumentException("deformImages: tensor or deformation is null");
+        }
+        sameShape("deformImages", src, dst);
+        if (side < 1 || (long) side * side != src.cols()) {
+            throw new IllegalArgumentException("deformImages: rows of " + src.cols() + " values are not " + side + "x"
+                    + side + " images");
+        }
+        if (src == dst) {
+            throw new IllegalArgumentException("deformImages: dst must not be src (every pixel reads its neighbours)");
+        }
+    }
+
     public static void scalar(String op, Tensor t) {
         if (t.size() != 1) {
             throw new IllegalArgumentException(op + ": accumulator must be 1x1, got " + t.shape());

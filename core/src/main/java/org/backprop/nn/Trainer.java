@@ -11,6 +11,7 @@ import java.util.Random;
 import org.backprop.core.Backend;
 import org.backprop.core.Tensor;
 import org.backprop.data.Dataset;
+import org.backprop.data.Deformation;
 
 /**
  * Minibatch training with backpropagation, Keras's {@code fit} in spirit:
@@ -35,6 +36,8 @@ public final class Trainer {
     private BatchListener batchListener;
     private StopRequest stop;
     private float maxNorm;
+    private Deformation augment;
+    private int side;
 
     public Trainer(Model model, Loss loss, Optimizer optimizer) {
         loss.checkOutput(model.outputActivation());
@@ -77,6 +80,22 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Deforms every training batch before its step ({@link Backend#deformImages}), afresh each
+     * epoch from (seed, epoch, position in the epoch); evaluation never deforms. The model's
+     * inputs must be a square image. Null turns it off. Returns this trainer.
+     */
+    public Trainer augment(Deformation d) {
+        int s = Deformation.side(model.inputs());
+        if (d != null && s < 0) {
+            throw new InvalidSetting("augment", "deforms square images, and " + model.inputs()
+                    + " input features are not one (MNIST's 784 are 28x28)");
+        }
+        this.augment = d;
+        this.side = s;
+        return this;
+    }
+
     /** Trains for {@code options.epochs()} epochs (after {@code options.startEpoch()}), evaluating on {@code test} after each. */
     public TrainResult fit(Dataset train, Dataset test, FitOptions options, EpochListener listener) {
         return fit(train, test, "test", options, listener);
@@ -104,6 +123,7 @@ public final class Trainer {
              Tensor correct = backend.allocate(1, 1);
              Tensor norm = backend.allocate(1, 1);
              Tensor batchStart = backend.allocateIndices(1);
+             Tensor undeformed = augment == null ? null : backend.allocate(batch, model.inputs());
              RecordedSteps recorded = new RecordedSteps(recordable(options))) {
             int[] order = new int[train.size()];
             int batches = (train.size() + batch - 1) / batch;
@@ -132,13 +152,14 @@ public final class Trainer {
                     int start = b * batch;
                     int n = Math.min(batch, train.size() - start);
                     Activations.Batch v = acts.rows(n);
+                    Deformed deformed = augment == null ? null : new Deformed(undeformed, epoch, start);
                     if (options.clipNorm() > 0) {
-                        step(trainData, batchStart, v, lossSum, correct, options.seed());
+                        step(trainData, batchStart, v, lossSum, correct, options.seed(), deformed);
                         clip(norm, options.clipNorm());
                         optimizer.step(model.parameters());
                         constrain();
                     } else {
-                        recorded.step(n, () -> step(trainData, batchStart, v, lossSum, correct, options.seed()));
+                        recorded.step(n, () -> step(trainData, batchStart, v, lossSum, correct, options.seed(), deformed));
                     }
                     if ((b + 1) % options.checkEvery() == 0 || b == batches - 1) {
                         float running = backend.scalar(lossSum);
@@ -263,14 +284,24 @@ public final class Trainer {
         return new Result(meanLoss, accuracy, e);
     }
 
+    /** Where a deformed batch is gathered before its deformation, and the epoch and position that key it. */
+    private record Deformed(Tensor undeformed, int epoch, int start) { }
+
     /**
      * The device work of one training step up to the optimiser: gather the batch at the
-     * device-side offset (and advance it), then {@link Loss#step}. Reads nothing back, so a
-     * backend can record it; optimizer.step follows.
+     * device-side offset (and advance it), deform it when augmenting, then {@link Loss#step}.
+     * Reads nothing back, so a backend can record it; optimizer.step follows.
      */
     private void step(DeviceData data, Tensor batchStart, Activations.Batch b, Tensor lossSum, Tensor correct,
-                      long seed) {
-        backend.gatherRows(data.x, data.indices, batchStart, b.input());
+                      long seed, Deformed deformed) {
+        if (deformed == null) {
+            backend.gatherRows(data.x, data.indices, batchStart, b.input());
+        } else {
+            Tensor raw = b.rows() == deformed.undeformed.rows() ? deformed.undeformed
+                    : deformed.undeformed.firstRows(b.rows());
+            backend.gatherRows(data.x, data.indices, batchStart, raw);
+            backend.deformImages(raw, b.input(), side, augment, seed, deformed.epoch, deformed.start);
+        }
         backend.gatherRows(data.y, data.indices, batchStart, b.target());
         backend.advanceIndex(batchStart, b.rows());
         loss.step(model, b, lossSum, correct, seed, optimizer.steps() + 1);
@@ -278,11 +309,12 @@ public final class Trainer {
 
     /**
      * Whether steps may be recorded and replayed: not with clipping (it reads the norm back), an
-     * optimiser whose step is not recordable, or dropout (its mask is keyed by the step number,
-     * which a replay would repeat).
+     * optimiser whose step is not recordable, dropout (its mask is keyed by the step number,
+     * which a replay would repeat) or deformations (keyed by the epoch and the batch's position).
      */
     private boolean recordable(FitOptions o) {
-        return o.recordSteps() && o.clipNorm() == 0 && optimizer.recordable() && !model.hasDropout();
+        return o.recordSteps() && o.clipNorm() == 0 && optimizer.recordable() && !model.hasDropout()
+                && augment == null;
     }
 
     /** One line saying how {@link #fit} will issue the training steps under these options. */
@@ -298,6 +330,9 @@ public final class Trainer {
         }
         if (model.hasDropout()) {
             return "every op issued each step (dropout's mask is keyed by the step number)";
+        }
+        if (augment != null) {
+            return "every op issued each step (the deformations are keyed by the epoch and the batch)";
         }
         return "recorded once per batch size and replayed where the backend can record (CUDA graphs on the PTX GEMM),"
                 + " else every op issued";

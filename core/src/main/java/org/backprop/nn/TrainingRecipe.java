@@ -31,11 +31,13 @@ import org.backprop.core.Backend;
  * @param momentumRamp μ rising over the first updates for momentum and nesterov (null = constant μ)
  * @param rho         RMSprop's smoothing constant (PyTorch's alpha, Keras's rho)
  * @param eps         the ε of RMSprop, Adam and AdamW
+ * @param augment     the deformations of the training images, regenerated every epoch (null = none)
  */
 public record TrainingRecipe(int[] hidden, Activation activation, Activation output, Loss loss, String optimizer,
                              float lr, LrSchedule schedule, float momentum, float weightDecay, float[] dropout,
                              Init init, long seed, int batch, int epochs, float inputDropout, float maxNorm,
-                             MomentumRamp momentumRamp, float rho, float eps) {
+                             MomentumRamp momentumRamp, float rho, float eps,
+                             org.backprop.data.Deformation augment) {
 
     /** RMSprop's ρ when none is given (PyTorch's alpha). */
     public static final float DEFAULT_RHO = 0.99f;
@@ -90,12 +92,21 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
                 "eps", "applies to the rmsprop, adam and adamw optimizers, not " + optimizer);
     }
 
+    /** A recipe without deformations. */
+    public TrainingRecipe(int[] hidden, Activation activation, Activation output, Loss loss, String optimizer,
+                          float lr, LrSchedule schedule, float momentum, float weightDecay, float[] dropout,
+                          Init init, long seed, int batch, int epochs, float inputDropout, float maxNorm,
+                          MomentumRamp momentumRamp, float rho, float eps) {
+        this(hidden, activation, output, loss, optimizer, lr, schedule, momentum, weightDecay, dropout, init, seed,
+                batch, epochs, inputDropout, maxNorm, momentumRamp, rho, eps, null);
+    }
+
     /** A recipe without input dropout, max-norm or a momentum ramp, with PyTorch's ρ and ε. */
     public TrainingRecipe(int[] hidden, Activation activation, Activation output, Loss loss, String optimizer,
                           float lr, LrSchedule schedule, float momentum, float weightDecay, float[] dropout,
                           Init init, long seed, int batch, int epochs) {
         this(hidden, activation, output, loss, optimizer, lr, schedule, momentum, weightDecay, dropout, init, seed,
-                batch, epochs, 0f, 0f, null, DEFAULT_RHO, DEFAULT_EPS);
+                batch, epochs, 0f, 0f, null, DEFAULT_RHO, DEFAULT_EPS, null);
     }
 
     /**
@@ -131,7 +142,28 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
             new Field("momentum ramp", "momentum-ramp", true,
                     r -> r.momentumRamp == null ? "none" : r.momentumRamp.toString()),
             new Field("rho", "rho", true, r -> Float.toString(r.rho)),
-            new Field("eps", "eps", true, r -> Float.toString(r.eps)));
+            new Field("eps", "eps", true, r -> Float.toString(r.eps)),
+            new Field("augment", "augment", true, r -> r.augment == null ? "none" : r.augment.kind()),
+            new Field("rotation", "augment-rotate", true, r -> affine(r, r.augment == null ? 0 : r.augment.rotate())),
+            new Field("scale", "augment-scale", true, r -> affine(r, r.augment == null ? 0 : r.augment.scale())),
+            new Field("shift", "augment-shift", true, r -> affine(r, r.augment == null ? 0 : r.augment.shift())),
+            new Field("elastic sigma", "elastic-sigma", true, r -> elastic(r, r.augment == null ? 0 : r.augment.sigma())),
+            new Field("elastic alpha", "elastic-alpha", true, r -> elastic(r, r.augment == null ? 0 : r.augment.alpha())));
+
+    /** An affine parameter as text, "-" when the recipe deforms no image affinely. */
+    private static String affine(TrainingRecipe r, float v) {
+        return r.augment != null && r.augment.affine() ? Float.toString(v) : "-";
+    }
+
+    private static String elastic(TrainingRecipe r, float v) {
+        return r.augment != null && r.augment.elastic() ? Float.toString(v) : "-";
+    }
+
+    /** The same recipe with these deformations of the training images (null: none). */
+    public TrainingRecipe withAugment(org.backprop.data.Deformation d) {
+        return new TrainingRecipe(hidden, activation, output, loss, optimizer, lr, schedule, momentum, weightDecay,
+                dropout, init, seed, batch, epochs, inputDropout, maxNorm, momentumRamp, rho, eps, d);
+    }
 
     private static String joinInts(int[] widths) {
         StringBuilder b = new StringBuilder();
@@ -153,17 +185,17 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
 
     public TrainingRecipe withHidden(int[] h, float[] drop) {
         return new TrainingRecipe(h, activation, output, loss, optimizer, lr, schedule, momentum, weightDecay, drop,
-                init, seed, batch, epochs, inputDropout, maxNorm, momentumRamp, rho, eps);
+                init, seed, batch, epochs, inputDropout, maxNorm, momentumRamp, rho, eps, augment);
     }
 
     public TrainingRecipe withActivation(Activation a) {
         return new TrainingRecipe(hidden, a, output, loss, optimizer, lr, schedule, momentum, weightDecay, dropout,
-                init, seed, batch, epochs, inputDropout, maxNorm, momentumRamp, rho, eps);
+                init, seed, batch, epochs, inputDropout, maxNorm, momentumRamp, rho, eps, augment);
     }
 
     public TrainingRecipe withOptimizer(String name, float rate) {
         return new TrainingRecipe(hidden, activation, output, loss, name, rate, schedule, momentum, weightDecay, dropout,
-                init, seed, batch, epochs, inputDropout, maxNorm, momentumRamp, rho, eps);
+                init, seed, batch, epochs, inputDropout, maxNorm, momentumRamp, rho, eps, augment);
     }
 
     /** An exponential schedule with this factor per epoch (1: constant). */
@@ -173,7 +205,7 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
 
     public TrainingRecipe withSchedule(LrSchedule s) {
         return new TrainingRecipe(hidden, activation, output, loss, optimizer, lr, s, momentum, weightDecay, dropout,
-                init, seed, batch, epochs, inputDropout, maxNorm, momentumRamp, rho, eps);
+                init, seed, batch, epochs, inputDropout, maxNorm, momentumRamp, rho, eps, augment);
     }
 
     /** The per-epoch factor of an exponential schedule, 1 for any other (what the PyTorch peer replays). */
@@ -183,23 +215,23 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
 
     public TrainingRecipe withWeightDecay(float lambda) {
         return new TrainingRecipe(hidden, activation, output, loss, optimizer, lr, schedule, momentum, lambda, dropout,
-                init, seed, batch, epochs, inputDropout, maxNorm, momentumRamp, rho, eps);
+                init, seed, batch, epochs, inputDropout, maxNorm, momentumRamp, rho, eps, augment);
     }
 
     public TrainingRecipe withBatch(int b) {
         return new TrainingRecipe(hidden, activation, output, loss, optimizer, lr, schedule, momentum, weightDecay, dropout,
-                init, seed, b, epochs, inputDropout, maxNorm, momentumRamp, rho, eps);
+                init, seed, b, epochs, inputDropout, maxNorm, momentumRamp, rho, eps, augment);
     }
 
     public TrainingRecipe withEpochs(int e) {
         return new TrainingRecipe(hidden, activation, output, loss, optimizer, lr, schedule, momentum, weightDecay, dropout,
-                init, seed, batch, e, inputDropout, maxNorm, momentumRamp, rho, eps);
+                init, seed, batch, e, inputDropout, maxNorm, momentumRamp, rho, eps, augment);
     }
 
     /** Input dropout, max-norm, a momentum ramp (null: none), ρ and ε: the regularisation and tuning settings. */
     public TrainingRecipe withTuning(float inputRate, float bound, MomentumRamp ramp, float r, float e) {
         return new TrainingRecipe(hidden, activation, output, loss, optimizer, lr, schedule, momentum, weightDecay,
-                dropout, init, seed, batch, epochs, inputRate, bound, ramp, r, e);
+                dropout, init, seed, batch, epochs, inputRate, bound, ramp, r, e, augment);
     }
 
     /** The network for {@code inputs} features and {@code outputs} output units, initialised from the seed. */
@@ -279,6 +311,9 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
         if (momentumRamp != null) {
             sb.append(", momentum ramp ").append(momentumRamp);
         }
+        if (augment != null) {
+            sb.append(", augment ").append(augment.describe());
+        }
         return sb.append(", batch ").append(batch).toString();
     }
 
@@ -305,6 +340,9 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
         m.put("momentum-ramp", momentumRamp == null ? "none" : momentumRamp.toString());
         m.put("rho", Float.toString(rho));
         m.put("eps", Float.toString(eps));
+        for (Field f : FIELDS.subList(FIELDS.size() - 6, FIELDS.size())) {   // the deformation's six
+            m.put(f.key(), f.value().apply(this));
+        }
         return m;
     }
 
@@ -336,7 +374,24 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
                 Float.parseFloat(m.getOrDefault("input-dropout", "0")), Float.parseFloat(m.getOrDefault("max-norm", "0")),
                 ramp.equals("none") ? null : MomentumRamp.parse(ramp),
                 Float.parseFloat(m.getOrDefault("rho", Float.toString(DEFAULT_RHO))),
-                Float.parseFloat(m.getOrDefault("eps", Float.toString(DEFAULT_EPS))));
+                Float.parseFloat(m.getOrDefault("eps", Float.toString(DEFAULT_EPS))), savedAugment(m));
+    }
+
+    /** The deformations a checkpoint's metadata names (older checkpoints: none). */
+    private static org.backprop.data.Deformation savedAugment(Map<String, String> m) {
+        String kind = m.getOrDefault("augment", "none");
+        if (kind.equals("none")) {
+            return null;
+        }
+        org.backprop.data.Deformation d = org.backprop.data.Deformation.parse(kind);
+        return d.withAffine(saved(m, "augment-rotate", d.rotate()), saved(m, "augment-scale", d.scale()),
+                saved(m, "augment-shift", d.shift()))
+                .withElastic(saved(m, "elastic-sigma", d.sigma()), saved(m, "elastic-alpha", d.alpha()));
+    }
+
+    private static float saved(Map<String, String> m, String key, float otherwise) {
+        String v = m.get(key);
+        return v == null || v.equals("-") ? otherwise : Float.parseFloat(v);
     }
 
     private static String require(Map<String, String> m, String key) {
@@ -400,7 +455,8 @@ public record TrainingRecipe(int[] hidden, Activation activation, Activation out
                 && schedule.equals(r.schedule) && momentum == r.momentum && weightDecay == r.weightDecay
                 && Arrays.equals(dropout, r.dropout) && init == r.init && seed == r.seed && batch == r.batch
                 && epochs == r.epochs && inputDropout == r.inputDropout && maxNorm == r.maxNorm
-                && java.util.Objects.equals(momentumRamp, r.momentumRamp) && rho == r.rho && eps == r.eps;
+                && java.util.Objects.equals(momentumRamp, r.momentumRamp) && rho == r.rho && eps == r.eps
+                && java.util.Objects.equals(augment, r.augment);
     }
 
     @Override

@@ -260,7 +260,7 @@ public final class TrainingRun implements AutoCloseable {
         }
         FitOptions fo = fitOptions(from);
         Trainer trainer = new Trainer(model, recipe.loss(), optimizer).onBatch(batchListener).stopOn(stop)
-                .maxNorm(recipe.maxNorm());
+                .maxNorm(recipe.maxNorm()).augment(recipe.augment());
         org.backprop.nn.EpochListener each = s -> {
             for (Listener l : listeners) {
                 l.epoch(this, s);
@@ -298,7 +298,8 @@ public final class TrainingRun implements AutoCloseable {
 
     /** One line saying how the steps will be issued on this backend (recorded and replayed, or not). */
     public String stepPath() {
-        return new Trainer(model, recipe.loss(), optimizer).maxNorm(recipe.maxNorm()).stepPath(fitOptions(start));
+        return new Trainer(model, recipe.loss(), optimizer).maxNorm(recipe.maxNorm()).augment(recipe.augment())
+                .stepPath(fitOptions(start));
     }
 
     /** A regression's metrics on {@code set}, predictions and targets back in the targets' own units. */
@@ -332,6 +333,7 @@ public final class TrainingRun implements AutoCloseable {
         String unsupported = dropout ? "dropout" : recipe.inputDropout() > 0 ? "input dropout"
                 : recipe.maxNorm() > 0 ? "max-norm" : recipe.momentumRamp() != null ? "a momentum ramp"
                 : recipe.eps() != TrainingRecipe.DEFAULT_EPS ? "a chosen eps"
+                : recipe.augment() != null ? "deformations (augment)"
                 : recipe.weightDecay() != 0 ? "weight decay" : settings.patience() > 0 ? "early stopping" : null;
         if (unsupported != null) {
             throw new IllegalArgumentException("cluster training does not support " + unsupported

@@ -29,11 +29,22 @@ class RecipeValidationTest {
     @Test
     void everyFieldReadsTheRecipe() {
         TrainingRecipe r = TrainingRecipe.defaults();
-        assertEquals(22, TrainingRecipe.FIELDS.size());
+        assertEquals(28, TrainingRecipe.FIELDS.size());
         for (TrainingRecipe.Field f : TrainingRecipe.FIELDS) {
             assertFalse(f.value().apply(r).isEmpty(), f.setting());
         }
         assertEquals("cosine", r.schedule().kind());
+    }
+
+    @Test
+    void theDeformationSettingsAreNamedBySetting() {
+        org.backprop.data.Deformation d = org.backprop.data.Deformation.parse("affine+elastic");
+        assertEquals("augment", refused(() -> org.backprop.data.Deformation.parse("shear")).setting());
+        assertEquals("rotation", refused(() -> d.withAffine(-1f, 0.1f, 0f)).setting());
+        assertEquals("scale", refused(() -> d.withAffine(10f, 1f, 0f)).setting());
+        assertEquals("shift", refused(() -> d.withAffine(10f, 0.1f, Float.NaN)).setting());
+        assertEquals("elastic sigma", refused(() -> d.withElastic(101f, 34f)).setting());
+        assertEquals("elastic alpha", refused(() -> d.withElastic(4f, -1f)).setting());
     }
 
     private static InvalidSetting refused(Runnable make) {

@@ -49,6 +49,7 @@ public final class CpuBackend implements Backend {
     private final ActivationOps activations;
     private final LossOps losses;
     private final OptimiserOps optimisers;
+    private final DeformOps deformations;
 
     public CpuBackend(int threads) {
         this(threads, vectorApiPresent() && !"false".equalsIgnoreCase(System.getProperty(VECTOR_PROPERTY)));
@@ -87,6 +88,7 @@ public final class CpuBackend implements Backend {
         this.activations = new ActivationOps(this, run, useVector);
         this.losses = new LossOps(this, run);
         this.optimisers = new OptimiserOps(this, run);
+        this.deformations = new DeformOps(this, run, useVector);
         if (!vectorApiPresent()) {
             warnNoVectorApi(System.err);
         } else if (!useVector) {
@@ -394,6 +396,13 @@ public final class CpuBackend implements Backend {
         ownedIndices("gatherRows", start);
         Checks.scalar("gatherRows", start);
         gatherRows(src, indices, ((CpuTensor) start).indices[0], dst);
+    }
+
+    /** One image per task on the worker pool (see {@link DeformOps}). */
+    @Override
+    public void deformImages(Tensor src, Tensor dst, int side, org.backprop.data.Deformation d, long seed, int epoch,
+                             int firstRow) {
+        deformations.deformImages(src, dst, side, d, seed, epoch, firstRow);
     }
 
     @Override

@@ -294,6 +294,15 @@ public final class CudaBackend implements Backend {
         elementwise.gatherRows(src, indices, start, dst);
     }
 
+    /** On the device for images up to {@link CudaElementwise#DEFORM_MAX_SIDE} wide, else by the host definition. */
+    @Override
+    public void deformImages(Tensor src, Tensor dst, int side, org.backprop.data.Deformation d, long seed, int epoch,
+                             int firstRow) {
+        if (!elementwise.deformImages(src, dst, side, d, seed, epoch, firstRow)) {
+            Backend.super.deformImages(src, dst, side, d, seed, epoch, firstRow);
+        }
+    }
+
     @Override
     public void advanceIndex(Tensor counter, int by) {
         elementwise.advanceIndex(counter, by);

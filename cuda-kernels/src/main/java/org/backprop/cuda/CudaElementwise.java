@@ -3,11 +3,12 @@ package org.backprop.cuda;
 import org.backprop.core.Checks;
 import org.backprop.core.Philox;
 import org.backprop.core.Tensor;
+import org.backprop.data.Deformation;
 
 /**
  * The elementwise ops of a {@link CudaBackend}, each one grid-stride kernel over its tensor: bias,
- * activations and their derivatives, scale and axpy, dropout, and the row gathers that build a
- * batch on the device.
+ * activations and their derivatives, scale and axpy, dropout, the row gathers that build a
+ * batch on the device, and the deformations of an image batch.
  */
 record CudaElementwise(CudaBackend backend, CudaLaunch launch) {
 
@@ -114,6 +115,27 @@ record CudaElementwise(CudaBackend backend, CudaLaunch launch) {
         }
         launch.elementwise("gatherRows", Kernel.GATHER_ROWS_AT, d.size(),
                 s.pointer, idx.pointer, at.pointer, d.pointer, s.rows(), d.rows(), d.cols(), idx.size());
+    }
+
+    /** The largest image side the deform kernel holds in shared memory (deform.cu's DEFORM_MAX_SIDE). */
+    static final int DEFORM_MAX_SIDE = 32;
+
+    /**
+     * One 256-thread block per image; false (nothing launched) for images wider than
+     * {@link #DEFORM_MAX_SIDE}, which the caller deforms by the host definition.
+     */
+    boolean deformImages(Tensor src, Tensor dst, int side, Deformation d, long seed, int epoch, int firstRow) {
+        CudaTensor s = backend.owned("deformImages", src);
+        CudaTensor t = backend.owned("deformImages", dst);
+        Checks.deform(s, t, side, d);
+        if (side > DEFORM_MAX_SIDE) {
+            return false;
+        }
+        int parts = (d.affine() ? 1 : 0) | (d.elastic() ? 2 : 0);
+        launch.kernel("deformImages", Kernel.DEFORM_IMAGES, s.rows(), 1, CudaLaunch.BLOCK, 1, s.pointer, t.pointer,
+                s.rows(), side, parts, d.rotate(), d.scale(), d.shift(), d.sigma(), d.alpha(), (int) seed,
+                (int) (seed >>> 32), epoch, firstRow);
+        return true;
     }
 
     void advanceIndex(Tensor counter, int by) {

@@ -52,6 +52,8 @@ enum Kernel {
     GATHER_ROWS_AT("gather", "gather_rows_at", "ppppiiii"),
     ADVANCE_INDEX("gather", "advance_index", "pi"),
 
+    DEFORM_IMAGES("deform", "deform_images", "ppiiifffffiiii"),
+
     GEMM_NN("gemm", "gemm_nn", "iiifpipifpi"),
     GEMM_NT("gemm", "gemm_nt", "iiifpipifpi"),
     GEMM_TN("gemm", "gemm_tn", "iiifpipifpi"),

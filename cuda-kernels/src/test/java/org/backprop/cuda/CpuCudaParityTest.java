@@ -135,6 +135,24 @@ class CpuCudaParityTest {
         }
     }
 
+    /** Images wider than deform.cu's shared memory holds (side > 32) take the host definition on CUDA: the CPU's bits. */
+    @org.junit.jupiter.api.Test
+    void wideImagesAreDeformedByTheHostDefinition() {
+        int side = 40, rows = 2;
+        java.util.Random r = new java.util.Random(40);
+        float[] x = new float[rows * side * side];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextFloat();
+        }
+        org.backprop.data.Deformation d = org.backprop.data.Deformation.parse("affine+elastic");
+        try (org.backprop.core.Tensor cx = cpu.upload(x, rows, side * side); org.backprop.core.Tensor gx = gpu.upload(x, rows, side * side);
+             org.backprop.core.Tensor cy = cpu.allocate(rows, side * side); org.backprop.core.Tensor gy = gpu.allocate(rows, side * side)) {
+            cpu.deformImages(cx, cy, side, d, 7L, 3, 5);
+            gpu.deformImages(gx, gy, side, d, 7L, 3, 5);
+            assertSameBits("deformImages 40x40", cpu.download(cy), gpu.download(gy));
+        }
+    }
+
     private static void assertSameBits(String what, float[] onCpu, float[] onGpu) {
         for (int i = 0; i < onCpu.length; i++) {
             assertEquals(Float.floatToRawIntBits(onCpu[i]), Float.floatToRawIntBits(onGpu[i]),

@@ -113,6 +113,7 @@ public final class OpCatalogue {
         OptimiserCases.sgdMany(list);
         OptimiserCases.maxNorm(list);
         gatherAtDeviceOffset(list);
+        deformations(list);
         return list.cases();
     }
 
@@ -196,6 +197,42 @@ public final class OpCatalogue {
             r.backend().gatherRows(src, it, start, dst);
             r.output("dst", dst, Tolerance.exact(COPY));
         });
+    }
+
+    /**
+     * Image deformations of a few images (rows × side), the parameters of each variant; the
+     * pixels are a smooth blob plus noise in [0, 1], so that a sampling position that differs by
+     * rounding moves a value by at most that distance times a gradient ≤ about 2 per pixel.
+     */
+    private static void deformations(CaseList list) {
+        org.backprop.data.Deformation both = org.backprop.data.Deformation.parse("affine+elastic");
+        Object[][] variants = {
+            {new int[] {3, 7}, both.withAffine(15f, 0.15f, 1f), "affine+elastic, shift 1"},
+            {new int[] {2, 28}, both, "affine+elastic, defaults"},
+            {new int[] {1, 28}, org.backprop.data.Deformation.parse("elastic").withElastic(4f, 34f), "elastic, Simard's σ 4, α 34"},
+            {new int[] {2, 13}, org.backprop.data.Deformation.parse("affine").withAffine(40f, 0.3f, 2.5f), "affine, large"},
+        };
+        for (Object[] v : variants) {
+            int[] shape = (int[]) v[0];
+            org.backprop.data.Deformation d = (org.backprop.data.Deformation) v[1];
+            list.add("deformImages", (String) v[2], Family.DATA, shape, r -> {
+                int rows = shape[0], side = shape[1];
+                float[] pixels = new float[rows * side * side];
+                float[] noise = r.uniform(pixels.length, 0, 0.2);
+                for (int i = 0; i < pixels.length; i++) {
+                    int x = i % side, y = i / side % side;
+                    double dx = (x - side / 2.0) / side, dy = (y - side / 2.0) / side;
+                    pixels[i] = (float) (0.8 * Math.exp(-8 * (dx * dx + dy * dy)) + noise[i]);
+                }
+                Tensor src = r.upload(pixels, rows, side * side);
+                Tensor dst = r.nan(rows, side * side);
+                r.backend().deformImages(src, dst, side, d, 0x5EED_0000_2010L, 7, 11);
+                r.output("dst", dst, Tolerance.abs(1e-4, "bilinear samples whose positions differ by rounding"
+                        + " (cos, sin, the Gaussian sums ×α, fused multiply-adds: ≤ about 1e-5 px) times a pixel"
+                        + " gradient ≤ about 2"));
+                r.output("src after (must not change)", src, Tolerance.exact("an input is not written"));
+            });
+        }
     }
 
     /** A gather whose start is a device tensor, advanced on the device between two batches. */
