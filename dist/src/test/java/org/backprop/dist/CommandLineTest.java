@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code backprop train --spark local[2]} in a fresh JVM, as the launcher runs it: the command line
- * finds the spark module through ServiceLoader, starts and stops its own session, prints the epoch
+ * finds the spark module through ServiceLoader, starts and stops its own SparkSession, prints the epoch
  * lines, and writes the checkpoint and the .npz as single-process training does.
  */
 class CommandLineTest {

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * What a session started by {@code backprop train --master URL} outside spark-submit needs on a
+ * What a SparkSession started by {@code backprop train --master URL} outside spark-submit needs on a
  * cluster: the jars executors load our classes from ({@code spark.jars}), the JVM options our
  * engine needs on the executors and the driver, and a master that answers before Spark's own
  * minute of registration retries.

@@ -6,7 +6,7 @@ import org.apache.spark.SparkException;
 
 /**
  * Spark's failures as one line naming the cause: Spark puts an executor's exception, stack trace
- * and all, into the message of the driver's {@code SparkException}, and a session that could not
+ * and all, into the message of the driver's {@code SparkException}, and a SparkSession that could not
  * start often ends with an exception that names none.
  */
 final class SparkErrors {
@@ -44,7 +44,7 @@ final class SparkErrors {
     }
 
     /**
-     * A session on a standalone master that did not start: Spark gives up registering after a
+     * A SparkSession on a standalone master that did not start: Spark gives up registering after a
      * minute and stops the context, and what reaches the caller is then a null pointer.
      */
     static RuntimeException ofStart(String master, RuntimeException e) {
