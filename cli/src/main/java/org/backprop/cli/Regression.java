@@ -1,8 +1,6 @@
 package org.backprop.cli;
 
-import java.util.Locale;
 import org.backprop.nn.Activation;
-import org.backprop.nn.EpochStats;
 import org.backprop.nn.Loss;
 
 /** What train does differently when the label is a quantity: one linear output, squared error, RMSE instead of accuracy. */
