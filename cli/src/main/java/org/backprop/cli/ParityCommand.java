@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
         description = {"Run every op of the catalogue on every usable backend against the double-precision reference,"
                 + " and print per op the largest |x - ref| and how much of its float32 bound that is.",
                 "Each output of each shape is held to its own bound (stated in the catalogue: GEMM's grows with the"
-                        + " reduction length); 'of bound' is the worst ratio over all shapes, 100% = at the bound.",
+                        + " reduction length); 'of bound' is the worst ratio over all shapes, 100%% = at the bound.",
                 "With two backends, 'a-b' compares them with each other, allowing the sum of their two bounds."})
 final class ParityCommand implements Callable<Integer> {
 

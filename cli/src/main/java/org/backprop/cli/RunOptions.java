@@ -45,7 +45,7 @@ final class RunOptions {
 
     @Option(names = "--scale", paramLabel = "F",
             description = "Largest relative change of each axis' scale for --augment affine, drawn per axis"
-                    + " (default: 0.15, Ciresan et al. 2010's 15%).")
+                    + " (default: 0.15, Ciresan et al. 2010's 15%%).")
     Float scale;
 
     @Option(names = "--shift", paramLabel = "PX",
