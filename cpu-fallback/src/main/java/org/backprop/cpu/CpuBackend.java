@@ -87,7 +87,7 @@ public final class CpuBackend implements Backend {
         this.arrays = new ArrayOps(this, run, useVector);
         this.activations = new ActivationOps(this, run, useVector);
         this.losses = new LossOps(this, run);
-        this.optimisers = new OptimiserOps(this, run);
+        this.optimisers = new OptimiserOps(this, run, useVector);
         this.deformations = new DeformOps(this, run, useVector);
         if (!vectorApiPresent()) {
             warnNoVectorApi(System.err);

@@ -147,6 +147,28 @@ final class CpuOps {
         return s;
     }
 
+    /**
+     * The sums of squares of {@code width} adjacent columns, element (i, j) at {@code base + i·stride + j}:
+     * s[at + j] = Σ_i a², in row order, in float32 (max-norm's order, the CUDA kernel's too).
+     */
+    static void columnSquares(float[] a, int base, int stride, int rows, int width, float[] s, int at) {
+        java.util.Arrays.fill(s, at, at + width, 0f);
+        for (int i = 0, p = base; i < rows; i++, p += stride) {
+            for (int j = 0; j < width; j++) {
+                s[at + j] += a[p + j] * a[p + j];
+            }
+        }
+    }
+
+    /** Multiplies {@code width} adjacent columns, laid out as in {@link #columnSquares}, by s[at + j]. */
+    static void scaleColumns(float[] a, int base, int stride, int rows, int width, float[] s, int at) {
+        for (int i = 0, p = base; i < rows; i++, p += stride) {
+            for (int j = 0; j < width; j++) {
+                a[p + j] *= s[at + j];
+            }
+        }
+    }
+
     static void sgdUpdate(float[] p, float[] g, int from, int to, float lr) {
         for (int i = from; i < to; i++) {
             p[i] -= lr * g[i];

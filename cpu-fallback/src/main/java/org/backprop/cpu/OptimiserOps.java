@@ -62,9 +62,11 @@ final class OptimiserOps extends OpFamily {
     private float maxNormBound;
     private float[] columnScales = new float[0];
     private final WorkerPool.Body maxNormBody = (t, w) -> maxNormColumns(t);
+    /** The fewest columns of a max-norm task on a row-major matrix: rows of 256 bytes. */
+    static final int MAX_NORM_WIDTH = 64;
 
-    OptimiserOps(Backend owner, OpRunner run) {
-        super(owner, run, false);
+    OptimiserOps(Backend owner, OpRunner run, boolean vector) {
+        super(owner, run, vector);
     }
 
     void sgd(Tensor param, Tensor grad, float lr) {
@@ -139,7 +141,9 @@ final class OptimiserOps extends OpFamily {
     /**
      * Keras's max-norm of each column (see {@link Backend#maxNorm}), on the weights as they are held:
      * a task owns a range of columns and sums each column's squares in row order in float32, so
-     * the bits depend neither on the thread count nor on the layout.
+     * the bits depend neither on the thread count nor on the layout. A task takes whole strips of
+     * a matrix in panels (each strip is contiguous) and, row-major, at least {@link #MAX_NORM_WIDTH}
+     * columns, so that its rows are runs of whole cache lines; its columns, read twice, fit in L2.
      */
     void maxNorm(Tensor weights, float c) {
         Checks.maxNorm(owner, weights, c);
@@ -150,7 +154,9 @@ final class OptimiserOps extends OpFamily {
         maxNormCols = t.cols();
         maxNormWidth = panels ? t.panel : t.cols();
         maxNormBound = c;
-        maxNormColsPerTask = Math.max(1, CHUNK / maxNormRows);
+        int cols = Math.max(1, CHUNK / maxNormRows);
+        maxNormColsPerTask = panels ? (cols + maxNormWidth - 1) / maxNormWidth * maxNormWidth
+                : Math.min(maxNormCols, Math.max(cols, MAX_NORM_WIDTH));
         if (columnScales.length < maxNormCols) {
             columnScales = new float[maxNormCols];
         }
@@ -162,46 +168,59 @@ final class OptimiserOps extends OpFamily {
         }
     }
 
-    /** Task t of a max-norm: its columns' sums of squares row by row, their scales, then the products. */
+    /**
+     * Task t of a max-norm: its columns' sums of squares, their scales, then the products, skipped
+     * for the columns at either end of each strip whose scale is exactly 1 (a column well inside
+     * the bound, of norm 2 or more, where ε is below half an ulp: multiplying changes no bit).
+     */
     private void maxNormColumns(int task) {
         int from = task * maxNormColsPerTask;
         int to = Math.min(maxNormCols, from + maxNormColsPerTask);
         float[] s = columnScales;
-        java.util.Arrays.fill(s, from, to, 0f);
-        for (int i = 0; i < maxNormRows; i++) {
-            maxNormRow(i, from, to, true);
+        for (int j = from; j < to; ) {
+            int end = Math.min(to, (j / maxNormWidth + 1) * maxNormWidth);
+            columnPass(j, end, true);
+            j = end;
         }
         for (int j = from; j < to; j++) {
             float norm = (float) Math.sqrt(s[j]);
             s[j] = Math.min(norm, maxNormBound) / (Backend.MAX_NORM_EPS + norm);
         }
-        for (int i = 0; i < maxNormRows; i++) {
-            maxNormRow(i, from, to, false);
+        for (int j = from; j < to; ) {
+            int end = Math.min(to, (j / maxNormWidth + 1) * maxNormWidth);
+            int lo = j;
+            int hi = end;
+            while (lo < hi && s[lo] == 1f) {
+                lo++;
+            }
+            while (hi > lo && s[hi - 1] == 1f) {
+                hi--;
+            }
+            if (lo < hi) {
+                columnPass(lo, hi, false);
+            }
+            j = end;
         }
     }
 
     /**
-     * Columns [from, to) of row i: adds their squares to the column sums, or multiplies them by the
-     * column scales. Element (i, j) sits at {@code (j / w)·rows·w + i·w + j mod w}
+     * Columns [from, to) of one strip, every row: their squares summed into the column sums, or
+     * multiplied by the column scales. Element (i, j) sits at {@code (j / w)·rows·w + i·w + j mod w}
      * ({@link org.backprop.cpu.gemm.PanelLayout}; row-major is one strip as wide as the matrix).
      */
-    private void maxNormRow(int i, int from, int to, boolean sum) {
-        float[] a = maxNormData;
-        float[] s = columnScales;
+    private void columnPass(int from, int to, boolean sum) {
         int w = maxNormWidth;
-        for (int j = from; j < to; ) {
-            int strip = j / w;
-            int end = Math.min(to, (strip + 1) * w);
-            int at = strip * maxNormRows * w + i * w + (j - strip * w);
-            if (sum) {
-                for (; j < end; j++, at++) {
-                    s[j] += a[at] * a[at];
-                }
-            } else {
-                for (; j < end; j++, at++) {
-                    a[at] *= s[j];
-                }
-            }
+        int strip = from / w;
+        int base = strip * maxNormRows * w + (from - strip * w);
+        float[] a = maxNormData;
+        if (sum && vector) {
+            VectorKernels.columnSquares(a, base, w, maxNormRows, to - from, columnScales, from);
+        } else if (sum) {
+            CpuOps.columnSquares(a, base, w, maxNormRows, to - from, columnScales, from);
+        } else if (vector) {
+            VectorKernels.scaleColumns(a, base, w, maxNormRows, to - from, columnScales, from);
+        } else {
+            CpuOps.scaleColumns(a, base, w, maxNormRows, to - from, columnScales, from);
         }
     }
 

@@ -24,4 +24,12 @@ final class VectorKernels {
     static void gatherRows(float[] src, int[] idx, int start, float[] dst, int cols, int r0, int r1) {
         VectorOps.gatherRows(src, idx, start, dst, cols, r0, r1);
     }
+
+    static void columnSquares(float[] a, int base, int stride, int rows, int width, float[] s, int at) {
+        VectorOps.columnSquares(a, base, stride, rows, width, s, at);
+    }
+
+    static void scaleColumns(float[] a, int base, int stride, int rows, int width, float[] s, int at) {
+        VectorOps.scaleColumns(a, base, stride, rows, width, s, at);
+    }
 }

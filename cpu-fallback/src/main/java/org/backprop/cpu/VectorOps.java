@@ -144,4 +144,68 @@ final class VectorOps {
         }
         CpuOps.gatherRows(src, idx, start, dst, cols, r, r1);
     }
+
+    /**
+     * {@link CpuOps#columnSquares}: a lane per column, its sum in a register down all the rows, so
+     * each column's squares are added in row order, a rounded product then a rounded sum, as the
+     * scalar loop does. Four vectors of columns at a time keep four sums in flight per row.
+     */
+    static void columnSquares(float[] a, int base, int stride, int rows, int width, float[] s, int at) {
+        int j = 0;
+        for (; j + 4 * L <= width; j += 4 * L) {
+            FloatVector s0 = FloatVector.zero(S);
+            FloatVector s1 = s0;
+            FloatVector s2 = s0;
+            FloatVector s3 = s0;
+            for (int i = 0, p = base + j; i < rows; i++, p += stride) {
+                FloatVector v0 = FloatVector.fromArray(S, a, p);
+                FloatVector v1 = FloatVector.fromArray(S, a, p + L);
+                FloatVector v2 = FloatVector.fromArray(S, a, p + 2 * L);
+                FloatVector v3 = FloatVector.fromArray(S, a, p + 3 * L);
+                s0 = s0.add(v0.mul(v0));
+                s1 = s1.add(v1.mul(v1));
+                s2 = s2.add(v2.mul(v2));
+                s3 = s3.add(v3.mul(v3));
+            }
+            s0.intoArray(s, at + j);
+            s1.intoArray(s, at + j + L);
+            s2.intoArray(s, at + j + 2 * L);
+            s3.intoArray(s, at + j + 3 * L);
+        }
+        for (; j + 2 * L <= width; j += 2 * L) {
+            FloatVector s0 = FloatVector.zero(S);
+            FloatVector s1 = s0;
+            for (int i = 0, p = base + j; i < rows; i++, p += stride) {
+                FloatVector v0 = FloatVector.fromArray(S, a, p);
+                FloatVector v1 = FloatVector.fromArray(S, a, p + L);
+                s0 = s0.add(v0.mul(v0));
+                s1 = s1.add(v1.mul(v1));
+            }
+            s0.intoArray(s, at + j);
+            s1.intoArray(s, at + j + L);
+        }
+        for (; j + L <= width; j += L) {
+            FloatVector s0 = FloatVector.zero(S);
+            for (int i = 0, p = base + j; i < rows; i++, p += stride) {
+                FloatVector v0 = FloatVector.fromArray(S, a, p);
+                s0 = s0.add(v0.mul(v0));
+            }
+            s0.intoArray(s, at + j);
+        }
+        CpuOps.columnSquares(a, base + j, stride, rows, width - j, s, at + j);
+    }
+
+    /** {@link CpuOps#scaleColumns}, row by row: the same one product per element. */
+    static void scaleColumns(float[] a, int base, int stride, int rows, int width, float[] s, int at) {
+        int bound = width / L * L;
+        for (int i = 0, p = base; i < rows; i++, p += stride) {
+            int j = 0;
+            for (; j < bound; j += L) {
+                FloatVector.fromArray(S, a, p + j).mul(FloatVector.fromArray(S, s, at + j)).intoArray(a, p + j);
+            }
+            for (; j < width; j++) {
+                a[p + j] *= s[at + j];
+            }
+        }
+    }
 }
