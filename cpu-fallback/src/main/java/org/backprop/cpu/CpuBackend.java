@@ -88,7 +88,8 @@ public final class CpuBackend implements Backend {
         this.activations = new ActivationOps(this, run, useVector);
         this.losses = new LossOps(this, run);
         this.optimisers = new OptimiserOps(this, run, useVector);
-        this.deformations = new DeformOps(this, run, useVector);
+        this.deformations = new DeformOps(this, run, useVector,
+                !"false".equalsIgnoreCase(System.getProperty(DeformAhead.PROPERTY)));
         if (!vectorApiPresent()) {
             warnNoVectorApi(System.err);
         } else if (!useVector) {
@@ -395,7 +396,9 @@ public final class CpuBackend implements Backend {
     public void gatherRows(Tensor src, Tensor indices, Tensor start, Tensor dst) {
         ownedIndices("gatherRows", start);
         Checks.scalar("gatherRows", start);
-        gatherRows(src, indices, ((CpuTensor) start).indices[0], dst);
+        int at = ((CpuTensor) start).indices[0];
+        gatherRows(src, indices, at, dst);
+        deformations.gathered(src, indices, at, dst);
     }
 
     /** One image per task on the worker pool (see {@link DeformOps}). */
@@ -403,6 +406,11 @@ public final class CpuBackend implements Backend {
     public void deformImages(Tensor src, Tensor dst, int side, org.backprop.data.Deformation d, long seed, int epoch,
                              int firstRow) {
         deformations.deformImages(src, dst, side, d, seed, epoch, firstRow);
+    }
+
+    /** How many deformations the batch deformed during the previous step answered (for tests). */
+    long deformAheadHits() {
+        return deformations.aheadHits();
     }
 
     @Override
@@ -464,6 +472,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void close() {
+        deformations.close();
         pool.close();
     }
 }

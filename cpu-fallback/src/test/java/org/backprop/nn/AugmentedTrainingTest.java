@@ -36,6 +36,20 @@ class AugmentedTrainingTest {
         assertFalse(Arrays.equals(one, train(1, null, 32)), "the deformations changed nothing");
     }
 
+    /** The CPU backend's next batch deformed during the step (the default) against each deformed when asked. */
+    @Test
+    void deformingTheNextBatchDuringTheStepChangesNoBit() {
+        Deformation d = Deformation.parse("affine+elastic").withAffine(15f, 0.15f, 1f).withElastic(2f, 8f);
+        float[] overlapped = train(2, d, 32);
+        String property = "backprop.cpu.deformAhead";
+        System.setProperty(property, "false");
+        try {
+            assertArrayEquals(overlapped, train(2, d, 32), "deformed ahead and deformed when asked, 2 threads");
+        } finally {
+            System.clearProperty(property);
+        }
+    }
+
     @Test
     void elasticWithAlphaZeroTrainsAsWithoutDeformations() {
         // the identity deformation: the same batches, the same steps, the same weights
