@@ -40,12 +40,12 @@ final class RunOptions {
     String augment;
 
     @Option(names = "--rotate", paramLabel = "DEG",
-            description = "Largest rotation of --augment affine (default: 15, Ciresan et al. 2010's upper value).")
+            description = "Largest rotation of --augment affine, degrees (default: 15).")
     Float rotate;
 
     @Option(names = "--scale", paramLabel = "F",
             description = "Largest relative change of each axis' scale for --augment affine, drawn per axis"
-                    + " (default: 0.15, Ciresan et al. 2010's 15%%).")
+                    + " (default: 0.15).")
     Float scale;
 
     @Option(names = "--shift", paramLabel = "PX",

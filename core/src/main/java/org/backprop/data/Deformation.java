@@ -42,9 +42,9 @@ public record Deformation(boolean affine, boolean elastic, float rotate, float s
     /** Philox's counter word 3 for deformations: no layer index (nor input dropout's −1) reaches it. */
     public static final int STREAM = 0xFFFFFFFE;
 
-    /** The largest rotation when none is given, degrees: Ciresan et al. 2010's upper value. */
+    /** The largest rotation when none is given, degrees: a moderate tilt that keeps digits legible. */
     public static final float DEFAULT_ROTATE = 15f;
-    /** The largest scale change when none is given: Ciresan et al. 2010's 15%. */
+    /** The largest scale change when none is given, per axis: 15 %, likewise. */
     public static final float DEFAULT_SCALE = 0.15f;
     /** No translation when none is given: neither paper lists one. */
     public static final float DEFAULT_SHIFT = 0f;
