@@ -16,7 +16,7 @@ class SparkJavaOptionsTest {
     @Test
     void everyOptionSparksOwnLauncherAddsIsInTheList() {
         List<String> ours = ClusterLaunch.sparkJavaOptions();
-        for (String o : JavaModuleOptions.defaultModuleOptionArray()) {
+        for (String o : JavaModuleOptions.defaultModuleOptions().split("\\s+")) {
             // the Vector API is ours to add, in vector.args and jvmOptions()
             if (!o.startsWith("--add-modules")) {
                 assertTrue(ours.contains(o), o + " is added by Spark's launcher but missing from spark.java.args");
