@@ -37,6 +37,8 @@ final class ClusterLaunch {
             "org.backprop.nn.Model", "org.backprop.cpu.CpuBackendProvider", "org.backprop.cuda.CudaBackendProvider");
     /** Where the build writes the JVM options Spark needs (the parent POM's spark.java.args). */
     static final String OPTIONS_RESOURCE = "org/backprop/spark/spark-java-options";
+    /** The Vector API for the CPU GEMM, and what Spark needs on Java 17+ (opened modules, Netty). */
+    static final List<String> JVM_OPTIONS = jvmOptions();
     /** How long the master's port is given to accept a connection before the run gives up. */
     private static final int CONNECT_MILLIS = 5_000;
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[^\\]]+\\]|[^:,]+):(\\d+)");
@@ -67,17 +69,16 @@ final class ClusterLaunch {
         if (!jars.isEmpty()) {
             builder.config("spark.jars", join(System.getProperty("spark.jars"), String.join(",", jars), ","));
         }
-        String ours = String.join(" ", jvmOptions());
+        String ours = String.join(" ", JVM_OPTIONS);
         for (String key : List.of("spark.executor.extraJavaOptions", "spark.driver.extraJavaOptions")) {
             builder.config(key, join(System.getProperty(key), ours, " "));
         }
     }
 
-    /** The Vector API for the CPU GEMM, and what Spark needs on Java 17+ (opened modules, Netty). */
-    static List<String> jvmOptions() {
+    private static List<String> jvmOptions() {
         List<String> o = new ArrayList<>(List.of("--add-modules=jdk.incubator.vector"));
         o.addAll(sparkJavaOptions());
-        return o;
+        return List.copyOf(o);
     }
 
     /** The options of {@link #OPTIONS_RESOURCE}, one per whitespace-separated word. */

@@ -17,7 +17,7 @@ class SparkJavaOptionsTest {
     void everyOptionSparksOwnLauncherAddsIsInTheList() {
         List<String> ours = ClusterLaunch.sparkJavaOptions();
         for (String o : JavaModuleOptions.defaultModuleOptions().split("\\s+")) {
-            // the Vector API is ours to add, in vector.args and jvmOptions()
+            // the Vector API is ours to add, in vector.args and ClusterLaunch.JVM_OPTIONS
             if (!o.startsWith("--add-modules")) {
                 assertTrue(ours.contains(o), o + " is added by Spark's launcher but missing from spark.java.args");
             }
@@ -34,7 +34,7 @@ class SparkJavaOptionsTest {
 
     @Test
     void executorsAndDriversAlsoGetTheVectorApi() {
-        List<String> all = ClusterLaunch.jvmOptions();
+        List<String> all = ClusterLaunch.JVM_OPTIONS;
         assertEquals("--add-modules=jdk.incubator.vector", all.get(0));
         assertEquals(ClusterLaunch.sparkJavaOptions(), all.subList(1, all.size()));
     }
