@@ -10,12 +10,8 @@ if [ -z "$spark_jar" ] || [ ! -d "$here/spark/target/lib" ] || [ ! -d "$here/cli
   (cd "$here" && mvn -B -q -ntp -DskipTests package) >&2
   spark_jar=$(ls "$here"/spark/target/backprop-spark-*.jar | grep -v -e submit -e sources -e tests | head -n 1)
 fi
-opens=()
-for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util \
-         java.util.concurrent java.util.concurrent.atomic jdk.internal.ref sun.nio.ch sun.nio.cs \
-         sun.security.action sun.util.calendar; do
-  opens+=("--add-opens=java.base/$p=ALL-UNNAMED")
-done
+# the JVM options Spark needs on Java 17+, as the build wrote them (spark.java.args in pom.xml)
+read -r -a opens < "$here/spark/target/classes/org/backprop/spark/spark-java-options"
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" --add-modules jdk.incubator.vector "${opens[@]}" -Xmx6g \
   -Dlog4j2.configurationFile=org/backprop/spark/log4j2-quiet.properties \

@@ -16,19 +16,28 @@ final class ChildJvm {
     private ChildJvm() { }
 
     /**
-     * The java command with the test JVM's {@code --add-*} options (Spark's module openings) and
-     * {@code -XX:+IgnoreUnrecognizedVMOptions}, then {@code args}.
+     * The java command with the test JVM's {@code --add-*} options and those of the JVM options
+     * Spark needs (the spark module's {@code spark-java-options}), then {@code args}.
      */
     static List<String> command(List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> spark = sparkJavaOptions();
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("--add-") || a.startsWith("-XX:+IgnoreUnrecognized")) {
+            if (a.startsWith("--add-") || spark.contains(a)) {
                 cmd.add(a);
             }
         }
         cmd.addAll(args);
         return cmd;
+    }
+
+    private static List<String> sparkJavaOptions() {
+        try (var in = ChildJvm.class.getClassLoader().getResourceAsStream("org/backprop/spark/spark-java-options")) {
+            return in == null ? List.of() : List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split("\\s+"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Runs {@code cmd} with Spark on loopback; a run past three minutes fails, naming {@code what}. */

@@ -25,6 +25,8 @@ final class StandaloneCluster implements AutoCloseable {
     private final Path sparkHome;
     private final List<Process> processes = new ArrayList<>();
     private final Thread hook = new Thread(this::stopAll, "stop the standalone cluster");
+    /** The build's Scala line (2.13, or 2.12 for Spark 3.5), which a Worker's launcher must know. */
+    private static final String SCALA = System.getProperty("backprop.scalaBinaryVersion", "2.13");
     private final int masterPort;
     private final List<Process> workers = new ArrayList<>();
 
@@ -88,7 +90,7 @@ final class StandaloneCluster implements AutoCloseable {
      */
     private void makeSparkHome() throws IOException {
         Path jars = Files.createDirectories(sparkHome.resolve("jars"));
-        Files.createDirectories(sparkHome.resolve("launcher/target/scala-2.13"));
+        Files.createDirectories(sparkHome.resolve("launcher/target/scala-" + SCALA));
         try (Stream<Path> s = Files.list(sparkLib)) {
             for (Path jar : s.filter(p -> p.toString().endsWith(".jar")).toList()) {
                 Files.createSymbolicLink(jars.resolve(jar.getFileName()), jar);
@@ -102,7 +104,7 @@ final class StandaloneCluster implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(cmd)).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(name + ".log").toFile());
         pb.environment().put("SPARK_HOME", sparkHome.toString());
-        pb.environment().put("SPARK_SCALA_VERSION", "2.13");
+        pb.environment().put("SPARK_SCALA_VERSION", SCALA);
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         pb.environment().remove("SPARK_CONF_DIR");
         Process p = pb.start();

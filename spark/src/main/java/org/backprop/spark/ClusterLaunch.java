@@ -2,9 +2,12 @@ package org.backprop.spark;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,20 +35,10 @@ final class ClusterLaunch {
     /** Classes whose jars executors need, whatever their jars are named (e.g. one shaded jar). */
     private static final List<String> EXECUTOR_CLASSES = List.of("org.backprop.spark.Block",
             "org.backprop.nn.Model", "org.backprop.cpu.CpuBackendProvider", "org.backprop.cuda.CudaBackendProvider");
-    /** The Vector API for the CPU GEMM, and what Spark 3.5 needs opened on Java 17. */
-    static final List<String> JVM_OPTIONS;
-
-    static {
-        List<String> o = new ArrayList<>(List.of("-XX:+IgnoreUnrecognizedVMOptions",
-                "--add-modules=jdk.incubator.vector"));
-        for (String p : List.of("java.lang", "java.lang.invoke", "java.lang.reflect", "java.io", "java.net",
-                "java.nio", "java.util", "java.util.concurrent", "java.util.concurrent.atomic", "jdk.internal.ref",
-                "sun.nio.ch", "sun.nio.cs", "sun.security.action", "sun.util.calendar")) {
-            o.add("--add-opens=java.base/" + p + "=ALL-UNNAMED");
-        }
-        JVM_OPTIONS = List.copyOf(o);
-    }
-
+    /** Where the build writes the JVM options Spark needs (the parent POM's spark.java.args). */
+    static final String OPTIONS_RESOURCE = "org/backprop/spark/spark-java-options";
+    /** The Vector API for the CPU GEMM, and what Spark needs on Java 17+ (opened modules, Netty). */
+    static final List<String> JVM_OPTIONS = jvmOptions();
     /** How long the master's port is given to accept a connection before the run gives up. */
     private static final int CONNECT_MILLIS = 5_000;
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[^\\]]+\\]|[^:,]+):(\\d+)");
@@ -79,6 +72,26 @@ final class ClusterLaunch {
         String ours = String.join(" ", JVM_OPTIONS);
         for (String key : List.of("spark.executor.extraJavaOptions", "spark.driver.extraJavaOptions")) {
             builder.config(key, join(System.getProperty(key), ours, " "));
+        }
+    }
+
+    private static List<String> jvmOptions() {
+        List<String> o = new ArrayList<>(List.of("--add-modules=jdk.incubator.vector"));
+        o.addAll(sparkJavaOptions());
+        return List.copyOf(o);
+    }
+
+    /** The options of {@link #OPTIONS_RESOURCE}, one per whitespace-separated word. */
+    static List<String> sparkJavaOptions() {
+        try (InputStream in = ClusterLaunch.class.getClassLoader().getResourceAsStream(OPTIONS_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(OPTIONS_RESOURCE + " is missing from the class path;"
+                        + " rebuild the spark module (mvn package)");
+            }
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+            return text.isEmpty() ? List.of() : List.of(text.split("\\s+"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(OPTIONS_RESOURCE + ": " + e.getMessage(), e);
         }
     }
 
