@@ -26,7 +26,10 @@ final class StandaloneCluster implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final Thread hook = new Thread(this::stopAll, "stop the standalone cluster");
     private final int masterPort;
+    private final int masterUiPort;
     private final List<Process> workers = new ArrayList<>();
+    private Process master;
+    private int masterStarts;
 
     StandaloneCluster(Path dir, Path sparkLib, int workerCount) throws IOException, InterruptedException {
         this.dir = dir;
@@ -37,13 +40,12 @@ final class StandaloneCluster implements AutoCloseable {
         try {
             makeSparkHome();
             masterPort = freePort();
-            start("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
-                    "--port", Integer.toString(masterPort), "--webui-port", Integer.toString(freePort()));
-            awaitPort(masterPort, "the Master");
+            masterUiPort = freePort();
+            startMaster();
             for (int i = 0; i < workerCount; i++) {
                 workers.add(startWorker(i));
             }
-            awaitLog("master", "Registering worker", workerCount);
+            awaitLog(masterLog(), "Registering worker", workerCount);
             started = true;
         } finally {
             if (!started) {
@@ -61,6 +63,42 @@ final class StandaloneCluster implements AutoCloseable {
         return workers.get(i);
     }
 
+    /** The Master's process. */
+    Process master() {
+        return master;
+    }
+
+    /** Worker i's work directory: a driver it runs (cluster deploy mode) writes its output there. */
+    Path workDir(int i) {
+        return dir.resolve("work-" + i);
+    }
+
+    /**
+     * Starts the Master again on its port, after {@link #kill} or a crash, and waits until the
+     * Workers still alive have registered with it (they retry every 5 to 15 s).
+     */
+    void restartMaster() throws IOException, InterruptedException {
+        kill(master);
+        try {
+            master.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("the Master did not stop", e);
+        }
+        startMaster();
+        awaitLog(masterLog(), "Registering worker", (int) workers.stream().filter(Process::isAlive).count());
+    }
+
+    private void startMaster() throws IOException, InterruptedException {
+        masterStarts++;
+        master = start(masterLog(), "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+                "--port", Integer.toString(masterPort), "--webui-port", Integer.toString(masterUiPort));
+        awaitPort(masterPort, "the Master");
+    }
+
+    private String masterLog() {
+        return masterStarts <= 1 ? "master" : "master-" + masterStarts;
+    }
+
     /** Everything a child wrote so far: for messages when a test fails. */
     String logs() {
         StringBuilder b = new StringBuilder();
@@ -76,7 +114,7 @@ final class StandaloneCluster implements AutoCloseable {
     }
 
     private Process startWorker(int i) throws IOException {
-        Path work = Files.createDirectories(dir.resolve("work-" + i));
+        Path work = Files.createDirectories(workDir(i));
         return start("worker-" + i, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
                 "--port", Integer.toString(freePort()), "--webui-port", Integer.toString(freePort()),
                 "--cores", "1", "--memory", "1g", "--work-dir", work.toString(), masterUrl());
