@@ -26,10 +26,8 @@ final class StandaloneCluster implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final Thread hook = new Thread(this::stopAll, "stop the standalone cluster");
     private final int masterPort;
-    private final int masterUiPort;
     private final List<Process> workers = new ArrayList<>();
     private Process master;
-    private int masterStarts;
 
     StandaloneCluster(Path dir, Path sparkLib, int workerCount) throws IOException, InterruptedException {
         this.dir = dir;
@@ -40,12 +38,11 @@ final class StandaloneCluster implements AutoCloseable {
         try {
             makeSparkHome();
             masterPort = freePort();
-            masterUiPort = freePort();
             startMaster();
             for (int i = 0; i < workerCount; i++) {
                 workers.add(startWorker(i));
             }
-            awaitLog(masterLog(), "Registering worker", workerCount);
+            awaitLog("master", "Registering worker", workerCount);
             started = true;
         } finally {
             if (!started) {
@@ -73,31 +70,12 @@ final class StandaloneCluster implements AutoCloseable {
         return dir.resolve("work-" + i);
     }
 
-    /**
-     * Starts the Master again on its port, after {@link #kill} or a crash, and waits until the
-     * Workers still alive have registered with it (they retry every 5 to 15 s).
-     */
-    void restartMaster() throws IOException, InterruptedException {
-        kill(master);
-        try {
-            master.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IOException("the Master did not stop", e);
-        }
-        startMaster();
-        awaitLog(masterLog(), "Registering worker", (int) workers.stream().filter(Process::isAlive).count());
-    }
-
     private void startMaster() throws IOException, InterruptedException {
-        masterStarts++;
-        master = start(masterLog(), "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
-                "--port", Integer.toString(masterPort), "--webui-port", Integer.toString(masterUiPort));
+        master = start("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+                "--port", Integer.toString(masterPort), "--webui-port", Integer.toString(freePort()));
         awaitPort(masterPort, "the Master");
     }
 
-    private String masterLog() {
-        return masterStarts <= 1 ? "master" : "master-" + masterStarts;
-    }
 
     /** Everything a child wrote so far: for messages when a test fails. */
     String logs() {
