@@ -147,31 +147,23 @@ class StandaloneClusterIT {
         assertSameParameters(faultFree(), npz(npz), "cluster deploy mode");
     }
 
-    /** It leaves the cluster one Worker short: later runs get one executor (both partitions on it). */
-    @Test
-    @Order(8)
-    void aWorkerKilledMidRunLeavesTheFaultFreeResult() throws Exception {
-        Map<String, float[]> expected = faultFree();
-        Path npz = dir.resolve("killed.npz");
-        trainKillingAfterEpoch1(concat(RECIPE, List.of("--master", cluster.masterUrl(), "--save", npz.toString())),
-                () -> StandaloneCluster.kill(cluster.worker(1))); // kill -9 of the Worker and its executor
-        assertSameParameters(expected, npz(npz), "after losing a Worker");
-    }
-
     /**
-     * The Master killed with {@code kill -9} after epoch 1: the executors keep serving the driver and
-     * the run ends with the fault-free result; its epoch-1 checkpoint, resumed (on {@code local[2]},
-     * which adds up the same two partitions), ends there too. Last: it leaves the cluster without a Master.
+     * A Worker (with its executor) and then the Master killed with {@code kill -9} after epoch 1,
+     * in one run to keep the class's cost down: the executor left recomputes the lost partition's
+     * blocks and serves the driver without a Master, and the run ends with the fault-free result;
+     * its epoch-1 checkpoint, resumed on {@code local[2]} (which adds up the same two partitions),
+     * ends there too. Last: it leaves the cluster without a Master and one Worker short.
      */
     @Test
     @Order(9)
-    void aMasterKilledMidRunLeavesTheFaultFreeResultAndItsCheckpointResumesExactly() throws Exception {
+    void aWorkerAndTheMasterKilledMidRunLeaveTheFaultFreeResultAndTheCheckpointResumesExactly() throws Exception {
         Map<String, float[]> expected = faultFree();
-        Path npz = dir.resolve("master-killed.npz");
-        Path checkpoint = dir.resolve("master-killed.ckpt");
-        Path epoch1 = dir.resolve("master-killed-epoch1.ckpt");
+        Path npz = dir.resolve("killed.npz");
+        Path checkpoint = dir.resolve("killed.ckpt");
+        Path epoch1 = dir.resolve("killed-epoch1.ckpt");
         String out = trainKillingAfterEpoch1(concat(RECIPE, List.of("--master", cluster.masterUrl(), "--save",
                 npz.toString(), "--checkpoint", checkpoint.toString(), "--checkpoint-every", "1")), () -> {
+                    StandaloneCluster.kill(cluster.worker(1)); // the Worker and its executor
                     StandaloneCluster.kill(cluster.master());
                     // written just after the epoch line, atomically; epoch 2 takes seconds more
                     long end = System.nanoTime() + 30_000_000_000L;
@@ -180,7 +172,7 @@ class StandaloneClusterIT {
                     }
                     Files.copy(checkpoint, epoch1);
                 });
-        assertSameParameters(expected, npz(npz), "after losing the Master\n" + out);
+        assertSameParameters(expected, npz(npz), "after losing a Worker and the Master\n" + out);
         Path resumed = dir.resolve("resumed.npz");
         ChildJvm.Run r = launcher(List.of("train", "--resume", epoch1.toString(), "--epochs", "2", "--master",
                 "local[2]", "--backend", "cpu", "--progress=false", "--save", resumed.toString()), "");
