@@ -46,13 +46,13 @@ port=$(free_port)
 master="spark://127.0.0.1:$port"
 "$java_bin" -Xmx256m "${opts[@]}" -cp "$lib/*" org.apache.spark.deploy.master.Master --host 127.0.0.1 \
   --port "$port" --webui-port "$(free_port)" > "$tmp/master.log" 2>&1 &
-pids+=($!)
+pids+=($!); disown "$!"   # no "Killed" lines from bash when they are stopped
 for i in 1 2; do
   mkdir -p "$tmp/work-$i"
   "$java_bin" -Xmx256m "${opts[@]}" -cp "$lib/*" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 \
     --port "$(free_port)" --webui-port "$(free_port)" --cores 1 --memory 1g --work-dir "$tmp/work-$i" \
     "$master" > "$tmp/worker-$i.log" 2>&1 &
-  pids+=($!)
+  pids+=($!); disown "$!"
 done
 for _ in $(seq 600); do
   [ "$(grep -c 'Registering worker' "$tmp/master.log" 2>/dev/null || true)" -ge 2 ] && break
