@@ -29,6 +29,7 @@ final class StandaloneCluster implements AutoCloseable {
     private static final String SCALA = System.getProperty("backprop.scalaBinaryVersion", "2.13");
     private final int masterPort;
     private final List<Process> workers = new ArrayList<>();
+    private Process master;
 
     StandaloneCluster(Path dir, Path sparkLib, int workerCount) throws IOException, InterruptedException {
         this.dir = dir;
@@ -39,9 +40,7 @@ final class StandaloneCluster implements AutoCloseable {
         try {
             makeSparkHome();
             masterPort = freePort();
-            start("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
-                    "--port", Integer.toString(masterPort), "--webui-port", Integer.toString(freePort()));
-            awaitPort(masterPort, "the Master");
+            startMaster();
             for (int i = 0; i < workerCount; i++) {
                 workers.add(startWorker(i));
             }
@@ -63,6 +62,23 @@ final class StandaloneCluster implements AutoCloseable {
         return workers.get(i);
     }
 
+    /** The Master's process. */
+    Process master() {
+        return master;
+    }
+
+    /** Worker i's work directory: a driver it runs (cluster deploy mode) writes its output there. */
+    Path workDir(int i) {
+        return dir.resolve("work-" + i);
+    }
+
+    private void startMaster() throws IOException, InterruptedException {
+        master = start("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+                "--port", Integer.toString(masterPort), "--webui-port", Integer.toString(freePort()));
+        awaitPort(masterPort, "the Master");
+    }
+
+
     /** Everything a child wrote so far: for messages when a test fails. */
     String logs() {
         StringBuilder b = new StringBuilder();
@@ -78,7 +94,7 @@ final class StandaloneCluster implements AutoCloseable {
     }
 
     private Process startWorker(int i) throws IOException {
-        Path work = Files.createDirectories(dir.resolve("work-" + i));
+        Path work = Files.createDirectories(workDir(i));
         return start("worker-" + i, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
                 "--port", Integer.toString(freePort()), "--webui-port", Integer.toString(freePort()),
                 "--cores", "1", "--memory", "1g", "--work-dir", work.toString(), masterUrl());

@@ -35,6 +35,22 @@ public final class SparkClusterTraining implements ClusterTraining {
         }
     }
 
+    /** Waits for the first executor; a session this run started is stopped when none comes. */
+    private static void awaitExecutors(ExecutorStart executors, SparkSession spark, String master, boolean joined) {
+        try {
+            executors.await(spark.sparkContext(), master);
+        } catch (RuntimeException | InterruptedException e) {
+            if (!joined) {
+                spark.stop();
+            }
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for Spark executors", e);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
     @Override
     public String name() {
         return "spark";
@@ -59,11 +75,18 @@ public final class SparkClusterTraining implements ClusterTraining {
         } else if (!job.master().isEmpty() && !joined && !ClusterLaunch.underSparkSubmit()) {
             ClusterLaunch.configure(builder, job.master());
         }
+        String master = job.master().isEmpty() ? System.getProperty("spark.master", "") : job.master();
+        boolean local = master.startsWith("local");
         SparkSession spark;
-        try {
-            spark = builder.getOrCreate();
-        } catch (RuntimeException e) {
-            throw job.master().startsWith("local") ? e : SparkErrors.ofStart(job.master(), e);
+        try (ExecutorStart executors = local ? null : ExecutorStart.watch()) {
+            try {
+                spark = builder.getOrCreate();
+            } catch (RuntimeException e) {
+                throw local ? e : SparkErrors.ofStart(master, e);
+            }
+            if (executors != null && !spark.sparkContext().getConf().getBoolean("spark.dynamicAllocation.enabled", false)) {
+                awaitExecutors(executors, spark, master, joined);
+            }
         }
         try {
             SparkTrainer trainer = new SparkTrainer(spark, job.model(), job.loss(), job.optimizer(), job.spec())
