@@ -88,8 +88,7 @@ public final class CpuBackend implements Backend {
         this.activations = new ActivationOps(this, run, useVector);
         this.losses = new LossOps(this, run);
         this.optimisers = new OptimiserOps(this, run, useVector);
-        this.deformations = new DeformOps(this, run, useVector,
-                !"false".equalsIgnoreCase(System.getProperty(DeformAhead.PROPERTY)));
+        this.deformations = new DeformOps(this, run, useVector, DeformAhead.wanted(threads));
         if (!vectorApiPresent()) {
             warnNoVectorApi(System.err);
         } else if (!useVector) {

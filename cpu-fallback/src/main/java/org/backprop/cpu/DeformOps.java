@@ -42,7 +42,7 @@ final class DeformOps extends OpFamily implements AutoCloseable {
 
     DeformOps(Backend owner, OpRunner run, boolean vector, boolean ahead) {
         super(owner, run, vector);
-        this.ahead = ahead && run.pool.threads() > 1 ? new DeformAhead(run.pool) : null;
+        this.ahead = ahead ? new DeformAhead(run.pool) : null;
     }
 
     void deformImages(Tensor from, Tensor to, int side, Deformation d, long seed, int epoch, int firstRow) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.backprop.core.Tensor;
 import org.backprop.data.Deformation;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,8 +38,13 @@ class DeformAheadTest {
         return p;
     }
 
+    @AfterEach
+    void clearProperty() {
+        System.clearProperty(DeformAhead.PROPERTY);
+    }
+
     @ParameterizedTest(name = "{0} threads")
-    @ValueSource(ints = {2, 3})
+    @ValueSource(ints = {1, 2, 3})
     void everyBatchIsTheDefinitionsImages(int threads) {
         SplittableRandom r = new SplittableRandom(8);
         float[] images = new float[ROWS * P];
@@ -49,6 +55,7 @@ class DeformAheadTest {
         long seed = 77;
         List<Request> asked = new ArrayList<>();
         List<float[]> got = new ArrayList<>();
+        System.setProperty(DeformAhead.PROPERTY, "true");
         try (CpuBackend b = new CpuBackend(threads, true);
              Tensor src = b.allocate(ROWS, P);
              Tensor idx = b.allocateIndices(ROWS);

@@ -13,6 +13,8 @@ import org.backprop.data.Dataset;
 import org.backprop.data.Deformation;
 import org.backprop.io.ModelState;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Training on deformed images: the same run on any thread count, a different run from the undeformed one, saved in the recipe. */
 class AugmentedTrainingTest {
@@ -36,15 +38,17 @@ class AugmentedTrainingTest {
         assertFalse(Arrays.equals(one, train(1, null, 32)), "the deformations changed nothing");
     }
 
-    /** The CPU backend's next batch deformed during the step (the default) against each deformed when asked. */
-    @Test
-    void deformingTheNextBatchDuringTheStepChangesNoBit() {
+    /** The CPU backend's next batch deformed during the step against each deformed when asked. */
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {1, 2})
+    void deformingTheNextBatchDuringTheStepChangesNoBit(int threads) {
         Deformation d = Deformation.parse("affine+elastic").withAffine(15f, 0.15f, 1f).withElastic(2f, 8f);
-        float[] overlapped = train(2, d, 32);
         String property = "backprop.cpu.deformAhead";
-        System.setProperty(property, "false");
         try {
-            assertArrayEquals(overlapped, train(2, d, 32), "deformed ahead and deformed when asked, 2 threads");
+            System.setProperty(property, "true");
+            float[] overlapped = train(threads, d, 32);
+            System.setProperty(property, "false");
+            assertArrayEquals(overlapped, train(threads, d, 32), "deformed ahead and deformed when asked");
         } finally {
             System.clearProperty(property);
         }
