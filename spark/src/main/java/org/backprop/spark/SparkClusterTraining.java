@@ -35,6 +35,13 @@ public final class SparkClusterTraining implements ClusterTraining {
         }
     }
 
+    /** Neither a log4j2 configuration of the user's nor a {@code spark.log.level} given to spark-submit. */
+    private static boolean quietUnderSparkSubmit() {
+        ClassLoader cl = SparkClusterTraining.class.getClassLoader();
+        return System.getProperty("log4j2.configurationFile") == null && System.getProperty("spark.log.level") == null
+                && cl.getResource("log4j2.properties") == null && cl.getResource("log4j2.xml") == null;
+    }
+
     /** Waits for the first executor; a session this run started is stopped when none comes. */
     private static void awaitExecutors(ExecutorStart executors, SparkSession spark, String master, boolean joined) {
         try {
@@ -65,6 +72,10 @@ public final class SparkClusterTraining implements ClusterTraining {
         quietLogging();
         boolean joined = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
         SparkSession.Builder builder = SparkSession.builder().appName("backprop train");
+        if (ClusterLaunch.underSparkSubmit() && quietUnderSparkSubmit()) {
+            // spark-submit set Spark's default INFO profile up; SparkContext applies this level as it starts
+            builder.config("spark.log.level", "WARN");
+        }
         if (!job.master().isEmpty()) {
             builder.master(job.master());
         }
