@@ -30,6 +30,7 @@ final class EpochPrinter {
         String shape = "model: " + run.model().describe();
         String how = run.recipe().loss().id() + " loss, " + run.optimizer()
                 + (run.recipe().schedule().decays() ? " " + run.recipe().schedule().describe() : "")
+                + (run.recipe().maxNorm() > 0 ? ", max-norm " + run.recipe().maxNorm() : "")
                 + ", batch " + run.recipe().batch();
         if (shape.length() + 2 + how.length() <= Terminal.PLAIN) {
             say.accept(shape + "; " + how);

@@ -34,6 +34,7 @@ class TrainingOptionsTest {
                 "--input-dropout", "0.2", "--dropout", "0.3", "--max-norm", "2.5", "--epochs", "1",
                 "--save", saved.toString()));
         assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("max-norm 2.5, batch "), "the model line names the constraint: " + r.out());
         Map<String, String> m = Checkpoint.load(saved).metadata();
         assertEquals("0.5:0.99:20", m.get("momentum-ramp"));
         assertEquals("0.2", m.get("input-dropout"));
