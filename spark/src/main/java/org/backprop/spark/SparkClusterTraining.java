@@ -19,30 +19,27 @@ public final class SparkClusterTraining implements ClusterTraining {
     /**
      * Spark's INFO lines drown the epoch lines: unless the user gave a log4j2 configuration, warnings
      * and errors only, also under spark-submit, where Spark has configured logging before we run.
+     * Returns whether the session should also ask for {@code spark.log.level=WARN}: under
+     * spark-submit, with no level given there, since SparkContext re-applies Spark's INFO profile
+     * as it starts and applies that level after it.
      */
-    private static void quietLogging() {
+    private static boolean quietLogging() {
         if (System.getProperty("log4j2.configurationFile") != null) {
-            return;
+            return false;
         }
-        ClassLoader cl = SparkClusterTraining.class.getClassLoader();
-        boolean own = cl.getResource("log4j2.properties") != null || cl.getResource("log4j2.xml") != null;
-        if (ClusterLaunch.underSparkSubmit()) {
-            if (!own) {
-                org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.WARN);
-            }
-        } else {
+        if (!ClusterLaunch.underSparkSubmit()) {
             System.setProperty("log4j2.configurationFile", QUIET_LOGGING);
+            return false;
         }
-    }
-
-    /** Neither a log4j2 configuration of the user's nor a {@code spark.log.level} given to spark-submit. */
-    private static boolean quietUnderSparkSubmit() {
         ClassLoader cl = SparkClusterTraining.class.getClassLoader();
-        return System.getProperty("log4j2.configurationFile") == null && System.getProperty("spark.log.level") == null
-                && cl.getResource("log4j2.properties") == null && cl.getResource("log4j2.xml") == null;
+        if (cl.getResource("log4j2.properties") != null || cl.getResource("log4j2.xml") != null) {
+            return false;
+        }
+        org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.WARN);
+        return System.getProperty("spark.log.level") == null;
     }
 
-    /** Waits for the first executor; a session this run started is stopped when none comes. */
+    /** Waits for the first executor; a SparkSession this run started is stopped when none comes. */
     private static void awaitExecutors(ExecutorStart executors, SparkSession spark, String master, boolean joined) {
         try {
             executors.await(spark.sparkContext(), master);
@@ -69,11 +66,10 @@ public final class SparkClusterTraining implements ClusterTraining {
             throw new IllegalArgumentException("--spark without a master URL needs one from spark-submit;"
                     + " outside it give one, e.g. --spark local[2] or --master spark://host:7077");
         }
-        quietLogging();
+        boolean askForWarnings = quietLogging();
         boolean joined = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
         SparkSession.Builder builder = SparkSession.builder().appName("backprop train");
-        if (ClusterLaunch.underSparkSubmit() && quietUnderSparkSubmit()) {
-            // spark-submit set Spark's default INFO profile up; SparkContext applies this level as it starts
+        if (askForWarnings) {
             builder.config("spark.log.level", "WARN");
         }
         if (!job.master().isEmpty()) {
